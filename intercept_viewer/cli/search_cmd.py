@@ -1,0 +1,3 @@
+"""Stub: commands to be written."""
+
+from __future__ import annotations

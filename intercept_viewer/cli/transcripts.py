@@ -1,0 +1,318 @@
+"""Commands over transcripts: open (the window), import, list, show, set, delete."""
+
+from __future__ import annotations
+
+import click
+
+from intercept_viewer.cli.app import AppState, cli, fail, print_json
+from intercept_viewer.core.errors import ImportFailed, InterceptViewerError, NotFound
+from intercept_viewer.core.importers import format_names
+from intercept_viewer.core.library import AddResult
+from intercept_viewer.core.model import VERIFICATION_STATES
+
+pass_state = click.make_pass_decorator(AppState)
+
+
+@cli.command("open")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=True))
+@click.pass_obj
+def open_window(state: AppState, files: tuple[str, ...]) -> None:
+    """Open the window; FILES are imported first and the first one is shown.
+
+    This is what `intercept-viewer [FILE...]` runs.
+
+    \b
+    Example:
+      intercept-viewer open call.srt article.html
+    """
+    from intercept_viewer.ui.app import run_app
+
+    path = state.library().path
+    state.close()
+    raise SystemExit(run_app(path, list(files)))
+
+
+@cli.command("import")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(format_names()),
+    help="Read every FILE as this format instead of detecting it.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one entry per file.")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@pass_state
+def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str, ...]) -> None:
+    """Import transcript FILES into the library.
+
+    Formats are detected from the file ending and content. Importing the same bytes twice
+    finds the existing transcript. A file that fails is reported as FILE:LINE: message on
+    stderr; the others still import, and the command exits 2 at the end.
+
+    \b
+    Example:
+      intercept-viewer import --json call.txt subtitles.srt interview.eaf
+    """
+    lib = state.library()
+    results: list[dict[str, object]] = []
+    failed = False
+    with click.progressbar(
+        lib.import_files(files, format=fmt),
+        length=len(files),
+        label="Importing",
+        file=click.get_text_stream("stderr"),
+        hidden=as_json or len(files) < 3,
+    ) as outcomes:
+        for _path, outcome in outcomes:
+            if isinstance(outcome, ImportFailed):
+                failed = True
+                click.echo(str(outcome), err=True)
+                continue
+            assert isinstance(outcome, AddResult)
+            results.append(
+                {
+                    "id": outcome.id,
+                    "title": outcome.title,
+                    "utterances": outcome.utterances,
+                    "speakers": outcome.speakers,
+                    "duplicate": outcome.duplicate,
+                }
+            )
+    if as_json:
+        print_json(results)
+    else:
+        for r in results:
+            dup = " (already in the library)" if r["duplicate"] else ""
+            click.echo(
+                f"{r['id']:>5}  {r['title']}  — {r['utterances']} utterances, "
+                f"{r['speakers']} speakers{dup}"
+            )
+    if failed:
+        raise SystemExit(2)
+
+
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_state
+def list_cmd(state: AppState, as_json: bool) -> None:
+    """List the transcripts in the library, newest release first.
+
+    \b
+    Example:
+      intercept-viewer list --json
+    """
+    rows = state.library().transcripts()
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": t.id,
+                    "title": t.title,
+                    "publisher": t.publisher,
+                    "released_on": t.released_on,
+                    "utterances": t.utterance_count,
+                    "verification": t.verification,
+                    "format": t.format,
+                    "origin": t.origin,
+                }
+                for t in rows
+            ]
+        )
+        return
+    if not rows:
+        click.echo("The library is empty. Import files with: intercept-viewer import FILE...")
+        return
+    for t in rows:
+        flag = "" if t.verification == "verified" else f" [{t.verification.upper()}]"
+        date = t.released_on or "----------"
+        click.echo(
+            f"{t.id:>5}  {date}  {t.title}  ({t.publisher or 'unknown publisher'}, "
+            f"{t.utterance_count} utterances){flag}"
+        )
+
+
+def _get_transcript(state: AppState, transcript_id: int):  # type: ignore[no-untyped-def]
+    try:
+        return state.library().transcript(transcript_id)
+    except NotFound as exc:
+        fail(str(exc))
+        raise  # unreachable; keeps type checkers calm
+
+
+@cli.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print the transcript as JSON.")
+@click.argument("transcript_id", metavar="ID", type=int)
+@pass_state
+def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
+    """Show one transcript: its source, its flag and every utterance.
+
+    \b
+    Example:
+      intercept-viewer show 3
+    """
+    lib = state.library()
+    t = _get_transcript(state, transcript_id)
+    speakers = lib.speakers(t.id)
+    names = {s.id: s.name for s in speakers}
+    utterances = lib.utterances(t.id)
+    if as_json:
+        print_json(
+            {
+                "id": t.id,
+                "title": t.title,
+                "publisher": t.publisher,
+                "channel": t.channel,
+                "source_url": t.source_url,
+                "archive_url": t.archive_url,
+                "released_on": t.released_on,
+                "recorded_on": t.recorded_on,
+                "language": t.language,
+                "original_language": t.original_language,
+                "translator": t.translator,
+                "verification": t.verification,
+                "verification_note": t.verification_note,
+                "description": t.description,
+                "format": t.format,
+                "file_name": t.file_name,
+                "file_sha256": t.file_sha256,
+                "origin": t.origin,
+                "speakers": [
+                    {"id": s.id, "label": s.label, "name": s.name, "color": s.color}
+                    for s in speakers
+                ],
+                "utterances": [
+                    {
+                        "seq": u.seq,
+                        "speaker": names.get(u.speaker_id) if u.speaker_id else None,
+                        "start_ms": u.start_ms,
+                        "end_ms": u.end_ms,
+                        "text": u.text,
+                    }
+                    for u in utterances
+                ],
+            }
+        )
+        return
+    click.echo(t.title)
+    if t.verification != "verified":
+        note = f" — {t.verification_note}" if t.verification_note else ""
+        click.echo(f"[{t.verification.upper()}]{note}")
+    if t.origin == "article":
+        click.echo("[QUOTED FROM AN ARTICLE — not a full transcript]")
+    for label, value in (
+        ("Publisher", t.publisher),
+        ("Channel", t.channel),
+        ("Released", t.released_on),
+        ("URL", t.source_url),
+        ("Language", t.language),
+        ("Translator", t.translator),
+    ):
+        if value:
+            click.echo(f"{label}: {value}")
+    click.echo("")
+    from intercept_viewer.core.timefmt import format_ms
+
+    for u in utterances:
+        who = names.get(u.speaker_id, "?") if u.speaker_id else "?"
+        when = f"[{format_ms(u.start_ms)}] " if u.start_ms is not None else ""
+        click.echo(f"{u.seq:>4} {when}{who}: {u.text}")
+
+
+_SET_FIELDS = (
+    "title",
+    "publisher",
+    "channel",
+    "source_url",
+    "archive_url",
+    "released_on",
+    "recorded_on",
+    "language",
+    "original_language",
+    "translator",
+    "description",
+    "media_path",
+)
+
+
+def _set_options(f):  # type: ignore[no-untyped-def]
+    for name in reversed(_SET_FIELDS):
+        f = click.option(
+            f"--{name.replace('_', '-')}", name, default=None, help=f"New {name.replace('_', ' ')}."
+        )(f)
+    return f
+
+
+@cli.command("set")
+@click.argument("transcript_id", metavar="ID", type=int)
+@click.option(
+    "--verification",
+    type=click.Choice(VERIFICATION_STATES),
+    help="Verification status (a transcript is unverified until you say otherwise).",
+)
+@click.option("--note", default=None, help="Verification note: why this status.")
+@_set_options
+@pass_state
+def set_cmd(
+    state: AppState,
+    transcript_id: int,
+    verification: str | None,
+    note: str | None,
+    **fields: str | None,
+) -> None:
+    """Edit a transcript's source metadata and verification status.
+
+    \b
+    Example:
+      intercept-viewer set 3 --verification corroborated --note "Voice matched by two outlets"
+    """
+    changes = {k: v for k, v in fields.items() if v is not None}
+    if verification is not None:
+        changes["verification"] = verification
+    if note is not None:
+        changes["verification_note"] = note
+    if not changes:
+        fail("Nothing to change: give at least one option (see --help).")
+    try:
+        t = state.library().update_transcript(transcript_id, **changes)
+    except (InterceptViewerError, ValueError) as exc:
+        fail(str(exc))
+        return
+    click.echo(f"{t.id}: {t.title} [{t.verification}]")
+
+
+@cli.command("delete")
+@click.argument("ids", metavar="ID...", nargs=-1, required=True, type=int)
+@click.option("--with-passages", is_flag=True, help="Also delete their tagged passages.")
+@click.option("--yes", is_flag=True, help="Don't ask for confirmation.")
+@pass_state
+def delete_cmd(state: AppState, ids: tuple[int, ...], with_passages: bool, yes: bool) -> None:
+    """Delete transcripts. Their tagged passages go only with --with-passages.
+
+    \b
+    Example:
+      intercept-viewer delete 4 5 --yes
+    """
+    lib = state.library()
+    for i in ids:
+        _get_transcript(state, i)
+    if not yes:
+        click.confirm(f"Delete {len(ids)} transcript(s)?", abort=True)
+    try:
+        lib.delete_transcripts(ids, delete_passages=with_passages)
+    except InterceptViewerError as exc:
+        fail(str(exc))
+    click.echo(f"Deleted {len(ids)} transcript(s).")
+
+
+@cli.command("formats")
+def formats_cmd() -> None:
+    """List the import formats, their file endings and what they read.
+
+    \b
+    Example:
+      intercept-viewer formats
+    """
+    from intercept_viewer.core.importers import IMPORTERS
+
+    for imp in IMPORTERS:
+        click.echo(f"{imp.name:<10} {' '.join(imp.suffixes):<22} {imp.description}")

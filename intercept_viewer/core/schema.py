@@ -1,0 +1,195 @@
+"""The library's schema as numbered migrations (sqlite-utils ``Migrations``).
+
+Each migration is a function; once released it is never edited — a change is a new migration.
+``PRAGMA user_version`` mirrors the number of applied migrations so other tools (and a quick
+look with the sqlite3 shell) can tell a library's schema version.
+
+Opening an older library (``upgrade``) first writes an online backup next to it, then applies
+every pending migration inside one transaction: either the library reaches the new version or
+it stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from intercept_viewer.core.errors import LibraryError
+
+MIGRATION_SET = "intercept_viewer"
+migrations = Migrations(MIGRATION_SET)
+
+#: The FTS5 tokenizer: unicode61 folds case in Latin and Cyrillic; remove_diacritics 2 folds
+#: Latin accents. ё→е and apostrophes are handled by the ``text_norm`` shadow column.
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+
+
+@migrations(name="0001_initial")
+def _m0001_initial(db: Database) -> None:
+    """Schema v1, as DESIGN.md sketches it."""
+    db.executescript(
+        f"""
+        CREATE TABLE transcripts (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            publisher TEXT,
+            channel TEXT,
+            source_url TEXT,
+            archive_url TEXT,
+            released_on TEXT,
+            recorded_on TEXT,
+            language TEXT,
+            original_language TEXT,
+            translator TEXT,
+            verification TEXT NOT NULL DEFAULT 'unverified'
+                CHECK (verification IN ('unverified', 'corroborated', 'verified', 'disputed')),
+            verification_note TEXT,
+            description TEXT,
+            media_path TEXT,
+            file_name TEXT,
+            file_sha256 TEXT UNIQUE,
+            format TEXT,
+            imported_at TEXT NOT NULL,
+            utterance_count INTEGER NOT NULL DEFAULT 0,
+            has_times INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE speakers (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            name TEXT NOT NULL,
+            role TEXT,
+            color TEXT NOT NULL
+        );
+        CREATE INDEX speakers_transcript ON speakers(transcript_id);
+        CREATE TABLE utterances (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            speaker_id INTEGER REFERENCES speakers(id) ON DELETE SET NULL,
+            start_ms INTEGER,
+            end_ms INTEGER,
+            text TEXT NOT NULL,
+            text_norm TEXT NOT NULL DEFAULT '',
+            UNIQUE (transcript_id, seq)
+        );
+        CREATE INDEX utterances_speaker ON utterances(speaker_id);
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL UNIQUE,
+            color TEXT NOT NULL
+        );
+        CREATE TABLE passages (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            first_seq INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            start_char INTEGER,
+            end_char INTEGER,
+            note TEXT,
+            state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (last_seq >= first_seq)
+        );
+        CREATE INDEX passages_transcript ON passages(transcript_id, first_seq);
+        CREATE TABLE passage_tags (
+            passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+            PRIMARY KEY (passage_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX passage_tags_tag ON passage_tags(tag_id);
+
+        CREATE VIRTUAL TABLE utterances_fts USING fts5(
+            text, text_norm,
+            content='utterances', content_rowid='id',
+            tokenize='{FTS_TOKENIZER}'
+        );
+        CREATE TRIGGER utterances_ai AFTER INSERT ON utterances BEGIN
+            INSERT INTO utterances_fts(rowid, text, text_norm)
+            VALUES (new.id, new.text, new.text_norm);
+        END;
+        CREATE TRIGGER utterances_ad AFTER DELETE ON utterances BEGIN
+            INSERT INTO utterances_fts(utterances_fts, rowid, text, text_norm)
+            VALUES ('delete', old.id, old.text, old.text_norm);
+        END;
+        CREATE TRIGGER utterances_au AFTER UPDATE OF text, text_norm ON utterances BEGIN
+            INSERT INTO utterances_fts(utterances_fts, rowid, text, text_norm)
+            VALUES ('delete', old.id, old.text, old.text_norm);
+            INSERT INTO utterances_fts(rowid, text, text_norm)
+            VALUES (new.id, new.text, new.text_norm);
+        END;
+        """
+    )
+
+
+@migrations(name="0002_articles_and_tag_descriptions")
+def _m0002_articles(db: Database) -> None:
+    """Article imports (issue 7) and tag descriptions (issue 6).
+
+    ``origin`` says whether the turns are a full transcript or quotes from an article;
+    ``context`` keeps the paragraph an article's quote came from.
+    """
+    db.executescript(
+        """
+        ALTER TABLE transcripts ADD COLUMN origin TEXT NOT NULL DEFAULT 'transcript';
+        ALTER TABLE utterances ADD COLUMN context TEXT;
+        ALTER TABLE tags ADD COLUMN description TEXT;
+        """
+    )
+
+
+def schema_version(db: Database) -> int:
+    """How many of our migrations the library has applied (0 for a new file)."""
+    return len(migrations.applied(db))
+
+
+def latest_version() -> int:
+    return len(migrations._migrations)
+
+
+def _backup_path(path: Path, version: int) -> Path:
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix or '.sqlite'}")
+
+
+def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
+    """Copy the live database to ``target`` with SQLite's online backup API."""
+    dest = sqlite3.connect(str(target))
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def upgrade(db: Database, path: Path | None) -> Path | None:
+    """Bring ``db`` to the latest schema. Returns the backup written first, if any.
+
+    A brand-new (empty) file gets no backup. A failed migration rolls everything back, keeps
+    the backup, and raises LibraryError saying so.
+    """
+    pending = migrations.pending(db)
+    if not pending:
+        db.execute(f"PRAGMA user_version = {latest_version()}")
+        return None
+    current = schema_version(db)
+    backup: Path | None = None
+    if current > 0 and path is not None:
+        backup = backup_to(db.conn, _backup_path(path, current))
+    try:
+        with db.atomic():
+            migrations.apply(db)
+            db.execute(f"PRAGMA user_version = {latest_version()}")
+    except Exception as exc:
+        where = f" A backup is at {backup}." if backup else ""
+        raise LibraryError(
+            f"Upgrading the library from schema v{current} failed ({exc}); the library was "
+            f"left unchanged.{where}"
+        ) from exc
+    return backup
