@@ -8,12 +8,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # A test must never touch the user's real library.
 os.environ.pop("INTERCEPT_VIEWER_LIBRARY", None)
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from intercept_viewer.core.library import Library  # noqa: E402
-from intercept_viewer.core.model import (  # noqa: E402
+from intercept_viewer.core.library import Library
+from intercept_viewer.core.model import (
     ParsedSpeaker,
     ParsedTranscript,
     ParsedUtterance,
