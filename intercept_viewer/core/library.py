@@ -83,6 +83,30 @@ class AddResult:
     duplicate: bool
 
 
+@dataclass
+class TagMerge:
+    """What ``Library.merge_tags`` did, enough for ``unmerge_tags`` to undo it."""
+
+    keep_id: int
+    #: the merged tag as it was (id, name, colour, description)
+    removed: Tag
+    #: passages that carried the merged tag
+    passage_ids: list[int]
+    #: of those, the ones that did not carry ``keep`` before the merge
+    newly_tagged: list[int]
+
+
+@dataclass
+class TagDeletion:
+    """What ``Library.delete_tag`` did, enough for ``restore_tag`` to undo it."""
+
+    tag: Tag
+    #: passages that carried the tag
+    passage_ids: list[int]
+    #: passages deleted with it (``delete_passages=True``), as they were
+    deleted: list[Passage]
+
+
 def _check_sqlite_file(path: Path) -> None:
     """Refuse a file that exists but is not a SQLite database, without touching it."""
     try:
@@ -655,17 +679,29 @@ class Library:
                 )
         return self.tag(tag_id)
 
-    def merge_tags(self, keep_id: int, merge_id: int) -> list[int]:
-        """Move ``merge_id``'s passages to ``keep_id`` and delete it; returns the passages moved."""
+    def merge_tags(self, keep_id: int, merge_id: int) -> TagMerge:
+        """Move ``merge_id``'s passages to ``keep_id`` and delete it.
+
+        Returns what changed, so ``unmerge_tags`` can undo it exactly (the UI's Ctrl+Z).
+        """
         self._writable()
         if keep_id == merge_id:
             raise ValueError("A tag can't be merged with itself.")
         self.tag(keep_id)
-        self.tag(merge_id)
+        removed = self.tag(merge_id)
         moved = [
             r[0]
             for r in self.db.execute(
-                "SELECT passage_id FROM passage_tags WHERE tag_id = ?", [merge_id]
+                "SELECT passage_id FROM passage_tags WHERE tag_id = ? ORDER BY passage_id",
+                [merge_id],
+            ).fetchall()
+        ]
+        newly = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT passage_id FROM passage_tags WHERE tag_id = ? AND passage_id NOT IN "
+                "(SELECT passage_id FROM passage_tags WHERE tag_id = ?) ORDER BY passage_id",
+                [merge_id, keep_id],
             ).fetchall()
         ]
         with self.db.atomic():
@@ -675,29 +711,96 @@ class Library:
                 [keep_id, merge_id],
             )
             self.db.conn.execute("DELETE FROM tags WHERE id = ?", [merge_id])
-        return moved
+        return TagMerge(keep_id, removed, moved, newly)
 
-    def delete_tag(self, tag_id: int, *, delete_passages: bool = False) -> list[int]:
-        """Delete a tag. Its passages lose the tag; with ``delete_passages`` passages left
-        with no tag at all are deleted too. Returns the ids of passages deleted."""
+    def unmerge_tags(self, merge: TagMerge) -> Tag:
+        """Undo ``merge_tags``: recreate the merged tag (same id, name, colour, description),
+        give its passages back, and take ``keep`` off the passages that only got it by the merge.
+        """
         self._writable()
-        self.tag(tag_id)
-        deleted: list[int] = []
+        tag = merge.removed
+        with self.db.atomic():
+            self._insert_tag_row(tag)
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO passage_tags (passage_id, tag_id) VALUES (?,?)",
+                [(pid, tag.id) for pid in merge.passage_ids],
+            )
+            self.db.conn.executemany(
+                "DELETE FROM passage_tags WHERE passage_id = ? AND tag_id = ?",
+                [(pid, merge.keep_id) for pid in merge.newly_tagged],
+            )
+        return self.tag(tag.id)
+
+    def _insert_tag_row(self, tag: Tag) -> None:
+        """Put a deleted tag back with its id; refuses if its name was taken meanwhile."""
+        key = tag.name.strip().casefold()
+        clash = self.db.execute("SELECT id FROM tags WHERE name_key = ?", [key]).fetchone()
+        if clash:
+            raise ValueError(f"A tag named {tag.name!r} exists again; can't restore it.")
+        self.db.conn.execute(
+            "INSERT INTO tags (id, name, name_key, color, description) VALUES (?,?,?,?,?)",
+            [tag.id, tag.name, key, tag.color, tag.description],
+        )
+
+    def delete_tag(self, tag_id: int, *, delete_passages: bool = False) -> TagDeletion:
+        """Delete a tag. Its passages lose the tag; with ``delete_passages`` passages left
+        with no tag at all are deleted too.
+
+        Returns the tag, the passages that carried it and those deleted (as they were), so
+        ``restore_tag`` can undo the whole action.
+        """
+        self._writable()
+        tag = self.tag(tag_id)
+        carried = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT passage_id FROM passage_tags WHERE tag_id = ? ORDER BY passage_id",
+                [tag_id],
+            ).fetchall()
+        ]
+        deleted: list[Passage] = []
         with self.db.atomic():
             if delete_passages:
                 deleted = [
-                    r[0]
+                    self.passage(r[0])
                     for r in self.db.execute(
                         "SELECT passage_id FROM passage_tags WHERE tag_id = ? AND passage_id NOT "
-                        "IN (SELECT passage_id FROM passage_tags WHERE tag_id != ?)",
+                        "IN (SELECT passage_id FROM passage_tags WHERE tag_id != ?) "
+                        "ORDER BY passage_id",
                         [tag_id, tag_id],
                     ).fetchall()
                 ]
                 self.db.conn.executemany(
-                    "DELETE FROM passages WHERE id = ?", [(i,) for i in deleted]
+                    "DELETE FROM passages WHERE id = ?", [(p.id,) for p in deleted]
                 )
             self.db.conn.execute("DELETE FROM tags WHERE id = ?", [tag_id])
-        return deleted
+        return TagDeletion(tag, carried, deleted)
+
+    def restore_tag(self, deletion: TagDeletion) -> Tag:
+        """Undo ``delete_tag``: the tag with its id, its links, and any passages it took along."""
+        self._writable()
+        tag = deletion.tag
+        with self.db.atomic():
+            self._insert_tag_row(tag)
+            for p in deletion.deleted:
+                self._insert_passage(
+                    p.transcript_id,
+                    p.first_seq,
+                    p.last_seq,
+                    p.tags,
+                    note=p.note,
+                    state=p.state,
+                    start_char=p.start_char,
+                    end_char=p.end_char,
+                    created_at=p.created_at,
+                    updated_at=p.updated_at,
+                    passage_id=p.id,
+                )
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO passage_tags (passage_id, tag_id) VALUES (?,?)",
+                [(pid, tag.id) for pid in deletion.passage_ids],
+            )
+        return self.tag(tag.id)
 
     # ------------------------------------------------------------------ passages
 
@@ -768,6 +871,7 @@ class Library:
                 f"Transcript {transcript_id} has utterances 1..{count}; "
                 f"got {first_seq}..{last_seq}."
             )
+        self._check_char_range(transcript_id, first_seq, last_seq, start_char, end_char)
         with self.db.atomic():
             pid = self._insert_passage(
                 transcript_id,
@@ -780,6 +884,33 @@ class Library:
                 end_char=end_char,
             )
         return self.passage(pid)
+
+    def _check_char_range(
+        self,
+        transcript_id: int,
+        first_seq: int,
+        last_seq: int,
+        start_char: int | None,
+        end_char: int | None,
+    ) -> None:
+        """A character range must fall inside its utterances, or quotes would come out empty
+        or cut in the wrong place. ``start_char`` indexes the first utterance, ``end_char``
+        (exclusive) the last."""
+        if start_char is not None:
+            n = len(self.utterance(transcript_id, first_seq).text)
+            if not 0 <= start_char < max(n, 1):
+                raise ValueError(f"start_char {start_char} is outside utterance {first_seq}.")
+        if end_char is not None:
+            n = len(self.utterance(transcript_id, last_seq).text)
+            if not 0 < end_char <= n:
+                raise ValueError(f"end_char {end_char} is outside utterance {last_seq}.")
+        if (
+            first_seq == last_seq
+            and start_char is not None
+            and end_char is not None
+            and end_char <= start_char
+        ):
+            raise ValueError("The character range is empty (end_char <= start_char).")
 
     def restore_passage(self, passage: Passage) -> Passage:
         """Put back a deleted passage with its id (undo of a delete)."""
