@@ -1,18 +1,405 @@
-"""Stub: to be written."""
+"""Labelled dialogue: ``Name: text`` turns, the commonest shape of a published intercept.
+
+Labels come in many dresses — ``SOLDIER:``, ``Мать солдата:``, ``**Wife:**``, ``[Оккупант]``,
+``{A}``, ``@mother:``, ``Окупант —`` — with optional timestamps before or after. The hard part
+is telling a label from a colon in prose ("He said: no", "Time: 5 pm"). We decide statistically:
+a candidate label is short (1-4 words, no sentence punctuation) and a real label REPEATS, usually
+alternating with another; a candidate seen once counts only when it is marked unmistakably
+(bold, brackets), is a role word ("Mother", "Окупант"), extends a real label ("Speaker 3" next to
+"Speaker 1"), or the whole file is only a couple of turns. Lines before the first turn are the
+release's headline and blurb; lines without a label continue the turn above.
+"""
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from intercept_viewer.core.errors import ImportFailed
 from intercept_viewer.core.importers.base import Importer, SourceFile
-from intercept_viewer.core.model import ParsedTranscript
+from intercept_viewer.core.importers.metadata import merge_meta, parse_front_matter
+from intercept_viewer.core.importers.textlines import (
+    BRACKETED_TIME,
+    fill_end_times,
+    guess_language,
+    join_continuation,
+    paragraphs,
+    split_leading_time,
+    split_preamble,
+    time_from_match,
+)
+from intercept_viewer.core.model import (
+    ParsedSpeaker,
+    ParsedTranscript,
+    ParsedUtterance,
+    SourceMeta,
+)
+
+#: A speaker name: starts with a letter; up to four words of letters, digits, ' - and (...)
+_WORD = r"[\w'’\-]+|\([\w'’\- ]+\)"
+_NAME = rf"(?P<name>[^\W\d_](?:[\w'’\-]*)(?:[ \t]+(?:{_WORD})){{0,3}})"
+_TIME_AFTER = r"(?:\s*(?P<ltime>[\[(][^\])]{3,25}[\])]))?"
+_COLON = r"\s*[:：]"
+
+#: (style, pattern). Strong styles mark a label unmistakably; plain ones need statistics.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "bold",
+        re.compile(
+            rf"^(?:\*\*|__)\s*{_NAME}{_TIME_AFTER}\s*(?:{_COLON}\s*(?:\*\*|__)|(?:\*\*|__)"
+            rf"(?P<colon>{_COLON})?)\s*(?P<text>.*)$"
+        ),
+    ),
+    ("bracket", re.compile(rf"^\[\s*{_NAME}\s*\]{_TIME_AFTER}(?:{_COLON})?\s*(?P<text>.*)$")),
+    ("brace", re.compile(rf"^\{{\s*{_NAME}\s*\}}{_TIME_AFTER}(?:{_COLON})?\s*(?P<text>.*)$")),
+    ("prefix", re.compile(rf"^[#@]{_NAME}{_TIME_AFTER}{_COLON}\s*(?P<text>.*)$")),
+    ("colon", re.compile(rf"^{_NAME}{_TIME_AFTER}{_COLON}(?!//)\s*(?P<text>.*)$")),
+    ("dash", re.compile(rf"^{_NAME}{_TIME_AFTER}\s+[—–-]\s+(?P<text>\S.*)$")),
+)
+_STRONG = frozenset({"bold", "bracket", "brace", "prefix"})
+_BULLET = re.compile(r"^\s*(?:[-*•—–]\s+)")
+_MAX_LABEL_CHARS = 32
+
+#: Words before a colon in prose and release furniture: never speaker labels.
+_NOT_LABELS = frozenset(
+    """
+    he said|she said|they said|he says|she says|said|says|i said|we said|he|she|they|it|we|i|
+    note|notes|update|upd|source|sources|time|date|location|place|photo|video|read also|tags|
+    tag|link|url|title|subject|transcript|translation|translated by|warning|attention|ps|p s|
+    summary|context|quote|example|question|answer|
+    он сказал|она сказала|сказал|сказала|говорит|пишет|заявил|он|она|они|мы|я|это|вот|
+    примечание|внимание|источник|время|дата|место|фото|видео|читайте также|ссылка|перевод|
+    обновлено|теги|тема|запись|расшифровка|
+    він сказав|вона сказала|сказав|сказала|каже|пише|заявив|він|вона|вони|ми|це|ось|
+    примітка|увага|джерело|час|місце|відео|читайте також|посилання|переклад|оновлено|теги|
+    запис|розшифровка
+    """.replace("\n", "").split("|")
+)
+#: Stage directions that may open a line in brackets: text, not speakers.
+_STAGE_DIRECTIONS = re.compile(
+    r"^(?:inaudible|unintelligible|indistinct|unclear|crosstalk|laugh\w*|pause|silence|noise|"
+    r"music|static|interference|sigh\w*|cr(?:y|ies|ying)|beep\w*|coughs?|swearing|obscen\w*|"
+    r"expletive\w*|bleep\w*|connection\b.*|call\b.*|end\b.*|"
+    r"неразб\w*|нерозб\w*|смеет\w*|смеёт\w*|смех|смі\w*|пауза|тишина|тиша|шум|помех\w*|"
+    r"перешкод\w*|плач\w*|вздых\w*|зітха\w*|мат|нецензур\w*|конец\b.*|кінець\b.*|обрыв\b.*|"
+    r"обрив\b.*|гудк\w*|гудок|кашля\w*|кашл\w*)$",
+    re.IGNORECASE,
+)
+#: Role words that make even a single occurrence a label ("Mother:" once in a long call).
+_ROLE_WORDS = frozenset(
+    """
+    soldier|mother|mom|mum|mama|wife|husband|father|dad|brother|sister|son|daughter|girlfriend|
+    boyfriend|friend|occupant|occupier|invader|russian|man|woman|interlocutor|caller|speaker|
+    operator|commander|unknown|voice|male|female|relative|grandmother|aunt|uncle|
+    солдат|оккупант|мать|мама|жена|муж|отец|папа|брат|сестра|сын|дочь|подруга|друг|собеседник|
+    собеседница|мужчина|женщина|военный|голос|командир|родственник|родственница|бабушка|тётя|
+    тетя|дядя|россиянин|россиянка|
+    окупант|окупантка|мати|дружина|чоловік|батько|тато|син|донька|співрозмовник|співрозмовниця|
+    жінка|військовий|росіянин|росіянка|бабуся|тітка|дядько|родич|родичка
+    """.replace("\n", "").split("|")
+)
+
+
+@dataclass
+class _Candidate:
+    index: int  # 0-based index into the lines
+    name: str
+    key: str
+    style: str
+    text: str
+    start_ms: int | None
+    end_ms: int | None
+
+
+@dataclass
+class _Line:
+    index: int
+    raw: str
+    blank: bool
+    start_ms: int | None = None
+    end_ms: int | None = None
+    rest: str = ""
+    candidate: _Candidate | None = None
+
+
+@dataclass
+class Analysis:
+    """What the statistics decided for a block of lines."""
+
+    lines: list[_Line]
+    accepted: set[str] = field(default_factory=set)
+
+    def is_turn(self, line: _Line) -> bool:
+        return line.candidate is not None and line.candidate.key in self.accepted
+
+    @property
+    def turn_lines(self) -> list[_Line]:
+        return [ln for ln in self.lines if self.is_turn(ln)]
+
+
+def label_key(name: str) -> str:
+    return " ".join(name.casefold().replace("’", "'").split())
+
+
+def _valid_name(name: str) -> bool:
+    if len(name) > _MAX_LABEL_CHARS or len(name.split()) > 4:
+        return False
+    key = label_key(name)
+    return key not in _NOT_LABELS and not _STAGE_DIRECTIONS.match(key)
+
+
+def _match_label(rest: str) -> tuple[str, str, str, int | None, int | None] | None:
+    """(name, style, text, start_ms, end_ms) when ``rest`` opens with a label."""
+    for style, pattern in _PATTERNS:
+        m = pattern.match(rest)
+        if not m:
+            continue
+        name = m["name"].strip()
+        if not _valid_name(name):
+            continue
+        text = m["text"].strip()
+        start_ms = end_ms = None
+        ltime = m["ltime"]
+        if ltime:
+            tm = BRACKETED_TIME.fullmatch(ltime)
+            if tm is None:
+                continue  # "Soldier (laughing): ..." is not a timestamp; leave it to prose
+            start_ms, end_ms = time_from_match(tm)
+        return name, style, text, start_ms, end_ms
+    return None
+
+
+def _read_line(index: int, raw: str) -> _Line:
+    if not raw.strip():
+        return _Line(index, raw, blank=True)
+    start_ms, end_ms, rest = split_leading_time(raw.strip())
+    line = _Line(index, raw, blank=False, start_ms=start_ms, end_ms=end_ms, rest=rest.strip())
+    attempts = [line.rest]
+    unbulleted = _BULLET.sub("", line.rest, count=1)
+    if unbulleted != line.rest:
+        attempts.append(unbulleted)  # "- Soldier: text", "— Мать: текст"
+    for attempt in attempts:
+        found = _match_label(attempt)
+        if found:
+            name, style, text, s2, e2 = found
+            line.candidate = _Candidate(
+                index,
+                name,
+                label_key(name),
+                style,
+                text,
+                start_ms if start_ms is not None else s2,
+                end_ms if start_ms is not None else e2,
+            )
+            break
+    return line
+
+
+def _is_role(key: str) -> bool:
+    first = key.split()[0] if key else ""
+    return first in _ROLE_WORDS
+
+
+def analyse(lines: list[str]) -> Analysis:
+    """Read every line and decide which candidate labels are speakers."""
+    read = [_read_line(i, raw) for i, raw in enumerate(lines)]
+    cands = [ln.candidate for ln in read if ln.candidate is not None]
+    counts = Counter(c.key for c in cands)
+    accepted = {k for k, n in counts.items() if n >= 2}
+    # A key used only as a dash label ("Москва — столица") must alternate with another label.
+    dash_only = {k for k in accepted if all(c.style == "dash" for c in cands if c.key == k)}
+    if dash_only and len(accepted) == len(dash_only) and len(dash_only) < 2:
+        accepted -= dash_only
+    first_words = {k.split()[0] for k in accepted}
+    repeated_turns = sum(counts[k] for k in accepted)
+    singles = [c for c in cands if counts[c.key] == 1]
+    for c in singles:
+        if not c.text and c.style not in ("colon", "bold"):
+            continue
+        if c.style == "bold" and not c.text:
+            continue  # a bold line alone is a heading
+        strong = c.style in _STRONG
+        looks_like_more = strong or _is_role(c.key) or c.key.split()[0] in first_words
+        shouted = c.name.isupper() and len(c.name) > 1 and bool(c.text)  # "MEDIC: ..." once
+        if (accepted and (looks_like_more or shouted)) or (_is_role(c.key) and c.text):
+            accepted.add(c.key)
+    if repeated_turns < 2:
+        # A file of only a few turns: distinct labels on neighbouring lines still make a dialogue.
+        block = [c for c in singles if c.text and c.style != "dash"]
+        close = [
+            a for a, b in itertools.pairwise(block) if b.index - a.index <= 3 and a.key != b.key
+        ]
+        if close:
+            for a in close:
+                accepted.add(a.key)
+                nxt = block[block.index(a) + 1]
+                accepted.add(nxt.key)
+    return Analysis(read, accepted)
+
+
+def labelled_score(text: str) -> float:
+    """How much ``text`` looks like labelled dialogue, 0..1: share of lines that are turns,
+    more when two or more labels alternate."""
+    lines = text.split("\n")
+    if len(lines) > 400:
+        lines = lines[:400]
+    an = analyse(lines)
+    turns = an.turn_lines
+    if len(turns) < 2:
+        return 0.0
+    content = [ln for ln in an.lines if not ln.blank]
+    share = len(turns) / max(1, len(content))
+    keys = [ln.candidate.key for ln in turns if ln.candidate]
+    changes = sum(1 for a, b in itertools.pairwise(keys) if a != b)
+    alternation = changes / max(1, len(keys) - 1)
+    distinct = len(set(keys))
+    score = 0.25 + 0.45 * min(1.0, share / 0.5) + 0.3 * alternation
+    if distinct < 2:
+        score *= 0.6
+    if share < 0.1:
+        score = min(score, 0.25)
+    return round(min(score, 1.0), 3)
+
+
+def _display_name(label: str) -> str | None:
+    """ALL-CAPS labels read better as 'Soldier'; other labels display as written."""
+    if label.isupper() and len(label) > 3:
+        return label[:1] + label[1:].lower()
+    return None
+
+
+def build_transcript(
+    lines: list[str], meta: SourceMeta, *, line_offset: int = 0, fmt: str = "labelled"
+) -> ParsedTranscript:
+    """Turn the lines after any front matter into a transcript. ``line_offset`` is how many
+    lines came before them, so errors and ``ParsedUtterance.line`` count from the file's top."""
+    an = analyse(lines)
+    turns = an.turn_lines
+    if not turns:
+        first = next(
+            (i for i, raw in enumerate(lines) if raw.strip()),
+            0,
+        )
+        raise ImportFailed(
+            "expected dialogue lines like 'Name: text' (a short speaker label that repeats), "
+            "found none",
+            line=first + 1 + line_offset,
+        )
+    first_turn = turns[0].index
+    pre_lines = [ln for ln in an.lines[:first_turn]]
+    pending: tuple[int | None, int | None] = (None, None)
+    preamble_raw: list[str] = []
+    for ln in pre_lines:
+        if not ln.blank and ln.start_ms is not None and not ln.rest:
+            pending = (ln.start_ms, ln.end_ms)  # a timestamp on its own line above the first turn
+            continue
+        preamble_raw.append(ln.raw)
+    preamble = split_preamble(preamble_raw)
+
+    speakers: dict[str, ParsedSpeaker] = {}
+    utterances: list[ParsedUtterance] = []
+    blank_run = False
+    paragraph_continuations: list[int] = []  # utterance indices continued after a blank line
+    epilogue_start: int | None = None  # line index of the first after-blank continuation
+    epilogue_cut = 0  # length of the last turn's text before that continuation
+    for ln in an.lines[first_turn:]:
+        if ln.blank:
+            blank_run = True
+            continue
+        if an.is_turn(ln):
+            c = ln.candidate
+            assert c is not None
+            if c.key not in speakers:
+                speakers[c.key] = ParsedSpeaker(label=c.name, name=_display_name(c.name))
+            start, end = c.start_ms, c.end_ms
+            if start is None and pending[0] is not None:
+                start, end = pending
+            pending = (None, None)
+            utterances.append(
+                ParsedUtterance(
+                    text=c.text,
+                    speaker=speakers[c.key].label,
+                    start_ms=start,
+                    end_ms=end,
+                    line=ln.index + 1 + line_offset,
+                )
+            )
+            epilogue_start = None
+            blank_run = False
+            continue
+        if ln.start_ms is not None and not ln.rest:
+            pending = (ln.start_ms, ln.end_ms)
+            blank_run = False
+            continue
+        last = utterances[-1]
+        if blank_run and last.text:
+            paragraph_continuations.append(len(utterances) - 1)
+            if epilogue_start is None:
+                epilogue_start = ln.index
+                epilogue_cut = len(last.text)
+        last.text = join_continuation(last.text, ln.raw, after_blank=blank_run and bool(last.text))
+        blank_run = False
+
+    epilogue = None
+    if epilogue_start is not None and len(set(paragraph_continuations)) == 1:
+        # After-blank prose only below the last turn: the release's closing words, not speech.
+        utterances[-1].text = utterances[-1].text[:epilogue_cut]
+        epilogue = "\n\n".join(" ".join(p) for p in paragraphs(lines[epilogue_start:]))
+    utterances = [u for u in utterances if u.text.strip()]
+    if not utterances:
+        raise ImportFailed(
+            "the speaker labels have no text after them",
+            line=turns[0].index + 1 + line_offset,
+        )
+    fill_end_times(utterances)
+    used = {u.speaker for u in utterances}
+    _apply_preamble(meta, preamble.title, preamble.description, epilogue)
+    if not meta.language:
+        meta.language = guess_language(" ".join(u.text for u in utterances))
+    return ParsedTranscript(
+        meta=meta,
+        speakers=[s for s in speakers.values() if s.label in used],
+        utterances=utterances,
+        format=fmt,
+    )
+
+
+def _apply_preamble(
+    meta: SourceMeta, title: str | None, description: str | None, epilogue: str | None
+) -> None:
+    """Headline and blurb fill what front matter left empty; front matter always wins."""
+    parts: list[str] = []
+    if title and meta.title and title != meta.title:
+        parts.append(title)
+    elif title and not meta.title:
+        meta.title = title
+    if description:
+        parts.append(description)
+    if epilogue:
+        parts.append(epilogue)
+    if parts:
+        text = "\n\n".join(parts)
+        meta.description = f"{meta.description}\n\n{text}" if meta.description else text
+
+
+def parse_labelled_text(text: str, *, fmt: str = "labelled") -> ParsedTranscript:
+    """Parse decoded text (front matter, headline, blurb, labelled turns)."""
+    fm, rest, consumed = parse_front_matter(text)
+    meta = SourceMeta()
+    merge_meta(meta, fm)
+    return build_transcript(rest.split("\n"), meta, line_offset=consumed, fmt=fmt)
 
 
 class LabelledTextImporter(Importer):
     name = "labelled"
-    description = "(not yet written)"
-    suffixes = (
-        ".txt",
-        ".md",
-    )
+    description = "Dialogue with a speaker label on each turn ('Soldier: ...', 'Мать: ...')"
+    suffixes = (".txt", ".md", ".text")
+
+    def sniff(self, source: SourceFile) -> float:
+        _fm, rest, _n = parse_front_matter(source.head)
+        return labelled_score(rest)
 
     def parse(self, source: SourceFile) -> ParsedTranscript:
-        raise source.fail("the labelled importer is not written yet")
+        return parse_labelled_text(source.text)

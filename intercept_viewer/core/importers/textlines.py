@@ -1,0 +1,183 @@
+"""Helpers shared by the plain-text importers (labelled and dash dialogue, DOCX).
+
+* timestamps at the start of a line, in the shapes transcribers use: ``[00:01:02]``,
+  ``(01:02)``, ``00:01:02.500``, ``1:02``, ``[1:02:03,5]``, ranges ``[00:01 - 00:05]``;
+* the release's headline and blurb above the dialogue (``split_preamble``);
+* a language guess from the letters, for files that don't say.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from intercept_viewer.core.model import ParsedUtterance
+
+_TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+_RANGE = rf"(?P<start>{_TIME})(?:\s*(?:-|–|—|-->|to)\s*(?P<end>{_TIME}))?"
+#: A timestamp opening a line: bracketed in [] or (), or bare and followed by a space/separator.
+LEADING_TIME = re.compile(
+    rf"""^\s*(?:
+        \[\s*{_RANGE}\s*\]
+      | \(\s*{_RANGE.replace("start", "pstart").replace("end", "pend")}\s*\)
+      | {_RANGE.replace("start", "bstart").replace("end", "bend")}(?=\s|$|[:\-–—|])
+    )\s*(?P<sep>[:\-–—|])?\s*""",
+    re.VERBOSE,
+)
+#: A bracketed timestamp anywhere (used after a speaker label: ``Soldier [00:12]: text``).
+BRACKETED_TIME = re.compile(rf"[\[(]\s*{_RANGE}\s*[\])]")
+
+
+def parse_time(text: str) -> int | None:
+    """``'1:02:03,5'`` -> 3723500 ms; ``'01:02'`` -> 62000 (minutes:seconds); None if no time."""
+    m = re.fullmatch(r"\s*(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?\s*", text)
+    if not m:
+        return None
+    hours = int(m[1] or 0)
+    minutes = int(m[2])
+    seconds = int(m[3])
+    if seconds >= 60 or (m[1] is not None and minutes >= 60):
+        return None
+    frac = m[4] or ""
+    ms = int(frac.ljust(3, "0")) if frac else 0
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + ms
+
+
+def split_leading_time(line: str, *, keep_dash: bool = False) -> tuple[int | None, int | None, str]:
+    """Take a timestamp (or range) off the start of ``line``: (start_ms, end_ms, rest).
+
+    A separator after the time (``00:12 - text``) goes with it, except that ``keep_dash`` keeps
+    a dash, which in dash dialogue opens the turn (``[00:12] — Алло?``).
+    """
+    m = LEADING_TIME.match(line)
+    if not m:
+        return None, None, line
+    start = m["start"] or m["pstart"] or m["bstart"]
+    end = m["end"] or m["pend"] or m["bend"]
+    start_ms = parse_time(start)
+    if start_ms is None:
+        return None, None, line
+    end_ms = parse_time(end) if end else None
+    if keep_dash and m["sep"] and m["sep"] in "-–—":
+        return start_ms, end_ms, line[m.start("sep") :]
+    return start_ms, end_ms, line[m.end() :]
+
+
+def time_from_match(m: re.Match[str]) -> tuple[int | None, int | None]:
+    """Start and end ms from a ``BRACKETED_TIME`` match."""
+    start = parse_time(m["start"])
+    end = parse_time(m["end"]) if m["end"] else None
+    return start, end
+
+
+def fill_end_times(utterances: list[ParsedUtterance]) -> None:
+    """Where turns carry start times only, a turn ends where the next one starts."""
+    for cur, nxt in itertools.pairwise(utterances):
+        if cur.end_ms is None and cur.start_ms is not None and nxt.start_ms is not None:
+            cur.end_ms = nxt.start_ms if nxt.start_ms > cur.start_ms else None
+
+
+# ----------------------------------------------------------------- title and intro prose
+
+_HEADING = re.compile(r"^\s{0,3}(?:#{1,6}\s+|=+\s*$|-{3,}\s*$)")
+_MD_EMPHASIS = re.compile(r"^(\*\*|__)(.+)\1$")
+
+
+@dataclass
+class Preamble:
+    title: str | None
+    description: str | None
+
+
+def clean_heading(line: str) -> str:
+    """A headline line without markdown: ``# Title`` / ``**Title**`` -> ``Title``."""
+    text = re.sub(r"^\s{0,3}#{1,6}\s+", "", line).strip()
+    text = re.sub(r"\s+#+\s*$", "", text)
+    m = _MD_EMPHASIS.match(text)
+    if m:
+        text = m[2].strip()
+    return text
+
+
+def paragraphs(lines: list[str]) -> list[list[str]]:
+    """Group lines into paragraphs separated by blank lines (markdown rules '---' are dropped)."""
+    out: list[list[str]] = []
+    cur: list[str] = []
+    for line in lines:
+        if not line.strip() or re.fullmatch(r"\s*(?:-{3,}|\*{3,}|={3,}|_{3,})\s*", line):
+            if cur:
+                out.append(cur)
+                cur = []
+            continue
+        cur.append(line.strip())
+    if cur:
+        out.append(cur)
+    return out
+
+
+def looks_like_title(para: list[str]) -> bool:
+    """A headline: one short line, marked as a heading or without sentence-ending punctuation
+    (headlines may still end in '!' or '?', and some end in a period if short)."""
+    if len(para) != 1:
+        return False
+    line = para[0]
+    if _HEADING.match(line) or _MD_EMPHASIS.match(line.strip()):
+        return True
+    text = line.strip()
+    if len(text) > 160:
+        return False
+    sentences = len(re.findall(r"[.!?…](?:\s|$)", text))
+    return sentences <= 1 and (not text.endswith(".") or len(text) <= 90)
+
+
+def split_preamble(lines: list[str]) -> Preamble:
+    """The lines above the dialogue -> headline (title) and intro prose (description).
+
+    The first paragraph is the title when it is a single short line; everything else (the
+    blurb: "СБУ оприлюднила перехоплення...") is the description, paragraphs kept apart.
+    """
+    paras = paragraphs(lines)
+    if not paras:
+        return Preamble(None, None)
+    title = None
+    if looks_like_title(paras[0]):
+        title = clean_heading(paras[0][0]) or None
+        paras = paras[1:]
+    description = "\n\n".join(" ".join(p) for p in paras).strip() or None
+    return Preamble(title, description)
+
+
+# ----------------------------------------------------------------- language
+
+
+def guess_language(text: str) -> str | None:
+    """'uk', 'ru' or 'en' from the letters; None when there are too few letters to tell.
+
+    Ukrainian has і ї є ґ, Russian has ы э ъ ё: whichever set is more frequent wins, so a
+    Russian call under a Ukrainian headline still reads as Russian when given its turns only.
+    """
+    cyr = latin = 0
+    uk = ru = 0
+    for ch in text.lower():
+        if "а" <= ch <= "я" or ch in "ёіїєґ":
+            cyr += 1
+            if ch in "іїєґ":
+                uk += 1
+            elif ch in "ыэъё":
+                ru += 1
+        elif "a" <= ch <= "z":
+            latin += 1
+    if cyr + latin < 3:
+        return None
+    if cyr >= latin:
+        return "uk" if uk > ru else "ru"
+    return "en"
+
+
+def join_continuation(previous: str, line: str, *, after_blank: bool) -> str:
+    """Append a continuation line to a turn: a new paragraph after a blank line, else a space."""
+    line = line.strip()
+    if not previous:
+        return line
+    return f"{previous}\n{line}" if after_blank else f"{previous} {line}"
