@@ -1,0 +1,181 @@
+"""A whole transcript as SRT or WebVTT subtitles.
+
+Written by hand rather than through pysubs2's writers: those treat ``{...}`` and ``\\N`` in
+the text as ASS override codes (untrusted text would be mangled) and know neither WebVTT
+voice tags nor NOTE blocks. Tests read our output back with pysubs2.
+
+Decisions:
+
+* **Speakers**: SRT prefixes ``Speaker: ``; WebVTT uses ``<v Speaker>`` voice spans.
+* **Status**: a transcript that is not verified opens with a status cue shown on screen
+  (``[UNVERIFIED] title — publisher``); WebVTT also carries the full citation in a NOTE.
+* **Missing times**: rather than refuse, times are *estimated* from the text length
+  (reading speed), known times are kept, and the export says so (status cue, NOTE, and a
+  warning returned to the caller). An estimate is better than nothing for stepping through
+  a call, and nobody can mistake it for the real timing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TextIO
+
+from intercept_viewer.core.exporters.common import (
+    citation_text,
+    one_line,
+    speaker_label,
+    speaker_names,
+    status_tag,
+)
+from intercept_viewer.core.library import Library
+from intercept_viewer.core.model import Transcript, Utterance
+
+#: Reading speed used to estimate a missing duration, and its bounds.
+MS_PER_CHAR = 60
+MIN_CUE_MS = 1500
+MAX_CUE_MS = 7000
+#: Pause put between cues whose times were estimated.
+GAP_MS = 200
+#: How long the opening status cue stays up.
+STATUS_CUE_MS = 4000
+
+
+def estimate_times(utterances: Sequence[Utterance]) -> tuple[list[tuple[int, int]], int]:
+    """(start, end) for every utterance, and how many needed an estimate.
+
+    Known starts and ends are kept. A missing start follows the previous cue; a missing end
+    comes from the text length, cut short where the next known start begins.
+    """
+    # the next known start after each utterance, found in one backward pass
+    next_start: list[int | None] = [None] * len(utterances)
+    upcoming: int | None = None
+    for i in range(len(utterances) - 1, -1, -1):
+        next_start[i] = upcoming
+        if utterances[i].start_ms is not None:
+            upcoming = utterances[i].start_ms
+    out: list[tuple[int, int]] = []
+    estimated = 0
+    cursor = 0
+    for i, u in enumerate(utterances):
+        guessed = u.start_ms is None or u.end_ms is None
+        start = u.start_ms if u.start_ms is not None else cursor
+        if u.end_ms is not None and u.end_ms > start:
+            end = u.end_ms
+        else:
+            guessed = True
+            end = start + min(MAX_CUE_MS, max(MIN_CUE_MS, MS_PER_CHAR * len(u.text)))
+            nxt = next_start[i]
+            if nxt is not None and start < nxt < end:
+                end = nxt
+        estimated += guessed
+        out.append((start, end))
+        cursor = end + (GAP_MS if guessed else 0)
+    return out, estimated
+
+
+def _timestamp(ms: int, sep: str) -> str:
+    h, rem = divmod(max(0, ms), 3_600_000)
+    m, rem = divmod(rem, 60_000)
+    s, ms = divmod(rem, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def _cue_lines(text: str) -> list[str]:
+    """Text lines for a cue: a blank line would end the cue, so blank lines are dropped."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines or ["…"]
+
+
+def _status_lines(t: Transcript, estimated: int, total: int) -> list[str]:
+    lines = []
+    tag = status_tag(t.verification)
+    if tag:
+        who = ", ".join(one_line(x) for x in (t.publisher, t.released_on) if x)
+        lines.append(f"{tag} {one_line(t.title)}" + (f" — {who}" if who else ""))
+    if estimated:
+        lines.append(f"Times estimated for {estimated} of {total} lines.")
+    return lines
+
+
+def _status_window(first_start: int | None) -> tuple[int, int]:
+    """The opening cue ends when the talk starts, but stays up at least a second."""
+    end = STATUS_CUE_MS if first_start is None or first_start < 1000 else first_start
+    return 0, min(end, STATUS_CUE_MS)
+
+
+def estimate_warning(estimated: int, total: int) -> str | None:
+    if not estimated:
+        return None
+    return (
+        f"{estimated} of {total} utterances have no times; their cue times are estimated "
+        "from the text length."
+    )
+
+
+def write_srt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, int]:
+    """SRT cues ``Speaker: text``. Returns (utterances, how many times were estimated)."""
+    t = library.transcript(transcript_id)
+    names = speaker_names(library.speakers(transcript_id))
+    utts = library.utterances(transcript_id)
+    times, estimated = estimate_times(utts)
+    index = 0
+
+    def cue(start: int, end: int, lines: list[str]) -> None:
+        nonlocal index
+        index += 1
+        out.write(f"{index}\n{_timestamp(start, ',')} --> {_timestamp(end, ',')}\n")
+        out.write("\n".join(lines) + "\n\n")
+
+    status = _status_lines(t, estimated, len(utts))
+    if status:
+        cue(*_status_window(times[0][0] if times else None), status)
+    for u, (start, end) in zip(utts, times, strict=True):
+        first, *rest = _cue_lines(u.text)
+        cue(start, end, [f"{speaker_label(u, names)}: {first}", *rest])
+    return len(utts), estimated
+
+
+_VTT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def vtt_escape(text: str) -> str:
+    """Escape the three characters WebVTT cue text gives meaning to."""
+    return text.translate(_VTT_ESCAPES)
+
+
+def _note_text(text: str) -> str:
+    """NOTE blocks end at a blank line and may not contain ``-->``."""
+    return one_line(text).replace("-->", "->")
+
+
+def write_vtt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, int]:
+    """WebVTT with ``<v Speaker>`` voice spans, a NOTE with the citation and status, and the
+    status cue. Returns (utterances, how many times were estimated)."""
+    t = library.transcript(transcript_id)
+    names = speaker_names(library.speakers(transcript_id))
+    utts = library.utterances(transcript_id)
+    times, estimated = estimate_times(utts)
+    out.write("WEBVTT\n\nNOTE\n")
+    out.write(f"{_note_text(citation_text(t))}\n")
+    if t.verification_note:
+        out.write(f"Verification note: {_note_text(t.verification_note)}\n")
+    warning = estimate_warning(estimated, len(utts))
+    if warning:
+        out.write(f"{_note_text(warning)}\n")
+    out.write("Exported by Intercept Viewer.\n\n")
+    status = _status_lines(t, estimated, len(utts))
+    if status:
+        start, end = _status_window(times[0][0] if times else None)
+        out.write(f"status\n{_timestamp(start, '.')} --> {_timestamp(end, '.')}\n")
+        out.write("\n".join(vtt_escape(line) for line in status) + "\n\n")
+    for u, (start, end) in zip(utts, times, strict=True):
+        lines = [vtt_escape(line) for line in _cue_lines(u.text)]
+        if u.speaker_id is not None:
+            voice = re.sub(r"\s+", " ", vtt_escape(speaker_label(u, names))).strip()
+            lines[0] = f"<v {voice}>{lines[0]}</v>" if len(lines) == 1 else f"<v {voice}>{lines[0]}"
+            if len(lines) > 1:
+                lines[-1] += "</v>"
+        out.write(f"u{u.seq}\n{_timestamp(start, '.')} --> {_timestamp(end, '.')}\n")
+        out.write("\n".join(lines) + "\n\n")
+    return len(utts), estimated

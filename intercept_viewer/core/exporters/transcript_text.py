@@ -1,0 +1,131 @@
+"""A whole transcript as plain text or Markdown, for reading, quoting and archiving.
+
+TXT starts with a ``---`` front-matter block (the form our importers read back) holding the
+citation, with the verification flag as its first line, then one ``[m:ss] Speaker: text``
+line per utterance. Markdown has a title, the flag as a block quote, the citation as a list,
+the conversation, and the tagged passages with their notes.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from intercept_viewer.core.exporters.common import (
+    md_escape,
+    md_url,
+    one_line,
+    speaker_label,
+    speaker_names,
+    status_sentence,
+    status_tag,
+    time_span,
+)
+from intercept_viewer.core.library import Library
+from intercept_viewer.core.model import Transcript
+from intercept_viewer.core.timefmt import format_ms
+
+#: Front-matter keys in the order written (the importers' metadata reader knows them all).
+_HEADER_FIELDS: tuple[str, ...] = (
+    "title",
+    "verification",
+    "verification_note",
+    "publisher",
+    "channel",
+    "released_on",
+    "recorded_on",
+    "source_url",
+    "archive_url",
+    "language",
+    "original_language",
+    "translator",
+    "description",
+)
+
+
+def _front_matter(t: Transcript) -> list[str]:
+    lines = ["---", f"# {status_sentence(t)}"]
+    if t.origin == "article":
+        lines.append("# Quotes taken from a news article, not a full transcript.")
+    for key in _HEADER_FIELDS:
+        value = getattr(t, key)
+        if value is None or value == "":
+            continue
+        first, *rest = [line.strip() for line in str(value).splitlines() if line.strip()] or [""]
+        lines.append(f"{key}: {first}")
+        lines.extend(f"  {line}" for line in rest)  # indented lines continue the value
+    lines.append("---")
+    return lines
+
+
+def write_txt(library: Library, transcript_id: int, out: TextIO) -> int:
+    """``[m:ss] Speaker: text`` per utterance under a citation header; returns the count."""
+    t = library.transcript(transcript_id)
+    names = speaker_names(library.speakers(transcript_id))
+    for line in _front_matter(t):
+        out.write(line + "\n")
+    out.write("\n")
+    n = 0
+    for u in library.utterances(transcript_id):
+        when = f"[{format_ms(u.start_ms)}] " if u.start_ms is not None else ""
+        first, *rest = u.text.split("\n")
+        out.write(f"{when}{speaker_label(u, names)}: {first}\n")
+        for line in rest:
+            out.write(f"    {line}\n")
+        n += 1
+    return n
+
+
+def write_markdown(library: Library, transcript_id: int, out: TextIO) -> int:
+    """The transcript as Markdown: flag, citation, conversation, tagged passages."""
+    t = library.transcript(transcript_id)
+    names = speaker_names(library.speakers(transcript_id))
+    w = out.write
+    w(f"# {md_escape(one_line(t.title))}\n\n")
+    tag = status_tag(t.verification)
+    flag = md_escape(status_sentence(t))
+    if tag:
+        flag = flag.replace(md_escape(tag), f"**{md_escape(tag)}**", 1)
+    w(f"> {flag}\n\n")
+    for label, value in (
+        ("Publisher", t.publisher),
+        ("Channel", t.channel),
+        ("Released", t.released_on),
+        ("Recorded", t.recorded_on),
+        ("Source", t.source_url),
+        ("Archive", t.archive_url),
+        ("Language", t.language),
+        ("Original language", t.original_language),
+        ("Translator", t.translator),
+    ):
+        if value:
+            shown = md_url(value) if label in ("Source", "Archive") else md_escape(one_line(value))
+            w(f"- **{label}:** {shown}\n")
+    if t.origin == "article":
+        w("- **Origin:** quotes taken from a news article, not a full transcript\n")
+    if t.description:
+        w(f"\n{md_escape(one_line(t.description))}\n")
+    w("\n## Conversation\n\n")
+    n = 0
+    for u in library.utterances(transcript_id):
+        when = f" \\[{format_ms(u.start_ms)}\\]" if u.start_ms is not None else ""
+        body = "  \n".join(md_escape(line) for line in u.text.split("\n"))
+        w(f"**{md_escape(speaker_label(u, names))}**{when}: {body}\n\n")
+        n += 1
+    passages = library.passages(transcript_id=transcript_id)
+    if passages:
+        w("## Tagged passages\n\n")
+        for p in passages:
+            span = (
+                f"Utterance {p.first_seq}"
+                if p.first_seq == p.last_seq
+                else f"Utterances {p.first_seq}–{p.last_seq}"
+            )
+            first = library.utterance(transcript_id, p.first_seq)
+            last = library.utterance(transcript_id, p.last_seq)
+            when = time_span(first.start_ms, last.end_ms)
+            tags = ", ".join(md_escape(x) for x in p.tags) or "no tags"
+            w(f"- {span}{f' ({when})' if when else ''} — {tags} — {p.state}")
+            if p.note:
+                w(f": {md_escape(one_line(p.note))}")
+            w("\n")
+    return n
