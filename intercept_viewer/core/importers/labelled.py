@@ -62,8 +62,14 @@ _STRONG = frozenset({"bold", "bracket", "brace", "prefix"})
 _BULLET = re.compile(r"^\s*(?:[-*•—–]\s+)")
 _MAX_LABEL_CHARS = 32
 
+
+def _word_set(text: str) -> frozenset[str]:
+    """A '|'-separated word list written over several indented lines."""
+    return frozenset(w.strip() for w in text.split("|") if w.strip())
+
+
 #: Words before a colon in prose and release furniture: never speaker labels.
-_NOT_LABELS = frozenset(
+_NOT_LABELS = _word_set(
     """
     he said|she said|they said|he says|she says|said|says|i said|we said|he|she|they|it|we|i|
     note|notes|update|upd|source|sources|time|date|location|place|photo|video|read also|tags|
@@ -75,7 +81,7 @@ _NOT_LABELS = frozenset(
     він сказав|вона сказала|сказав|сказала|каже|пише|заявив|він|вона|вони|ми|це|ось|
     примітка|увага|джерело|час|місце|відео|читайте також|посилання|переклад|оновлено|теги|
     запис|розшифровка
-    """.replace("\n", "").split("|")
+    """
 )
 #: Stage directions that may open a line in brackets: text, not speakers.
 _STAGE_DIRECTIONS = re.compile(
@@ -88,7 +94,7 @@ _STAGE_DIRECTIONS = re.compile(
     re.IGNORECASE,
 )
 #: Role words that make even a single occurrence a label ("Mother:" once in a long call).
-_ROLE_WORDS = frozenset(
+_ROLE_WORDS = _word_set(
     """
     soldier|mother|mom|mum|mama|wife|husband|father|dad|brother|sister|son|daughter|girlfriend|
     boyfriend|friend|occupant|occupier|invader|russian|man|woman|interlocutor|caller|speaker|
@@ -98,7 +104,7 @@ _ROLE_WORDS = frozenset(
     тетя|дядя|россиянин|россиянка|
     окупант|окупантка|мати|дружина|чоловік|батько|тато|син|донька|співрозмовник|співрозмовниця|
     жінка|військовий|росіянин|росіянка|бабуся|тітка|дядько|родич|родичка
-    """.replace("\n", "").split("|")
+    """
 )
 
 
@@ -197,9 +203,18 @@ def _read_line(index: int, raw: str) -> _Line:
     return line
 
 
+_ROLE_STEMS = frozenset(w[:5] for w in _ROLE_WORDS)
+
+
 def _is_role(key: str) -> bool:
-    first = key.split()[0] if key else ""
-    return first in _ROLE_WORDS
+    """'Mother', 'Мать солдата', 'Speaker 2': every word a role word, its inflection or a number
+    (so 'Командир говорит: ...' in a turn's text is not a speaker)."""
+    words = key.split()
+    return (
+        bool(words)
+        and words[0] in _ROLE_WORDS
+        and all(w.isdigit() or w[:5] in _ROLE_STEMS for w in words[1:])
+    )
 
 
 def analyse(lines: list[str]) -> Analysis:

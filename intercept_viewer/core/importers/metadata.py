@@ -93,7 +93,6 @@ KEY_ALIASES: dict[str, str] = {
     "status": "verification",
     "verified": "verification",
     "статус": "verification",
-    "note": "verification_note",
     "summary": "description",
     "описание": "description",
     "опис": "description",
