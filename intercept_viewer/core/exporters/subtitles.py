@@ -7,6 +7,8 @@ voice tags nor NOTE blocks. Tests read our output back with pysubs2.
 Decisions:
 
 * **Speakers**: SRT prefixes ``Speaker: ``; WebVTT uses ``<v Speaker>`` voice spans.
+* **No WebVTT cue identifiers**: valid, but common readers (pysubs2 among them) take an
+  identifier for the previous cue's last line.
 * **Status**: a transcript that is not verified opens with a status cue shown on screen
   (``[UNVERIFIED] title — publisher``); WebVTT also carries the full citation in a NOTE.
 * **Missing times**: rather than refuse, times are *estimated* from the text length
@@ -167,7 +169,7 @@ def write_vtt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, i
     status = _status_lines(t, estimated, len(utts))
     if status:
         start, end = _status_window(times[0][0] if times else None)
-        out.write(f"status\n{_timestamp(start, '.')} --> {_timestamp(end, '.')}\n")
+        out.write(f"{_timestamp(start, '.')} --> {_timestamp(end, '.')}\n")
         out.write("\n".join(vtt_escape(line) for line in status) + "\n\n")
     for u, (start, end) in zip(utts, times, strict=True):
         lines = [vtt_escape(line) for line in _cue_lines(u.text)]
@@ -176,6 +178,6 @@ def write_vtt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, i
             lines[0] = f"<v {voice}>{lines[0]}</v>" if len(lines) == 1 else f"<v {voice}>{lines[0]}"
             if len(lines) > 1:
                 lines[-1] += "</v>"
-        out.write(f"u{u.seq}\n{_timestamp(start, '.')} --> {_timestamp(end, '.')}\n")
+        out.write(f"{_timestamp(start, '.')} --> {_timestamp(end, '.')}\n")
         out.write("\n".join(lines) + "\n\n")
     return len(utts), estimated
