@@ -490,7 +490,6 @@ def test_unknown_transcript_or_format(lib: Library, tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         export_passages(lib, [], "srt", tmp_path / "x.srt")
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith((".x", "x"))]
-    )
 
 
 @pytest.mark.parametrize(
