@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from intercept_viewer.cli.app import AppState, cli, fail, print_json
@@ -60,7 +62,7 @@ def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str
         lib.import_files(files, format=fmt),
         length=len(files),
         label="Importing",
-        file=click.get_text_stream("stderr"),
+        file=sys.stderr,  # click.get_text_stream is deprecated in Click 8.5
         hidden=as_json or len(files) < 3,
     ) as outcomes:
         for _path, outcome in outcomes:
