@@ -1,10 +1,79 @@
-"""Stub: the window arrives with the window work."""
+"""Start the window: ``intercept-viewer`` and ``intercept-viewer FILE...`` land here."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from intercept_viewer.core.errors import InterceptViewerError
+from intercept_viewer.core.library import Library, default_library_path
+from intercept_viewer.ui.main_window import MainWindow
+from intercept_viewer.ui.prompts import Prompts
+
+ORGANIZATION = "intercept-viewer"
+APPLICATION = "Intercept Viewer"
+
+
+def application() -> QApplication:
+    """The QApplication (created once), named so QSettings has a home."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setDesktopFileName("intercept-viewer")
+    try:
+        from intercept_viewer.resources import resources_dir
+
+        icon = resources_dir() / "icons" / "intercept-viewer.svg"
+        if icon.is_file():
+            app.setWindowIcon(QIcon(str(icon)))
+    except FileNotFoundError:
+        pass
+    return app
+
+
+def build_window(
+    library: Library, files: Sequence[str] = (), settings: QSettings | None = None
+) -> MainWindow:
+    """A ready window: state restored, FILES imported and the first one shown (no exec)."""
+    window = MainWindow(library, settings)
+    window.restore_state()
+    if files:
+        ids = window.open_paths(files)
+        if not ids and window.import_worker is None:
+            window.restore_last_transcript()
+    else:
+        window.restore_last_transcript()
+    return window
 
 
 def run_app(library_path: Path | None, files: list[str]) -> int:
-    print("The window is not written yet; use the CLI (intercept-viewer --help).")
-    return 0
+    app = application()
+    try:
+        library = Library(library_path or default_library_path())
+    except InterceptViewerError as exc:
+        Prompts.show_error(None, str(exc))
+        return 2
+    window = MainWindow(library, QSettings())
+    window.restore_state()
+    window.show()
+    if files:
+        # after the window is up, so an error dialog has a parent to sit on
+        QTimer.singleShot(0, lambda: _open_or_restore(window, files))
+    else:
+        window.restore_last_transcript()
+    code = app.exec()
+    library.close()
+    return code
+
+
+def _open_or_restore(window: MainWindow, files: list[str]) -> None:
+    if not window.open_paths(files) and window.import_worker is None:
+        window.restore_last_transcript()
