@@ -111,6 +111,8 @@ def tag_cmd(
     Example:
       intercept-viewer tag 3 --from 12 --to 14 --tag Kupyansk --tag "unit?" --note "Which brigade?"
     """
+    if not any(t.strip() for t in tags):
+        fail("A tag needs a name: give --tag NAME.")
     with user_errors():
         p = state.library().add_passage(
             transcript_id,
