@@ -39,6 +39,8 @@ _LETTER_FREQ = {
     "ї": 0.6, "є": 0.4, "ъ": 0.04, "ё": 0.1, "ґ": 0.05,
 }  # fmt: skip
 _RARE = 0.01
+#: How much of a file the detectors read: enough to decide, cheap for a 100,000-line file.
+SAMPLE_BYTES = 64 * 1024
 _WORD = re.compile(r"\w+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -134,7 +136,8 @@ def _guess_utf16(data: bytes) -> str | None:
     """
     if len(data) < 2:
         return None
-    even = data[: len(data) - len(data) % 2]
+    head = data[:SAMPLE_BYTES]
+    even = head[: len(head) - len(head) % 2]
     best: tuple[float, str] | None = None
     for enc in ("utf-16-le", "utf-16-be"):
         text = even.decode(enc, errors="replace")
@@ -199,27 +202,36 @@ _CYRILLIC_MARGIN = 1.0
 _CYRILLIC_FLOOR = -2.0
 
 
+def _sample(data: bytes) -> bytes:
+    """The start of ``data``, cut at a line end so no character is split."""
+    if len(data) <= SAMPLE_BYTES:
+        return data
+    cut = data.rfind(b"\n", 0, SAMPLE_BYTES)
+    return data[: cut if cut > 0 else SAMPLE_BYTES]
+
+
 def _decode_legacy(data: bytes) -> str:
+    sample = _sample(data)
     readings = []
     for enc in CYRILLIC_CODEPAGES:
         try:
-            text = data.decode(enc)
+            text = sample.decode(enc)
         except UnicodeDecodeError:
             continue
-        readings.append((cyrillic_score(text), text))
+        readings.append((cyrillic_score(text), enc, text))
     readings.sort(key=lambda r: r[0], reverse=True)  # stable: earlier code pages win ties
     best = readings[0] if readings else None
-    if best is not None and not _looks_binary(best[1]):
+    if best is not None and not _looks_binary(best[2]):
         runner_up = readings[1][0] if len(readings) > 1 else -math.inf
         if best[0] >= _CYRILLIC_ACCEPT or (
             best[0] >= _CYRILLIC_FLOOR and best[0] - runner_up >= _CYRILLIC_MARGIN
         ):
-            return best[1]
+            return data.decode(best[1], errors="replace")
     from charset_normalizer import from_bytes
 
     for match in from_bytes(data):
         text = str(match)
-        if _good_reading(text):
+        if _good_reading(text[: SAMPLE_BYTES * 2]):
             return text
     for fallback in ("cp1252", "latin-1"):  # Western text too short for the detector
         try:
@@ -228,8 +240,8 @@ def _decode_legacy(data: bytes) -> str:
             continue
         if _good_reading(text):
             return text
-    if best is not None and not _looks_binary(best[1]):
-        return best[1]
+    if best is not None and not _looks_binary(best[2]):
+        return data.decode(best[1], errors="replace")
     raise _not_text()
 
 

@@ -159,7 +159,7 @@ def guess_language(text: str) -> str | None:
     """
     cyr = latin = 0
     uk = ru = 0
-    for ch in text.lower():
+    for ch in text[:20000].lower():  # a sample decides as well as the whole book
         if "а" <= ch <= "я" or ch in "ёіїєґ":
             cyr += 1
             if ch in "іїєґ":

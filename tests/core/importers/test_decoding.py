@@ -89,3 +89,11 @@ def test_head_cut_inside_a_utf8_character_still_decodes() -> None:
 
 def test_head_of_binary_never_raises() -> None:
     assert isinstance(decode_head(bytes(range(256)) * 10), str)
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8-r", "utf-16-le"])
+def test_long_file_is_decided_on_a_sample_and_decoded_whole(encoding: str) -> None:
+    text = "".join(f"Оккупант: строка номер {i}, всё тихо.\nМать: ясно.\n" for i in range(3000))
+    data = text.encode(encoding)
+    assert len(data) > 128 * 1024
+    assert decode_bytes(data) == text
