@@ -1,32 +1,539 @@
-"""Search (placeholder: plain FTS5 over the text column; the search work replaces this)."""
+"""The user's search syntax, turned into a safe FTS5 expression plus SQL filters.
+
+Syntax (all case-insensitive except the ``OR`` operator):
+
+* ``word word``            every word must match, in any of its forms (``Бахмут`` finds
+                            ``під Бахмутом``; ``soldiers`` finds ``soldier``), see ``wordforms``;
+* ``"exact phrase"``       the words in this order, as written (also ``«…»`` and ``“…”``);
+* ``prefix*``              any word starting so;
+* ``a OR b``               either;
+* ``-word`` / ``-"a b"``   leave out utterances that have it;
+* ``speaker:NAME``         display name or label as written in the file (quote names with spaces:
+                            ``speaker:"Mother of Ivan"``); repeated, any of them;
+* ``tag:NAME``             utterances inside a passage with this tag;
+* ``publisher:NAME``       the publisher contains NAME;
+* ``status:unverified|corroborated|verified|disputed``;
+* ``after:YYYY-MM-DD`` / ``before:YYYY-MM-DD`` on the release date, both inclusive
+  (``YYYY`` and ``YYYY-MM`` work too).
+
+A query of filters only (``speaker:Mother``) lists everything they select, in transcript order.
+
+Safety: user text never reaches FTS5 or SQL unquoted. The MATCH string is built here from words
+this module cut out itself, each inside ``"..."`` (with ``""`` escaping); everything else is a
+bound parameter. Whatever the string, the only exception is ``QueryError``.
+
+Speed (1M utterances): FTS5 ranks by ``bm25`` in an inner query over rowids; the page's rows are
+joined and their snippets made only for the page. Ranking a word found in most utterances would
+sort all of them, so at most ``CANDIDATE_CAP`` matches (the newest) are ranked: the result then
+says ``approximate`` and its ``total`` is a lower bound ("20,000+"). Paging uses a keyset cursor
+(``SearchResult.next_cursor``), not a growing OFFSET.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 from intercept_viewer.core.errors import QueryError
+from intercept_viewer.core.model import VERIFICATION_STATES
+from intercept_viewer.core.wordforms import fold, query_forms, word_forms, words
 
 if TYPE_CHECKING:
     from intercept_viewer.core.library import Library
 
+#: Marks around matched words in ``SearchHit.snippet``: private-use characters, removed from the
+#: text first, so a transcript cannot forge a highlight.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+#: At most this many matches are ranked (see the module docstring).
+CANDIDATE_CAP = 20_000
+#: bm25 column weights: the word as written (text) outranks another form of it (text_norm).
+TEXT_WEIGHT = 4.0
+NORM_WEIGHT = 1.0
+#: Longer snippets are cut to about this many characters around the first match.
+SNIPPET_CHARS = 180
+MAX_TERMS = 64
+
+FIELDS = ("speaker", "tag", "publisher", "status", "after", "before")
+_OPEN_QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“"}
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _fail(why: str) -> QueryError:
+    return QueryError(f"can't read this query: {why}")
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing to find: a ``word`` (any form), a ``prefix`` or an exact ``phrase``."""
+
+    kind: Literal["word", "prefix", "phrase"]
+    text: str
+
+
+@dataclass
+class Query:
+    """A parsed query: ``groups`` are ANDed, the terms inside a group ORed."""
+
+    groups: list[list[Term]] = field(default_factory=list)
+    excluded: list[Term] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    publishers: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    after: str | None = None
+    before: str | None = None
+
+    @property
+    def has_words(self) -> bool:
+        return bool(self.groups)
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(
+            self.speakers
+            or self.tags
+            or self.publishers
+            or self.statuses
+            or self.after
+            or self.before
+        )
+
+
+def clean_text(text: str) -> str:
+    """Make any string safe to bind: lone surrogates and NULs replaced, highlight marks removed."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return text.replace("\x00", " ").replace(MARK_START, "").replace(MARK_END, "")
+
+
+def name_key(name: str) -> str:
+    """How speaker names and publishers compare: casefolded (Cyrillic too), ё = е, spaces
+    collapsed. SQLite's own lower()/NOCASE only fold ASCII, hence this Python function."""
+    return _SPACE_RE.sub(" ", name.casefold().replace("ё", "е")).strip()
+
+
+def _check_date(value: str, name: str) -> str:
+    m = _DATE_RE.match(value)
+    if not m:
+        raise _fail(f"{name}: wants a date like 2024-03-15, not {value!r}")
+    month, day = m.group(2), m.group(3)
+    if (month and not 1 <= int(month) <= 12) or (day and not 1 <= int(day) <= 31):
+        raise _fail(f"{name}:{value} is not a real date")
+    return value
+
+
+def _read_quoted(s: str, i: int) -> tuple[str, int]:
+    """Read a quoted string from ``s[i]`` (an opening quote); unterminated runs to the end."""
+    close = _OPEN_QUOTES[s[i]]
+    j = s.find(close, i + 1)
+    if j < 0 and close != '"':
+        j = s.find('"', i + 1)
+    if j < 0:
+        return s[i + 1 :], len(s)
+    return s[i + 1 : j], j + 1
+
+
+def _lex(s: str) -> list[tuple[str, bool, str, str]]:
+    """Cut the query into (kind, negated, field_or_kind, value) tokens; kind is 'OR', 'field'
+    or 'term'."""
+    out: list[tuple[str, bool, str, str]] = []
+    i, n = 0, len(s)
+    while i < n:
+        c = s[i]
+        if c.isspace():
+            i += 1
+            continue
+        neg = False
+        if c == "-" and i + 1 < n and not s[i + 1].isspace():
+            neg, i = True, i + 1
+            c = s[i]
+        if c in _OPEN_QUOTES:
+            value, i = _read_quoted(s, i)
+            out.append(("term", neg, "phrase", value))
+            continue
+        j = i
+        while j < n and not s[j].isspace() and s[j] not in _OPEN_QUOTES:
+            j += 1
+        chunk = s[i:j]
+        name, colon, value = chunk.partition(":")
+        if colon and name.casefold() in FIELDS:
+            if not value and j < n and s[j] in _OPEN_QUOTES:
+                value, j = _read_quoted(s, j)
+            value = value.strip()
+            if not value:
+                raise _fail(
+                    f"{name}: needs a value, e.g. {name.casefold()}:{_EXAMPLES[name.casefold()]}"
+                )
+            if neg:
+                raise _fail(f"-{name}: can't be excluded; leave the filter out instead")
+            out.append(("field", False, name.casefold(), value))
+        elif chunk == "OR" and not neg:
+            out.append(("OR", False, "", ""))
+        elif chunk == "AND" and not neg:
+            pass  # words are ANDed anyway
+        else:
+            kind = "prefix" if chunk.endswith("*") else "word"
+            out.append(("term", neg, kind, chunk.rstrip("*") if kind == "prefix" else chunk))
+        i = j
+    return out
+
+
+_EXAMPLES = {
+    "speaker": "Mother",
+    "tag": "claim",
+    "publisher": "HUR",
+    "status": "unverified",
+    "after": "2024-01-31",
+    "before": "2024-12-31",
+}
+
+
+def _term_is_empty(term: Term) -> bool:
+    return not any(fold(w) for _s, _e, w in words(term.text))
+
+
+def parse_query(text: str) -> Query:
+    """Parse the user's query (see the module docstring). Raises only ``QueryError``."""
+    q = Query()
+    pending_or = False
+    last_positive: list[Term] | None = None
+    for kind, neg, sub, value in _lex(clean_text(text)):
+        if kind == "OR":
+            if last_positive is None or pending_or:
+                raise _fail("OR needs a word on each side, as in: Бахмут OR Bakhmut")
+            pending_or = True
+            continue
+        if kind == "field":
+            if pending_or:
+                raise _fail(f"OR can't join {sub}: — it joins words")
+            last_positive = None
+            _add_filter(q, sub, value)
+            continue
+        term = Term(sub, value)  # type: ignore[arg-type]
+        if _term_is_empty(term):
+            if pending_or:
+                raise _fail("OR needs a word on each side, as in: Бахмут OR Bakhmut")
+            continue
+        if neg:
+            if pending_or:
+                raise _fail("OR can't join an excluded -word")
+            q.excluded.append(term)
+            last_positive = None
+            continue
+        if pending_or and last_positive is not None:
+            last_positive.append(term)
+            pending_or = False
+        else:
+            last_positive = [term]
+            q.groups.append(last_positive)
+    if pending_or:
+        raise _fail("OR needs a word on each side, as in: Бахмут OR Bakhmut")
+    if sum(len(g) for g in q.groups) + len(q.excluded) > MAX_TERMS:
+        raise _fail(f"it has more than {MAX_TERMS} words; shorten it")
+    return q
+
+
+def _add_filter(q: Query, name: str, value: str) -> None:
+    if name == "speaker":
+        q.speakers.append(value)
+    elif name == "tag":
+        q.tags.append(value)
+    elif name == "publisher":
+        q.publishers.append(value)
+    elif name == "status":
+        status = value.casefold()
+        if status not in VERIFICATION_STATES:
+            raise _fail(f"status: is one of {', '.join(VERIFICATION_STATES)}; not {value!r}")
+        q.statuses.append(status)
+    elif name == "after":
+        q.after = _check_date(value, "after")
+    elif name == "before":
+        q.before = _check_date(value, "before")
+
+
+# ---------------------------------------------------------------------------- FTS5 expression
+
+
+def _quote(s: str) -> str:
+    """An FTS5 string: anything inside double quotes is literal text, ``"`` doubled."""
+    return '"' + s.replace('"', '""') + '"'
+
+
+def _word_expr(raw: str, prefix: bool) -> str:
+    """One word: as written in ``text`` (ranked first), or any of its forms in ``text_norm``."""
+    star = " *" if prefix else ""
+    folded = fold(raw)
+    exact = f"text : {_quote(raw.lower())}{star}"
+    if prefix:
+        return f"({exact} OR text_norm : {_quote(folded)}{star})"
+    forms = " OR ".join(_quote(f) for f in query_forms(folded))
+    return f"({exact} OR text_norm : ({forms}))"
+
+
+def _term_expr(term: Term) -> str:
+    parts = [w for _s, _e, w in words(term.text) if fold(w)]
+    if term.kind == "phrase":
+        return f"text : {_quote(' '.join(p.lower() for p in parts))}"
+    exprs = [
+        _word_expr(p, term.kind == "prefix" and i == len(parts) - 1) for i, p in enumerate(parts)
+    ]
+    return exprs[0] if len(exprs) == 1 else "(" + " AND ".join(exprs) + ")"
+
+
+def positive_expression(q: Query) -> str | None:
+    """The FTS5 MATCH string for the words to find (None when the query has none)."""
+    if not q.groups:
+        return None
+    groups = []
+    for g in q.groups:
+        exprs = [_term_expr(t) for t in g]
+        groups.append(exprs[0] if len(exprs) == 1 else "(" + " OR ".join(exprs) + ")")
+    return " AND ".join(groups)
+
+
+def excluded_expression(q: Query) -> str | None:
+    if not q.excluded:
+        return None
+    return "(" + " OR ".join(_term_expr(t) for t in q.excluded) + ")"
+
+
+def fts_expression(q: Query) -> str | None:
+    """The whole MATCH string: words to find, NOT the excluded ones."""
+    pos, neg = positive_expression(q), excluded_expression(q)
+    if pos and neg:
+        return f"({pos}) NOT {neg}"
+    return pos
+
+
+# ---------------------------------------------------------------------------- highlighting
+
+
+def _token_forms(folded: str) -> set[str]:
+    return {folded, *word_forms(folded, "ru"), *word_forms(folded, "uk")}
+
+
+def match_spans(text: str, query: str | Query) -> list[tuple[int, int]]:
+    """Character ranges ``[start, end)`` of ``text`` that the query's words match, in order.
+
+    For the UI to highlight hits inside the full utterance text (offsets into ``text`` as
+    given). Word forms count as matches, as in the search; excluded words never do.
+    """
+    q = parse_query(query) if isinstance(query, str) else query
+    forms: set[str] = set()
+    prefixes: list[str] = []
+    phrases: list[list[str]] = []
+    for group in q.groups:
+        for term in group:
+            parts = [fold(w) for _s, _e, w in words(term.text)]
+            parts = [p for p in parts if p]
+            if term.kind == "phrase":
+                phrases.append(parts)
+                continue
+            for i, p in enumerate(parts):
+                if term.kind == "prefix" and i == len(parts) - 1:
+                    prefixes.append(p)
+                else:
+                    forms.update(query_forms(p))
+                    forms.add(p)
+    tokens = list(words(text))
+    folded = [fold(w) for _s, _e, w in tokens]
+    spans: list[tuple[int, int]] = []
+    for i, (start, end, _w) in enumerate(tokens):
+        f = folded[i]
+        if not f:
+            continue
+        hit = bool(forms) and not forms.isdisjoint(_token_forms(f))
+        if not hit and prefixes:
+            own = _token_forms(f)
+            hit = any(x.startswith(p) for p in prefixes for x in own)
+        if hit:
+            spans.append((start, end))
+    for phrase in phrases:
+        n = len(phrase)
+        for i in range(len(tokens) - n + 1):
+            if n and folded[i : i + n] == phrase:
+                spans.append((tokens[i][0], tokens[i + n - 1][1]))
+    return _merge(spans)
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def make_snippet(text: str, spans: Sequence[tuple[int, int]], width: int = SNIPPET_CHARS) -> str:
+    """``text`` (cut to about ``width`` characters around the first match) with the matches
+    wrapped in ``MARK_START``/``MARK_END``. Marks already in the text are neutralised first."""
+    text = text.replace(MARK_START, "\ufffd").replace(MARK_END, "\ufffd")  # same length
+    lo, hi = 0, len(text)
+    if len(text) > width:
+        first = spans[0][0] if spans else 0
+        lo = max(0, first - width // 3)
+        if lo:
+            space = text.rfind(" ", 0, lo)
+            lo = space + 1 if space >= 0 and lo - space < 20 else lo
+        hi = min(len(text), lo + width)
+        if hi < len(text):
+            space = text.find(" ", hi)
+            hi = space if 0 <= space < hi + 20 else hi
+    pieces = ["…" if lo else ""]
+    pos = lo
+    for s, e in spans:
+        if e <= lo or s >= hi:
+            continue
+        s, e = max(s, lo), min(e, hi)
+        pieces += [text[pos:s], MARK_START, text[s:e], MARK_END]
+        pos = e
+    pieces.append(text[pos:hi])
+    if hi < len(text):
+        pieces.append("…")
+    return "".join(pieces)
+
+
+# ---------------------------------------------------------------------------- results
+
 
 @dataclass
 class SearchHit:
+    """One matching utterance, with what a results list shows.
+
+    ``snippet`` has the matched words between ``MARK_START`` and ``MARK_END``; ``spans`` are
+    the same matches as offsets into the full ``text``.
+    """
+
+    utterance_id: int
     transcript_id: int
     title: str
     seq: int
     speaker: str | None
+    speaker_color: str | None
     start_ms: int | None
+    end_ms: int | None
     text: str
     snippet: str
     verification: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    score: float = 0.0
+
+    def snippet_as(self, start: str = "**", end: str = "**") -> str:
+        """The snippet with the marks replaced, e.g. ``**word**`` for a terminal."""
+        return self.snippet.replace(MARK_START, start).replace(MARK_END, end)
 
 
 @dataclass
 class SearchResult:
+    """A page of hits.
+
+    Attributes:
+        total: hits in all (a lower bound when ``total_exact`` is False).
+        approximate: only the newest ``CANDIDATE_CAP`` matches were ranked.
+        next_cursor: pass as ``cursor=`` for the next page; None on the last page.
+    """
+
     hits: list[SearchHit]
     total: int
+    total_exact: bool = True
+    approximate: bool = False
+    next_cursor: tuple[float, int] | None = None
+    query: Query | None = None
+
+    @property
+    def total_label(self) -> str:
+        """The count for people: ``"12"`` or ``"20,000+"``."""
+        return f"{self.total:,}" if self.total_exact else f"{self.total:,}+"
+
+
+# ---------------------------------------------------------------------------- running
+
+
+def _sql_fold(value: object) -> str | None:
+    return None if value is None else name_key(str(value))
+
+
+def _filters(
+    library: Library, q: Query, transcript_id: int | None, speaker: str | int | None
+) -> tuple[list[str], list[object], bool] | None:
+    """SQL conditions on ``u`` (utterances) and ``t`` (transcripts); None if nothing can match.
+
+    Returns (conditions, params, needs_transcripts_join).
+    """
+    db = library.db.conn
+    where: list[str] = []
+    params: list[object] = []
+    needs_t = False
+    names = [name_key(s) for s in q.speakers]
+    speaker_ids: list[int] = []
+    if isinstance(speaker, int):
+        speaker_ids.append(speaker)
+    elif speaker is not None and clean_text(speaker).strip():
+        names.append(name_key(clean_text(speaker)))
+    if names:
+        sql = (
+            "SELECT id FROM speakers WHERE (iv_fold(name) IN (SELECT value FROM json_each(?)) "
+            "OR iv_fold(label) IN (SELECT value FROM json_each(?)))"
+        )
+        args: list[object] = [json.dumps(names), json.dumps(names)]
+        if transcript_id is not None:
+            sql += " AND transcript_id = ?"
+            args.append(transcript_id)
+        speaker_ids += [r[0] for r in db.execute(sql, args)]
+        if not speaker_ids:
+            return None
+    if speaker_ids or isinstance(speaker, int):
+        where.append("u.speaker_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(speaker_ids))
+    if transcript_id is not None:
+        where.append("u.transcript_id = ?")
+        params.append(transcript_id)
+    for tag in q.tags:
+        where.append(
+            "EXISTS (SELECT 1 FROM passages p JOIN passage_tags pt ON pt.passage_id = p.id "
+            "JOIN tags tg ON tg.id = pt.tag_id WHERE tg.name_key = ? "
+            "AND p.transcript_id = u.transcript_id AND u.seq BETWEEN p.first_seq AND p.last_seq)"
+        )
+        params.append(tag.strip().casefold())
+    if q.publishers:
+        needs_t = True
+        where.append(
+            "(" + " OR ".join("instr(iv_fold(t.publisher), ?) > 0" for _ in q.publishers) + ")"
+        )
+        params += [name_key(p) for p in q.publishers]
+    if q.statuses:
+        needs_t = True
+        where.append("t.verification IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(q.statuses))
+    if q.after:
+        needs_t = True
+        where.append("t.released_on >= ?")
+        params.append(q.after)
+    if q.before:
+        needs_t = True
+        where.append("t.released_on <= ?")
+        params.append(q.before + "\uffff" if len(q.before) < 10 else q.before)
+    return where, params, needs_t
+
+
+_HIT_COLUMNS = (
+    "u.id, u.transcript_id, t.title, u.seq, s.name, s.color, u.start_ms, u.end_ms, u.text, "
+    "t.verification"
+)
+_HIT_JOINS = (
+    "JOIN utterances u ON u.id = page.id JOIN transcripts t ON t.id = u.transcript_id "
+    "LEFT JOIN speakers s ON s.id = u.speaker_id"
+)
 
 
 def search(
@@ -35,22 +542,178 @@ def search(
     transcript_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
-    speaker: str | None = None,
+    speaker: str | int | None = None,
+    *,
+    cursor: tuple[float, int] | None = None,
+    exhaustive: bool = False,
 ) -> SearchResult:
-    words = [w.replace('"', '""') for w in query.split()]
-    if not words:
-        raise QueryError("can't read this query: it has no words")
-    match = " ".join(f'"{w}"' for w in words)
-    sql = (
-        "SELECT u.transcript_id, t.title, u.seq, s.name, u.start_ms, u.text, "
-        "snippet(utterances_fts, 0, '[', ']', '…', 12), t.verification "
-        "FROM utterances_fts f JOIN utterances u ON u.id = f.rowid "
-        "JOIN transcripts t ON t.id = u.transcript_id "
-        "LEFT JOIN speakers s ON s.id = u.speaker_id WHERE utterances_fts MATCH ?"
-    )
-    params: list[object] = [match]
+    """Run ``query`` over the library (or one transcript) and return one page of hits.
+
+    ``speaker`` (a display name or label, or a speaker id) narrows like ``speaker:`` does.
+    Pages: pass the previous result's ``next_cursor`` as ``cursor`` (``offset`` works too,
+    within the ranked set). ``exhaustive`` ranks every match even past ``CANDIDATE_CAP``
+    (slower for very common words; for benchmarks and exports).
+    """
+    if not isinstance(query, str):
+        raise _fail("it is not text")
+    q = parse_query(query)
+    if not q.has_words and not q.has_filters and speaker is None:
+        if q.excluded:
+            raise _fail("it only excludes words; add a word or a filter to search for")
+        raise _fail("there is nothing to search for; type a word, or speaker:NAME")
+    limit = max(0, int(limit))
+    offset = max(0, int(offset))
+    conn: sqlite3.Connection = library.db.conn
+    conn.create_function("iv_fold", 1, _sql_fold, deterministic=True)
+    filt = _filters(library, q, transcript_id, speaker)
+    if filt is None:
+        return SearchResult([], 0, query=q)
+    where, params, needs_t = filt
+    try:
+        if q.has_words:
+            return _search_fts(
+                library, q, where, params, needs_t, transcript_id, limit, offset, cursor, exhaustive
+            )
+        return _search_filtered(library, q, where, params, needs_t, limit, offset, cursor)
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc).lower():
+            raise _fail(str(exc)) from exc
+        raise
+
+
+def _search_fts(
+    library: Library,
+    q: Query,
+    where: list[str],
+    params: list[object],
+    needs_t: bool,
+    transcript_id: int | None,
+    limit: int,
+    offset: int,
+    cursor: tuple[float, int] | None,
+    exhaustive: bool,
+) -> SearchResult:
+    conn = library.db.conn
+    match = fts_expression(q)
+    assert match is not None
+    conds = ["utterances_fts MATCH ?", *where]
+    args: list[object] = [match, *params]
     if transcript_id is not None:
-        sql += " AND u.transcript_id = ?"
-        params.append(transcript_id)
-    rows = library.db.execute(sql + " LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
-    return SearchResult([SearchHit(*r) for r in rows], len(rows))
+        lo_hi = conn.execute(
+            "SELECT min(id), max(id) FROM utterances WHERE transcript_id = ?", [transcript_id]
+        ).fetchone()
+        if lo_hi[0] is None:
+            return SearchResult([], 0, query=q)
+        # A transcript's utterances are inserted together: one rowid range FTS5 can skip to.
+        conds.append("utterances_fts.rowid BETWEEN ? AND ?")
+        args += list(lo_hi)
+    joins = ""
+    if where:
+        joins = " JOIN utterances u ON u.id = utterances_fts.rowid"
+        if needs_t:
+            joins += " JOIN transcripts t ON t.id = u.transcript_id"
+    inner = (
+        f"SELECT utterances_fts.rowid AS id, bm25(utterances_fts, {TEXT_WEIGHT}, {NORM_WEIGHT}) "
+        f"AS score FROM utterances_fts{joins} WHERE {' AND '.join(conds)}"
+    )
+    page_where, page_args = "", []
+    if cursor is not None:
+        page_where = "WHERE score > ? OR (score = ? AND id > ?)"
+        page_args = [float(cursor[0]), float(cursor[0]), int(cursor[1])]
+    if exhaustive:
+        # Rowid order equals (transcript_id, seq) order: the stable tie-break, at no cost.
+        sql = (
+            f"WITH page AS ({inner}) SELECT page.id, page.score, NULL, {_HIT_COLUMNS} FROM "
+            f"(SELECT * FROM page {page_where} ORDER BY score, id LIMIT ? OFFSET ?) page "
+            f"{_HIT_JOINS} ORDER BY page.score, page.id"
+        )
+        rows = conn.execute(sql, [*args, *page_args, limit, offset]).fetchall()
+        total = conn.execute(f"SELECT count(*) FROM ({inner})", args).fetchone()[0]
+        approximate, total_exact = False, True
+    else:
+        sql = (
+            f"WITH cand AS MATERIALIZED ({inner} ORDER BY utterances_fts.rowid DESC LIMIT ?), "
+            f"page AS (SELECT id, score FROM cand {page_where} "
+            "ORDER BY score, id LIMIT ? OFFSET ?) "
+            f"SELECT page.id, page.score, (SELECT count(*) FROM cand), {_HIT_COLUMNS} "
+            f"FROM page {_HIT_JOINS} ORDER BY page.score, page.id"
+        )
+        rows = conn.execute(sql, [*args, CANDIDATE_CAP + 1, *page_args, limit, offset]).fetchall()
+        if rows:
+            n = rows[0][2]
+        else:
+            n = conn.execute(
+                f"SELECT count(*) FROM ({inner} LIMIT ?)", [*args, CANDIDATE_CAP + 1]
+            ).fetchone()[0]
+        approximate = n > CANDIDATE_CAP
+        total, total_exact = min(n, CANDIDATE_CAP), not approximate
+    return _result(q, rows, total, total_exact, approximate, limit)
+
+
+def _search_filtered(
+    library: Library,
+    q: Query,
+    where: list[str],
+    params: list[object],
+    needs_t: bool,
+    limit: int,
+    offset: int,
+    cursor: tuple[float, int] | None,
+) -> SearchResult:
+    """Filters only (``speaker:Mother``): everything they select, in transcript order."""
+    conn = library.db.conn
+    conds = list(where) or ["1"]
+    args = list(params)
+    excluded = excluded_expression(q)
+    if excluded:
+        conds.append("u.id NOT IN (SELECT rowid FROM utterances_fts WHERE utterances_fts MATCH ?)")
+        args.append(excluded)
+    joins = " JOIN transcripts t ON t.id = u.transcript_id" if needs_t else ""
+    base = f"SELECT u.id AS id FROM utterances u{joins} WHERE {' AND '.join(conds)}"
+    page_where, page_args = "", []
+    if cursor is not None:
+        page_where, page_args = " AND u.id > ?", [int(cursor[1])]
+    sql = (
+        f"SELECT page.id, 0.0, NULL, {_HIT_COLUMNS} FROM ({base}{page_where} ORDER BY u.id "
+        f"LIMIT ? OFFSET ?) page {_HIT_JOINS} ORDER BY page.id"
+    )
+    rows = conn.execute(sql, [*args, *page_args, limit, offset]).fetchall()
+    n = conn.execute(
+        f"SELECT count(*) FROM ({base} LIMIT ?)", [*args, CANDIDATE_CAP + 1]
+    ).fetchone()[0]
+    return _result(q, rows, min(n, CANDIDATE_CAP), n <= CANDIDATE_CAP, False, limit)
+
+
+def _result(
+    q: Query,
+    rows: list[tuple[object, ...]],
+    total: int,
+    total_exact: bool,
+    approximate: bool,
+    limit: int,
+) -> SearchResult:
+    hits = []
+    for r in rows:
+        text = str(r[11])
+        spans = match_spans(text, q)
+        hits.append(
+            SearchHit(
+                utterance_id=int(r[3]),  # type: ignore[call-overload]
+                transcript_id=int(r[4]),  # type: ignore[call-overload]
+                title=str(r[5]),
+                seq=int(r[6]),  # type: ignore[call-overload]
+                speaker=r[7],  # type: ignore[arg-type]
+                speaker_color=r[8],  # type: ignore[arg-type]
+                start_ms=r[9],  # type: ignore[arg-type]
+                end_ms=r[10],  # type: ignore[arg-type]
+                text=text,
+                snippet=make_snippet(text, spans),
+                verification=str(r[12]),
+                spans=spans,
+                score=float(r[1]),  # type: ignore[arg-type]
+            )
+        )
+    next_cursor = None
+    if hits and len(hits) == limit:
+        next_cursor = (hits[-1].score, hits[-1].utterance_id)
+    return SearchResult(hits, total, total_exact, approximate, next_cursor, q)
