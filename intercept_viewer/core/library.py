@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -38,6 +38,9 @@ from intercept_viewer.core.model import (
     Utterance,
 )
 from intercept_viewer.core.wordforms import normalize_text
+
+if TYPE_CHECKING:
+    from intercept_viewer.core.search import SearchResult
 
 ENV_LIBRARY = "INTERCEPT_VIEWER_LIBRARY"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -588,11 +591,24 @@ class Library:
 
     # ------------------------------------------------------------------ search
 
-    def search(self, query: str, transcript_id: int | None = None, **kwargs: Any) -> Any:
-        """Search the library; see ``intercept_viewer.core.search``."""
+    def search(
+        self,
+        query: str,
+        transcript_id: int | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        speaker: str | int | None = None,
+        **kwargs: Any,
+    ) -> SearchResult:
+        """Search the library (syntax and paging: ``intercept_viewer.core.search``).
+
+        Raises only QueryError for a query it can't read.
+        """
         from intercept_viewer.core import search as _search
 
-        return _search.search(self, query, transcript_id=transcript_id, **kwargs)
+        return _search.search(
+            self, query, transcript_id, limit=limit, offset=offset, speaker=speaker, **kwargs
+        )
 
     # ------------------------------------------------------------------ tags
 
