@@ -64,7 +64,7 @@ _EN_VERB_BASES = _wordlist(
 )
 _EN_IRREGULAR = _wordlist(
     "say says said saying tell tells told telling write writes wrote writing go goes went "
-    "admitted admitting snapped snapping sobbed sobbing begged begging"
+    "admitted admitting snapped snapping sobbed sobbing begs begged begging"
 )
 EN_SPEECH_VERBS: frozenset[str] = frozenset(
     {f for b in _EN_VERB_BASES for f in _inflect(b)} | set(_EN_IRREGULAR)
