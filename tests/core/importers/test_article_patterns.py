@@ -4,7 +4,10 @@ quotation marks of every kind, unbalanced quotes, boilerplate, and sniffing."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from intercept_viewer.core.errors import ImportFailed
 from intercept_viewer.core.importers.article import ArticleImporter, sniff_text
 from intercept_viewer.core.importers.article_quotes import find_quotes
 from intercept_viewer.core.importers.article_text import Paragraph, strip_boilerplate
@@ -254,3 +257,42 @@ def test_sniff_likes_prose_with_quotes_and_speech_verbs() -> None:
     text = (MOTHER_CALL + "“We are fine,” he says.\n\n“Are you?” she asks.\n\n") * 2
     assert sniff_text(text) >= 0.6
     assert ArticleImporter().sniff(SourceFile("a.html", b"<!DOCTYPE html><html><p>x</p>")) >= 0.9
+
+
+# ------------------------------------------------------------------ robustness
+
+_PIECES = st.sampled_from(
+    [
+        "“",
+        "”",
+        '"',
+        "«",
+        "»",
+        "„",
+        "‘",
+        "’",
+        "'",
+        " he says",
+        " she asks:",
+        ", — сказала она",
+        "\n\n",
+        "We are fine",
+        ".",
+        ",",
+        " the soldier",
+        " his mother",
+        "—",
+        "Advertisement\n",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=40))
+def test_parse_raises_only_import_failed(pieces: list[str]) -> None:
+    text = MOTHER_CALL + "".join(pieces)
+    try:
+        parsed = ArticleImporter().parse(SourceFile("a.txt", text.encode()))
+    except ImportFailed:
+        return
+    assert all(u.text for u in parsed.utterances)
