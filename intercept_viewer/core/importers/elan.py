@@ -92,8 +92,9 @@ def vet_xml(source: SourceFile) -> ET.Element:
                 depth -= 1
     except defusedxml.DTDForbidden:
         raise source.fail(
-            "the XML declares a DTD (<!DOCTYPE>): refused, as it could carry entity expansion "
-            "or external entity references (ELAN never writes one)"
+            "the XML declares a DTD (<!DOCTYPE>), where entity expansion bombs and external "
+            "entity references hide: entity expansion / external entity refused (ELAN never "
+            "writes a DTD)"
         ) from None
     except (defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden):
         raise source.fail("entity expansion / external entity refused") from None
