@@ -131,15 +131,20 @@ class UtteranceView(QListView):
     # ---------------------------------------------------------------- what is on screen
 
     def visible_rows(self) -> tuple[int, int]:
-        """First and last rows at least partly on screen, (-1, -1) when empty."""
+        """First and last rows at least partly on screen, (-1, -1) when none is laid out."""
         model = self.model()
         if model is None or model.rowCount() == 0:
             return -1, -1
         top = self.indexAt(QPoint(4, 1))
+        if not top.isValid():
+            return -1, -1
         bottom = self.indexAt(QPoint(4, self.viewport().height() - 2))
-        first = top.row() if top.isValid() else 0
-        last = bottom.row() if bottom.isValid() else model.rowCount() - 1
-        return first, max(first, last)
+        if bottom.isValid():
+            return top.row(), bottom.row()
+        last = model.rowCount() - 1
+        if self.visualRect(model.index(last, 0)).isValid():
+            return top.row(), last  # the list ends above the bottom edge
+        return top.row(), top.row()  # the rows below are not laid out yet
 
     def _emit_visible_range(self, *_: object) -> None:
         first, last = self.visible_rows()
