@@ -12,6 +12,7 @@ else writes SQL. Rules it keeps:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import sqlite3
@@ -111,17 +112,79 @@ class TagDeletion:
 
 
 def _check_sqlite_file(path: Path) -> None:
-    """Refuse a file that exists but is not a SQLite database, without touching it."""
+    """Refuse a file that exists but is not a SQLite database, without touching it.
+
+    Checked before SQLite opens the file, because SQLite treats a short or zero-filled file
+    as an empty database and would happily write a fresh schema over someone's document.
+    """
     try:
+        if path.is_dir():
+            raise LibraryError(f"{path} is a folder, not a library file.")
+        size = path.stat().st_size
         with path.open("rb") as fh:
-            head = fh.read(16)
+            head = fh.read(100)
     except OSError as exc:
         raise LibraryError(f"Can't read the library {path}: {exc.strerror or exc}") from None
-    if head and head != SQLITE_MAGIC:
+    if not head:
+        return  # an empty file is a new library
+    if head[:16] != SQLITE_MAGIC:
         raise LibraryError(
             f"{path} is not an Intercept Viewer library (it is not a SQLite database). "
             "It was left untouched."
         )
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if len(head) < 100 or page_size < 512 or size < page_size or size % page_size:
+        raise LibraryError(
+            f"{path} is damaged (the file is cut short: {size} bytes). It was left untouched; "
+            "restore a backup or choose another file."
+        )
+
+
+#: What SQLite's operational errors mean to someone whose change was not saved.
+_WRITE_FAILURES: tuple[tuple[str, str], ...] = (
+    (
+        "locked",
+        "The library is busy: another program or window is writing to it. Nothing was "
+        "saved; try again in a moment.",
+    ),
+    ("busy", "The library is busy: another program or window is writing to it. Nothing was saved."),
+    (
+        "readonly",
+        "The library can't be written (the file or its folder is read-only). Nothing was saved.",
+    ),
+    ("read-only", "The library can't be written (it is open read-only). Nothing was saved."),
+    ("full", "The disk is full. Nothing was saved; free some space and try again."),
+    ("disk i/o", "The disk reported an error while saving. Nothing was saved."),
+    ("malformed", "The library file is damaged. Nothing was saved; restore a backup."),
+)
+
+
+def write_failure(exc: sqlite3.Error) -> LibraryError:
+    """A LibraryError saying, in the user's terms, why a write to the library failed."""
+    text = str(exc).lower().replace("read only", "readonly")
+    for needle, message in _WRITE_FAILURES:
+        if needle in text:
+            return LibraryError(f"{message} ({exc})")
+    return LibraryError(f"Saving to the library failed ({exc}). Nothing was saved.")
+
+
+class _LibraryDatabase(Database):
+    """A sqlite-utils Database whose transactions report failures as LibraryError.
+
+    Every write in Library goes through ``atomic()``, so this one override turns "database is
+    locked" (after the busy timeout), "attempt to write a readonly database" and "disk full"
+    into a clear message instead of a raw sqlite3.OperationalError. Constraint errors
+    (IntegrityError) pass through unchanged: they are the caller's business.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:  # type: ignore[override]
+        try:
+            with super().atomic():
+                yield self
+        except sqlite3.OperationalError as exc:
+            raise write_failure(exc) from exc
 
 
 class Library:
@@ -145,7 +208,7 @@ class Library:
         self.backup_path: Path | None = None
         if self.path is None:
             self.read_only = False
-            self.db = Database(memory=True)
+            self.db = _LibraryDatabase(memory=True)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True) if not self.path.exists() else None
             if self.path.exists():
@@ -158,13 +221,16 @@ class Library:
             try:
                 if read_only:
                     conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
-                    self.db = Database(conn)
+                    self.db = _LibraryDatabase(conn)
                 else:
-                    self.db = Database(self.path)
+                    self.db = _LibraryDatabase(self.path)
             except sqlite3.Error as exc:
                 raise LibraryError(f"Can't open the library {self.path}: {exc}") from None
         try:
             self._configure()
+        except LibraryError:
+            self.db.close()
+            raise
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise LibraryError(
@@ -178,6 +244,14 @@ class Library:
         conn = self.db.conn
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        if self.path is not None:
+            # Reads every page of a small file; cheap, and finds damage before any write.
+            quick = conn.execute("PRAGMA quick_check(1)").fetchone()
+            if quick is None or quick[0] != "ok":
+                raise LibraryError(
+                    f"{self.path} is damaged ({quick[0] if quick else 'unreadable'}). It was "
+                    "left untouched; restore a backup or choose another file."
+                )
         tables = set(self.db.table_names())
         if tables and "_sqlite_migrations" not in tables:
             raise LibraryError(
@@ -190,10 +264,12 @@ class Library:
                     f"{self.path} needs a schema upgrade but is read-only; open a writable copy."
                 )
             return
+        # Upgrade before switching to WAL, so a failed upgrade leaves the file byte for byte
+        # as it was (the journal rolls it back; the journal mode is in the file's header).
+        self.backup_path = schema.upgrade(self.db, self.path)
         if self.path is not None:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-        self.backup_path = schema.upgrade(self.db, self.path)
 
     def close(self) -> None:
         self.db.close()

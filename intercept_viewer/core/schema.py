@@ -163,6 +163,8 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
     dest = sqlite3.connect(str(target))
     try:
         conn.backup(dest)
+        # A backup is one self-contained file: no -wal/-shm beside it when it is opened later.
+        dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
     return target
@@ -184,6 +186,9 @@ def upgrade(db: Database, path: Path | None) -> Path | None:
         backup = backup_to(db.conn, _backup_path(path, current))
     try:
         with db.atomic():
+            # Take the write lock first: a second process opening the same new file waits
+            # here (busy timeout), then finds nothing pending instead of re-creating tables.
+            db.execute(f"PRAGMA user_version = {current}")
             migrations.apply(db)
             db.execute(f"PRAGMA user_version = {latest_version()}")
     except Exception as exc:
