@@ -404,6 +404,7 @@ class Library:
                     created_at=p.created_at,
                     updated_at=p.updated_at,
                     tag_colors=parsed.tag_colors,
+                    tag_descriptions=parsed.tag_descriptions,
                 )
         return AddResult(
             tid, meta.title or file_name or "Untitled", len(parsed.utterances), len(labels), False
@@ -688,7 +689,13 @@ class Library:
 
     # ------------------------------------------------------------------ tags
 
-    def _tag_id(self, name: str, color: str | None = None, create: bool = True) -> int:
+    def _tag_id(
+        self,
+        name: str,
+        color: str | None = None,
+        create: bool = True,
+        description: str | None = None,
+    ) -> int:
         key = name.strip().casefold()
         if not key:
             raise ValueError("A tag needs a name.")
@@ -699,8 +706,8 @@ class Library:
             raise NotFound(f"No tag named {name!r}.")
         n = self.db.execute("SELECT count(*) FROM tags").fetchone()[0]
         cur = self.db.conn.execute(
-            "INSERT INTO tags (name, name_key, color) VALUES (?,?,?)",
-            [name.strip(), key, color or color_for(n + 3)],
+            "INSERT INTO tags (name, name_key, color, description) VALUES (?,?,?,?)",
+            [name.strip(), key, color or color_for(n + 3), description or None],
         )
         return int(cur.lastrowid or 0)
 
@@ -910,6 +917,7 @@ class Library:
         created_at: str | None = None,
         updated_at: str | None = None,
         tag_colors: dict[str, str] | None = None,
+        tag_descriptions: dict[str, str] | None = None,
         passage_id: int | None = None,
     ) -> int:
         if state not in FOLLOW_UP_STATES:
@@ -935,7 +943,11 @@ class Library:
         )
         pid = int(cur.lastrowid or 0)
         for name in dict.fromkeys(t.strip() for t in tags if t.strip()):
-            tag_id = self._tag_id(name, (tag_colors or {}).get(name))
+            tag_id = self._tag_id(
+                name,
+                (tag_colors or {}).get(name),
+                description=(tag_descriptions or {}).get(name),
+            )
             self.db.conn.execute(
                 "INSERT OR IGNORE INTO passage_tags (passage_id, tag_id) VALUES (?,?)",
                 [pid, tag_id],

@@ -114,6 +114,7 @@ class ParsedTranscript:
     format: str = "unknown"
     passages: list[ParsedPassage] = field(default_factory=list)
     tag_colors: dict[str, str] = field(default_factory=dict)
+    tag_descriptions: dict[str, str] = field(default_factory=dict)
 
     def speaker_labels(self) -> list[str]:
         return [s.label for s in self.speakers]
