@@ -56,6 +56,8 @@ _DASH = re.compile(r"^\s*[-\u2013\u2014\u2012\u2015]\s*(?=\S)")
 #: ``NAME: text`` — a label starts with a letter, may hold digits ("Speaker 1"), dots, quotes.
 _LABEL = re.compile(r"^\s*([^\W\d_][\w .'’\-]{0,31}?)\s*:\s+(\S.*)$")
 _MAX_LABEL_WORDS = 4
+#: A cue that only describes a sound: "[explosion]", "(laughs)", "♪ ... ♪".
+_SOUND = re.compile(r"^\s*(?:\[[^\]]*\]|\([^)]*\)|♪.*♪?)\s*$")
 _DASH_SPEAKERS = ("Speaker A", "Speaker B")
 
 _FORMATS = {".srt": "srt", ".vtt": "vtt", ".ass": "ass", ".ssa": "ssa"}
@@ -80,6 +82,7 @@ class _Segment:
     voice: str | None = None
     label: str | None = None
     dash: bool = False
+    new: bool = False  # starts a new turn (voice tag, dash, label, first line of a cue)
 
 
 def strip_markup(text: str) -> str:
@@ -228,32 +231,31 @@ class SubtitleImporter(Importer):
 
     # ------------------------------------------------------------------ speakers
 
-    def _segments(self, cue: _Cue) -> list[_Segment]:
-        """Cut one cue into speaker segments by voice tags and dialogue dashes."""
-        segments: list[_Segment] = []
+    def _pieces(self, cue: _Cue) -> list[_Segment]:
+        """Cut one cue into line-level pieces; ``new`` marks those that start a turn.
+
+        A voice tag or a dialogue dash starts a turn; whether a ``NAME:`` at the start of a
+        line does is decided later, once labels have been counted over the whole file.
+        """
+        pieces: list[_Segment] = []
         voice = cue.voice
-        current: _Segment | None = None
         for raw in cue.lines:
             parts = _VOICE.split(raw)
             # parts: text, voice-name, text, voice-name, text ...
-            pieces: list[tuple[str | None, str, bool]] = [(None, parts[0], False)]
+            chunks: list[tuple[str | None, str, bool]] = [(None, parts[0], False)]
             for j in range(1, len(parts), 2):
-                pieces.append(((parts[j] or "").strip() or None, parts[j + 1], True))
-            for new_voice, piece, voice_tag in pieces:
+                chunks.append(((parts[j] or "").strip() or None, parts[j + 1], True))
+            for new_voice, chunk, voice_tag in chunks:
                 if voice_tag:
                     voice = new_voice
-                text = strip_markup(piece).strip()
-                if not text and not voice_tag:
-                    continue
+                text = " ".join(strip_markup(chunk).split())
                 dash = bool(_DASH.match(text))
                 if dash:
                     text = _DASH.sub("", text, count=1)
-                if current is None or voice_tag or dash:
-                    current = _Segment(text=text, voice=voice, dash=dash)
-                    segments.append(current)
-                elif text:
-                    current.text = f"{current.text} {text}".strip()
-        return [s for s in segments if s.text]
+                if text:
+                    new = not pieces or voice_tag or dash
+                    pieces.append(_Segment(text=text, voice=voice, dash=dash, new=new))
+        return pieces
 
     @staticmethod
     def _label_of(text: str) -> tuple[str, str] | None:
@@ -266,34 +268,44 @@ class SubtitleImporter(Importer):
         return label, m.group(2).strip()
 
     def _resolve(self, cues: list[_Cue]) -> list[ParsedUtterance]:
-        cut = [(cue, self._segments(cue)) for cue in cues]
+        cut = [(cue, self._pieces(cue)) for cue in cues]
         counts: Counter[str] = Counter()
-        for _cue, segments in cut:
-            for seg in segments:
-                found = self._label_of(seg.text)
+        for _cue, pieces in cut:
+            for piece in pieces:
+                found = self._label_of(piece.text)
                 if found:
                     counts[found[0].casefold()] += 1
-        for _cue, segments in cut:
-            for seg in segments:
-                found = self._label_of(seg.text)
+        for _cue, pieces in cut:
+            for piece in pieces:
+                found = self._label_of(piece.text)
                 if not found:
                     continue
                 label, rest = found
                 capitals = label.upper() == label and label.lower() != label
                 if counts[label.casefold()] >= 2 or capitals:
-                    seg.label, seg.text = label, rest
-        uses_voices = any(seg.voice for _c, segs in cut for seg in segs)
-        uses_labels = any(seg.label for _c, segs in cut for seg in segs)
+                    piece.label, piece.text, piece.new = label, rest, True
+        # join continuation lines to the turn they continue
+        turns: list[tuple[_Cue, list[_Segment]]] = []
+        for cue, pieces in cut:
+            segments: list[_Segment] = []
+            for piece in pieces:
+                if piece.new or not segments:
+                    segments.append(piece)
+                else:
+                    segments[-1].text = f"{segments[-1].text} {piece.text}"
+            turns.append((cue, segments))
+        uses_voices = any(seg.voice for _c, segs in turns for seg in segs)
+        uses_labels = any(seg.label for _c, segs in turns for seg in segs)
         dash_only = (
             not uses_voices
             and not uses_labels
-            and any(sum(s.dash for s in segs) >= 2 for _c, segs in cut)
+            and any(sum(s.dash for s in segs) >= 2 for _c, segs in turns)
         )
         spelled: dict[str, str] = {}  # casefolded label -> first spelling seen
         utterances: list[ParsedUtterance] = []
         previous_label: str | None = None
         turn = 0
-        for cue, segments in cut:
+        for cue, segments in turns:
             speakers: list[str | None] = []
             for seg in segments:
                 who: str | None
@@ -302,6 +314,8 @@ class SubtitleImporter(Importer):
                 elif seg.label:
                     who = spelled.setdefault(seg.label.casefold(), seg.label)
                     previous_label = who
+                elif _SOUND.match(seg.text):
+                    who = None  # "[explosion]": nobody's turn, and it doesn't end one
                 elif dash_only and seg.dash:
                     who = _DASH_SPEAKERS[turn % 2]
                     turn += 1
