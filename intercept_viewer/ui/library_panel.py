@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence, QPainter
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -42,8 +42,9 @@ from intercept_viewer.ui.style import VERIFICATION_LABELS, text_color_on, verifi
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Title", "Publisher", "Released", "Utterances", "Status")
+COLUMNS = ("Title", "Publisher", "Released", "Turns", "Status")
 TITLE, PUBLISHER, RELEASED, COUNT, STATUS = range(5)
+BADGE_SCALE = 0.8
 
 
 class TranscriptTableModel(QAbstractTableModel):
@@ -158,7 +159,10 @@ class BadgeDelegate(QStyledItemDelegate):
         if widget is not None:
             widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         label = VERIFICATION_LABELS.get(state, state.upper())
-        fm = option.fontMetrics
+        font = QFont(option.font)
+        font.setPointSizeF(font.pointSizeF() * BADGE_SCALE)
+        font.setBold(True)
+        fm = QFontMetrics(font)
         w = fm.horizontalAdvance(label) + 12
         h = fm.height() + 2
         r = option.rect
@@ -170,6 +174,7 @@ class BadgeDelegate(QStyledItemDelegate):
         painter.setBrush(bg)
         painter.drawRoundedRect(pill, h / 2, h / 2)
         painter.setPen(text_color_on(bg))
+        painter.setFont(font)
         painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), label)
         painter.restore()
 
@@ -205,8 +210,20 @@ class LibraryPanel(QWidget):
         self.table.setItemDelegateForColumn(STATUS, BadgeDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        for col in (PUBLISHER, RELEASED, COUNT, STATUS):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(40)
+        fm = self.table.fontMetrics()
+        badge_font = QFont(self.table.font())
+        badge_font.setPointSizeF(badge_font.pointSizeF() * BADGE_SCALE)
+        badge_font.setBold(True)
+        widths = {
+            PUBLISHER: fm.horizontalAdvance("Publisher") + 8,
+            RELEASED: fm.horizontalAdvance("2024-12-31") + 12,
+            COUNT: fm.horizontalAdvance("Turns") + 14,
+            STATUS: QFontMetrics(badge_font).horizontalAdvance("UNVERIFIED") + 22,
+        }
+        for col, width in widths.items():
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.delete_action = QAction("&Delete transcripts…", self)
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))

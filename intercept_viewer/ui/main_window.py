@@ -127,8 +127,8 @@ class MainWindow(QMainWindow):
         self.speakers_dock = self.add_dock(
             self.speakers_panel, "Speakers", Qt.DockWidgetArea.RightDockWidgetArea, "speakers"
         )
-        self.resizeDocks([self.library_dock], [360], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.source_dock], [330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.library_dock], [430], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.source_dock], [310], Qt.Orientation.Horizontal)
         self.resizeDocks(
             [self.source_dock, self.speakers_dock], [480, 200], Qt.Orientation.Vertical
         )

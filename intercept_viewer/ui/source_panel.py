@@ -77,6 +77,7 @@ class SourcePanel(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget(self)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -92,6 +93,7 @@ class SourcePanel(QScrollArea):
         for name, label in LINE_FIELDS:
             edit = QLineEdit(self)
             edit.setObjectName(name)
+            edit.setMinimumWidth(60)
             edit.editingFinished.connect(lambda n=name: self._line_finished(n))
             self.edits[name] = edit
             if name in ("source_url", "archive_url"):

@@ -66,7 +66,8 @@ class UtteranceDelegate(QStyledItemDelegate):
     def set_speaker_names(self, names: list[str], *, has_times: bool) -> None:
         """Size the chip column for these names (capped) and show times only when known."""
         widest = max((self._fm.horizontalAdvance(n) for n in names), default=0)
-        self._chip_width = min(CHIP_MAX, max(widest, self._fm.horizontalAdvance("?"))) + 2 * PAD
+        widest = max(widest, self._fm.horizontalAdvance("?")) + 2  # +2: elision rounding
+        self._chip_width = min(CHIP_MAX, widest) + 2 * PAD
         self._show_time = has_times
         self.invalidate()
 
