@@ -11,14 +11,14 @@ from intercept_viewer.core.timefmt import format_ms
 pass_state = click.make_pass_decorator(AppState)
 
 
-@cli.command("search")
+@cli.command("search", context_settings={"ignore_unknown_options": True})
 @click.option("--speaker", metavar="NAME", help="Only what this speaker said (name or label).")
 @click.option(
     "--transcript", "transcript_id", metavar="ID", type=int, help="Search one transcript."
 )
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of hits.")
-@click.argument("query", nargs=-1)
+@click.argument("query", nargs=-1, type=click.UNPROCESSED)
 @pass_state
 def search_cmd(
     state: AppState,
