@@ -45,6 +45,7 @@ _TS = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[,.](\d{1,3})"
 #: align:start`` (WebVTT, with cue settings after the second time).
 TIMING = re.compile(rf"^\s*{_TS}\s*-->\s*{_TS}(?:\s+.*)?\s*$")
 _SNIFF_TIMING = re.compile(r"(?m)^\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->\s*\d{1,2}:\d{2}:\d{2}")
+_PARTIAL_TIME = re.compile(r"^\s*\d{1,3}:\d")
 _INDEX = re.compile(r"^\s*\d+\s*$")
 _VTT_BLOCK = re.compile(r"^(NOTE|STYLE|REGION)(\s|$)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
@@ -190,6 +191,12 @@ class SubtitleImporter(Importer):
                     cue.lines.append(line)
             elif i == 0 and i + 1 < len(block) and "-->" in block[i + 1][1]:
                 pass  # a cue number (SRT) or cue id (WebVTT)
+            elif _INDEX.match(line) and i + 1 < len(block) and _PARTIAL_TIME.match(block[i + 1][1]):
+                raise source.fail(
+                    f"the timing line of cue {line.strip()} is cut short "
+                    f"({block[i + 1][1].strip()!r}); expected '00:00:01,000 --> 00:00:03,000'",
+                    line=block[i + 1][0],
+                )
             elif _INDEX.match(line):
                 raise source.fail(
                     f"cue {line.strip()} has no timing line (expected "
