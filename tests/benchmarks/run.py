@@ -1,0 +1,313 @@
+"""Build the synthetic library, measure, print a table and one JSON line; exit 1 on a miss.
+
+Progress and the table go to stderr; stdout gets the table too and, as its last line, the JSON
+object (keys in ``KEYS``, plus extras). Window measurements run in child processes
+(``window_child``) with ``QT_QPA_PLATFORM=offscreen``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.benchmarks.generate import Dataset, Spec, generate
+
+REPO = Path(__file__).resolve().parents[2]
+
+KEYS = (
+    "import_ratio",
+    "utterances_per_s",
+    "search_ratio",
+    "search_p50_ms",
+    "search_p95_ms",
+    "open_first_paint_ms",
+    "open_ratio",
+    "scroll_ms_per_page",
+    "startup_ratio",
+    "rss_mb",
+    "db_bytes_per_utterance",
+    "targets_missed",
+)
+#: key -> the largest value that meets the target.
+TARGETS = {
+    "import_ratio": 2.0,
+    "search_ratio": 1.5,
+    "open_ratio": 2.0,
+    "startup_ratio": 1.5,
+    "rss_mb": 300.0,
+}
+FULL = Spec()
+QUICK = Spec(transcripts=100, utterances=500, big=5_000, small=100)
+
+
+def progress(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def run_child(mode: str, *args: str, timeout: float = 600) -> dict[str, Any]:
+    """One window measurement in a fresh process; its last stdout line is JSON."""
+    with tempfile.TemporaryDirectory(prefix="iv-bench-") as tmp:
+        cmd = [sys.executable, "-m", "tests.benchmarks.window_child", mode, "--tmp", tmp, *args]
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, env=child_env(), cwd=REPO
+        )
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise RuntimeError(f"{mode} child failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def time_to_shown(mode: str, *args: str, timeout: float = 120) -> float:
+    """Seconds from starting a child process until it prints ``shown`` (its window painted)."""
+    with tempfile.TemporaryDirectory(prefix="iv-bench-") as tmp:
+        cmd = [sys.executable, "-m", "tests.benchmarks.window_child", mode, "--tmp", tmp, *args]
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=child_env(),
+            cwd=REPO,
+        )
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        elapsed = time.perf_counter() - t0
+        try:
+            _out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _out, err = proc.communicate()
+    if line.strip() != "shown":
+        raise RuntimeError(f"{mode} child never showed its window: {err[-2000:]}")
+    return elapsed
+
+
+# ---------------------------------------------------------------------------- the measures
+
+
+def window_figures(
+    lib_path: Path, big_id: int | None, small_id: int | None, warm_id: int | None, runs: int
+) -> tuple[dict[str, Any], list[str]]:
+    out: dict[str, Any] = {}
+    notes: list[str] = []
+    lib = str(lib_path)
+    if big_id is None or small_id is None:
+        return out, ["the long or the short transcript was not imported"]
+    warm = ["--warm", str(warm_id)] if warm_id is not None else []
+    big, small = [], []
+    for i in range(runs):  # interleaved, so drift hits both alike
+        progress(f"window: opening the long and the short transcript ({i + 1}/{runs})")
+        big.append(run_child("open", "--library", lib, "--transcript", str(big_id), *warm))
+        small.append(run_child("open", "--library", lib, "--transcript", str(small_id), *warm))
+    big_ms = [r["first_paint_ms"] for r in big if r["first_paint_ms"] is not None]
+    small_ms = [r["first_paint_ms"] for r in small if r["first_paint_ms"] is not None]
+    if big_ms and small_ms:
+        out["open_first_paint_ms"] = statistics.median(big_ms)
+        out["open_small_first_paint_ms"] = statistics.median(small_ms)
+        out["open_ratio"] = out["open_first_paint_ms"] / out["open_small_first_paint_ms"]
+        out["open_settled_ms"] = statistics.median(r["settled_ms"] for r in big)
+        out["open_rows"] = big[0]["rows"]
+    else:
+        notes.append("open: the first rows were never painted")
+    progress("window: scrolling the long transcript")
+    sc = run_child("scroll", "--library", lib, "--transcript", str(big_id), timeout=1200)
+    out["scroll_ms_per_page"] = sc["ms_per_page"]
+    out["scroll_max_ms"] = sc["max_ms"]
+    out["scroll_pages_measured"] = sc["pages_measured"]
+    out["scroll_pages_total"] = sc["pages_total"]
+    out["scroll_sampled"] = sc["sampled"]
+    starts, bares = [], []
+    for i in range(max(runs, 5)):
+        progress(f"window: startup, app and bare QMainWindow ({i + 1}/{max(runs, 5)})")
+        bares.append(time_to_shown("bare"))
+        starts.append(time_to_shown("startup", "--library", lib))
+    out["startup_ms"] = statistics.median(starts) * 1000
+    out["startup_bare_ms"] = statistics.median(bares) * 1000
+    out["startup_ratio"] = out["startup_ms"] / out["startup_bare_ms"]
+    progress("window: peak memory with the library open and a search done")
+    rss = run_child("rss", "--library", lib, "--transcript", str(big_id), timeout=1200)
+    out["rss_mb"] = rss["rss_mb"]
+    out["rss_search_via"] = rss["search_via"]
+    return out, notes
+
+
+def measure_all(ds: Dataset, work: Path, runs: int) -> tuple[dict[str, Any], list[str]]:
+    from tests.benchmarks.measure_import import measure_import
+    from tests.benchmarks.measure_search import measure_search
+
+    fig: dict[str, Any] = {k: None for k in KEYS if k != "targets_missed"}
+    reasons: list[str] = []
+    progress(f"import: {len(ds.files)} files, {ds.total_utterances:,} utterances")
+    imp = measure_import(ds, work, progress)
+    fig["import_seconds"] = imp.seconds
+    fig["import_baseline_seconds"] = imp.baseline_seconds
+    fig["baseline_parse_seconds"] = imp.baseline_parse_seconds
+    fig["baseline_normalize_seconds"] = imp.baseline_normalize_seconds
+    fig["import_files_ok"] = imp.files_ok
+    fig["import_files_failed"] = len(imp.failures)
+    fig["utterances"] = imp.utterances
+    fig["import_ratio"] = imp.ratio if not imp.failures else None
+    fig["utterances_per_s"] = imp.utterances_per_s
+    if imp.failures:
+        reasons.append(f"import: {len(imp.failures)} problems, first: {imp.failures[0]}")
+    if imp.utterances:
+        fig["db_bytes_per_utterance"] = imp.db_bytes / imp.utterances
+        fig["db_bytes"] = imp.db_bytes
+        fig["baseline_db_bytes_per_utterance"] = imp.baseline_db_bytes / imp.utterances
+
+    if imp.utterances:
+        progress("search: 50 queries")
+        s = measure_search(work / "library.sqlite", progress)
+        fig["search_ratio"] = s.ratio
+        fig["search_p50_ms"] = s.p50_ms
+        fig["search_p95_ms"] = s.p95_ms
+        fig["search_exhaustive_p50_ms"] = s.exhaustive_p50_ms
+        fig["search_bare_p50_ms"] = s.bare_p50_ms
+        fig["search_compiler"] = s.compiler
+        fig["search_queries"] = [
+            {
+                "q": q,
+                "ms": round(a, 2),
+                "exhaustive_ms": round(e, 2),
+                "bare_ms": round(b, 2),
+                "hits": n,
+            }
+            for q, a, e, b, n in s.per_query
+        ]
+        if s.errors:
+            reasons.append(f"search: {len(s.errors)} problems, first: {s.errors[0]}")
+            fig["search_problems"] = s.errors
+    else:
+        reasons.append("search: nothing was imported to search")
+
+    ids = imp.transcript_ids
+    warm_id = _some_library_transcript(work / "library.sqlite", set(ids.values()))
+    try:
+        win, notes = window_figures(
+            work / "library.sqlite", ids.get("big"), ids.get("small"), warm_id, runs
+        )
+        fig.update(win)
+        reasons += [f"window: {n}" for n in notes]
+    except Exception as exc:  # report, don't hide: the figures stay null
+        reasons.append(f"window: {exc}".splitlines()[0][:300])
+        progress(f"window measurements failed: {exc}")
+    return fig, reasons
+
+
+def _some_library_transcript(db_path: Path, exclude: set[int]) -> int | None:
+    import sqlite3
+
+    if not db_path.exists():
+        return None
+    with sqlite3.connect(db_path) as conn:
+        for (tid,) in conn.execute("SELECT id FROM transcripts ORDER BY id LIMIT 5"):
+            if tid not in exclude:
+                return int(tid)
+    return None
+
+
+# ---------------------------------------------------------------------------- reporting
+
+
+def targets_missed(fig: dict[str, Any]) -> list[str]:
+    missed = [k for k, limit in TARGETS.items() if fig.get(k) is None or fig[k] > limit]
+    missed += [k for k in KEYS if k not in TARGETS and k != "targets_missed" and fig.get(k) is None]
+    return missed
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, float):
+        return f"{v:,.3f}" if abs(v) < 10 else f"{v:,.1f}"
+    return str(v)
+
+
+def table(fig: dict[str, Any], missed: list[str]) -> str:
+    rows = [
+        ("import_ratio", "import ÷ bare insert_all", "≤ 2.0"),
+        ("utterances_per_s", "utterances imported per second", ""),
+        ("import_seconds", "  import, s", ""),
+        ("import_baseline_seconds", "  bare inserts, s", ""),
+        ("baseline_parse_seconds", "  parsing alone (untimed for the baseline), s", ""),
+        ("baseline_normalize_seconds", "  word forms alone (untimed for the baseline), s", ""),
+        ("search_ratio", "Library.search ÷ bare FTS5 (median of 50)", "≤ 1.5"),
+        ("search_p50_ms", "search p50, ms", ""),
+        ("search_p95_ms", "search p95, ms", ""),
+        ("search_exhaustive_p50_ms", "  search, every match ranked, p50 ms", ""),
+        ("search_bare_p50_ms", "  bare FTS5 p50, ms", ""),
+        ("open_first_paint_ms", "open long transcript → first paint, ms", ""),
+        ("open_small_first_paint_ms", "  open 100 utterances → first paint, ms", ""),
+        ("open_ratio", "long ÷ short", "≤ 2"),
+        ("open_settled_ms", "  long transcript fully laid out, ms", ""),
+        ("scroll_ms_per_page", "scroll, ms per page", ""),
+        ("scroll_max_ms", "  slowest page, ms", ""),
+        ("scroll_pages_measured", "  pages measured (of scroll_pages_total)", ""),
+        ("startup_ms", "startup to window shown, ms", ""),
+        ("startup_bare_ms", "  bare QMainWindow, ms", ""),
+        ("startup_ratio", "app ÷ bare", "≤ 1.5"),
+        ("rss_mb", "peak RSS, MB", "≤ 300"),
+        ("db_bytes_per_utterance", "library bytes per utterance", ""),
+        ("baseline_db_bytes_per_utterance", "  baseline file, bytes per utterance", ""),
+    ]
+    lines = [f"{'figure':<26} {'value':>14}  {'target':<7} what", "-" * 92]
+    for key, what, target in rows:
+        mark = " MISSED" if key in missed else ""
+        lines.append(f"{key:<26} {_fmt(fig.get(key)):>14}  {target:<7} {what}{mark}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="about 1/20 of the data (< 1 min)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=REPO / "bench-data",
+        help="where generated files and libraries go (default: ./bench-data, git-ignored)",
+    )
+    parser.add_argument("--seed", type=int, default=FULL.seed)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each window measurement")
+    args = parser.parse_args(argv)
+    spec = QUICK if args.quick else FULL
+    spec = Spec(**{**spec.__dict__, "seed": args.seed})
+    name = f"{spec.seed}-{spec.transcripts}x{spec.utterances}-{spec.big}"
+    t0 = time.perf_counter()
+    progress(f"data: {args.data / name}")
+    ds = generate(args.data / name / "files", spec, progress)
+    work = args.data / name / "run"
+    work.mkdir(parents=True, exist_ok=True)
+    fig, reasons = measure_all(ds, work, args.runs)
+    missed = targets_missed(fig)
+    fig["targets_missed"] = missed
+    fig["notes"] = reasons
+    fig["mode"] = "quick" if args.quick else "full"
+    fig["machine"] = (
+        f"{platform.machine()}, {os.cpu_count()} cpus, Python {platform.python_version()}"
+    )
+    fig["total_seconds"] = time.perf_counter() - t0
+    text = table(fig, missed)
+    for r in reasons:
+        print(f"note: {r}", file=sys.stderr)
+    print(text)
+    out = {k: fig[k] for k in KEYS}
+    out.update({k: v for k, v in fig.items() if k not in out})
+    print(json.dumps(out, ensure_ascii=False))
+    return 1 if missed else 0

@@ -1,0 +1,261 @@
+"""The window-side measurements, each run in its own process (clean Qt state and memory).
+
+``python -m tests.benchmarks.window_child MODE --library PATH [...]`` prints one JSON object as
+its last stdout line. Modes:
+
+* ``open``    time from asking the window to show a transcript until its first rows are painted
+              (an event filter on the list's viewport sees the Paint event; the time is taken
+              once that event has been handled). One other transcript is opened first, so
+              both the long and the short case start from a warmed-up window.
+* ``scroll``  mean time per page while paging down the transcript: a scroll-bar page step, the
+              events it causes (page fetches, relayout), and a synchronous repaint.
+* ``startup`` the app's own start sequence (``ui.app.run_app`` minus ``exec``): the library
+              opened, the window built, shown and painted; prints ``shown`` the moment the
+              first paint is done, so the parent can time process start to shown.
+* ``bare``    the baseline for ``startup``: an empty QMainWindow, shown and painted.
+* ``rss``     the window on the library, the long transcript opened and scrolled, a search
+              done (through the window's search panel when there is one) and its first hit
+              shown; reports the peak resident set (``ru_maxrss``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+WINDOW_SIZE = (1280, 800)
+
+
+def _paint_waiter(widget):  # type: ignore[no-untyped-def]
+    """An event filter object that counts Paint events of ``widget``."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintCounter(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.count = 0
+            self.with_rows = 0
+            self.model = None
+
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+                model = self.model
+                if model is not None and model.rowCount() > 0:
+                    self.with_rows += 1
+            return False
+
+    counter = PaintCounter()
+    widget.installEventFilter(counter)
+    return counter
+
+
+def _process_until(app, done, timeout_s: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEventLoop
+
+    end = time.perf_counter() + timeout_s
+    while not done():
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        if time.perf_counter() > end:
+            return False
+    return True
+
+
+def _settle(app, window, timeout_s: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+    """Let deferred work finish: the strip's outline, and the batched layout of every row."""
+    bar = window.list_view.verticalScrollBar()
+    end = time.perf_counter() + timeout_s
+    stable, last = 0, None
+    while stable < 20 and time.perf_counter() < end:
+        app.processEvents()
+        now = (bar.maximum(), window.list_view.model().rowCount())
+        stable = stable + 1 if now == last else 0
+        last = now
+        time.sleep(0.002)
+
+
+def _settings(tmp: str):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+
+    return QSettings(os.path.join(tmp, "settings.ini"), QSettings.Format.IniFormat)
+
+
+def _window(library_path: str, tmp: str):  # type: ignore[no-untyped-def]
+    from intercept_viewer.core.library import Library
+    from intercept_viewer.ui.app import application
+    from intercept_viewer.ui.main_window import MainWindow
+
+    app = application()
+    library = Library(library_path)
+    window = MainWindow(library, _settings(tmp))
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    counter = _paint_waiter(window.list_view.viewport())
+    _process_until(app, lambda: counter.count > 0, 30)
+    return app, library, window
+
+
+def measure_open(args: argparse.Namespace) -> dict[str, object]:
+    app, library, window = _window(args.library, args.tmp)
+    if args.warm is not None:  # a first opening pays one-off costs (fonts, delegate caches)
+        window.show_transcript(args.warm)
+        _settle(app, window, 20)
+    counter = _paint_waiter(window.list_view.viewport())
+    counter.model = window.list_view.model()
+    t0 = time.perf_counter()
+    window.show_transcript(args.transcript)
+    ok = _process_until(app, lambda: counter.with_rows > 0)
+    first_paint = time.perf_counter() - t0
+    _settle(app, window, 120)
+    settled = time.perf_counter() - t0
+    rows = window.list_view.model().rowCount()
+    library.close()
+    return {
+        "first_paint_ms": first_paint * 1000 if ok else None,
+        "settled_ms": settled * 1000,
+        "rows": rows,
+    }
+
+
+def measure_scroll(args: argparse.Namespace) -> dict[str, object]:
+    from PySide6.QtWidgets import QAbstractSlider
+
+    app, library, window = _window(args.library, args.tmp)
+    view = window.list_view
+    window.show_transcript(args.transcript)
+    _settle(app, window, 180)
+    bar = view.verticalScrollBar()
+    viewport = view.viewport()
+    page = bar.pageStep()
+    pages_total = max(1, (bar.maximum() - bar.minimum()) // max(page, 1) + 1)
+    # A full pass when it is short; otherwise blocks of consecutive pages spread evenly from
+    # top to bottom (each block starts with an untimed jump).
+    if pages_total <= args.max_pages:
+        starts, block = [bar.minimum()], pages_total
+    else:
+        blocks = max(1, args.max_pages // args.block)
+        block = args.block
+        span = bar.maximum() - bar.minimum() - block * page
+        starts = [bar.minimum() + span * i // max(blocks - 1, 1) for i in range(blocks)]
+    times: list[float] = []
+    for start in starts:
+        bar.setValue(start)
+        app.processEvents()
+        viewport.repaint()
+        for _ in range(block):
+            if bar.value() >= bar.maximum():
+                break
+            t = time.perf_counter()
+            bar.triggerAction(QAbstractSlider.SliderAction.SliderPageStepAdd)
+            app.processEvents()
+            viewport.repaint()
+            times.append(time.perf_counter() - t)
+    library.close()
+    return {
+        "ms_per_page": (sum(times) / len(times) * 1000) if times else None,
+        "max_ms": max(times) * 1000 if times else None,
+        "pages_measured": len(times),
+        "pages_total": pages_total,
+        "sampled": pages_total > args.max_pages,
+        "rows": view.model().rowCount(),
+    }
+
+
+def _search_in_window(app, window, query: str) -> str:  # type: ignore[no-untyped-def]
+    """Search as a user would: the window's search panel if it has one, else the library."""
+    panel = getattr(window, "search_panel", None)
+    for name in ("run_query", "search", "set_query", "start_search", "run"):
+        fn = getattr(panel, name, None) if panel is not None else None
+        if callable(fn):
+            fn(query)
+            _process_until(app, lambda: False, 0.5)  # let a background search land
+            return f"window.search_panel.{name}"
+    result = window.library.search(query, limit=100)
+    if result.hits:
+        hit = result.hits[0]
+        window.show_utterance(hit.transcript_id, hit.seq, getattr(hit, "spans", None))
+        app.processEvents()
+    return "library.search + window.show_utterance"
+
+
+def measure_rss(args: argparse.Namespace) -> dict[str, object]:
+    import resource
+
+    app, library, window = _window(args.library, args.tmp)
+    window.restore_last_transcript()
+    _settle(app, window, 30)
+    window.show_transcript(args.transcript)
+    _settle(app, window, 180)
+    bar = window.list_view.verticalScrollBar()
+    for frac in (0.25, 0.5, 0.75, 1.0):
+        bar.setValue(int(bar.maximum() * frac))
+        app.processEvents()
+        window.list_view.viewport().repaint()
+    how = _search_in_window(app, window, "Купянск деньги")
+    _settle(app, window, 30)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    library.close()
+    return {"rss_mb": peak_kb / 1024, "search_via": how}
+
+
+def run_startup(args: argparse.Namespace) -> None:
+    """What ``run_app`` does, up to the first paint of a window with the library loaded."""
+    import intercept_viewer.cli  # noqa: F401  (the real entry point's imports)
+    from intercept_viewer.core.library import Library
+    from intercept_viewer.ui.app import application
+    from intercept_viewer.ui.main_window import MainWindow
+
+    app = application()
+    library = Library(args.library)
+    window = MainWindow(library, _settings(args.tmp))
+    window.resize(*WINDOW_SIZE)
+    window.restore_state()
+    counter = _paint_waiter(window.list_view.viewport())
+    counter.model = window.list_view.model()
+    window.show()
+    window.restore_last_transcript()
+    _process_until(app, lambda: counter.with_rows > 0, 60)
+    print("shown", flush=True)
+    library.close()
+
+
+def run_bare(args: argparse.Namespace) -> None:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.resize(*WINDOW_SIZE)
+    counter = _paint_waiter(window)
+    window.show()
+    _process_until(app, lambda: counter.count > 0, 60)
+    print("shown", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="window_child")
+    parser.add_argument("mode", choices=["open", "scroll", "startup", "bare", "rss"])
+    parser.add_argument("--library")
+    parser.add_argument("--transcript", type=int)
+    parser.add_argument("--warm", type=int)
+    parser.add_argument("--tmp", default=".")
+    parser.add_argument("--max-pages", type=int, default=600)
+    parser.add_argument("--block", type=int, default=60)
+    args = parser.parse_args()
+    if args.mode == "startup":
+        run_startup(args)
+    elif args.mode == "bare":
+        run_bare(args)
+    else:
+        fn = {"open": measure_open, "scroll": measure_scroll, "rss": measure_rss}[args.mode]
+        print(json.dumps(fn(args)), flush=True)
+    sys.stdout.flush()
+    os._exit(0)  # skip teardown: nothing is measured after this
+
+
+if __name__ == "__main__":
+    main()
