@@ -148,7 +148,8 @@ def _own_export(data: dict[str, Any]) -> ParsedTranscript:
             f"written by a newer Intercept Viewer (format {version}); this version reads "
             f"format {EXPORT_VERSION}"
         )
-    t = _expect_dict(data.get("transcript") or {}, "transcript")
+    raw_meta = data.get("transcript")
+    t = {} if raw_meta is None else _expect_dict(raw_meta, "transcript")
     meta = SourceMeta()
     for key in EXPORT_META_KEYS:
         value = _expect_str(t.get(key), f"transcript.{key}")
