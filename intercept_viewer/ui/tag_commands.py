@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from intercept_viewer.core.errors import NotFound
 from intercept_viewer.core.library import Library, TagDeletion, TagMerge
 from intercept_viewer.core.model import Passage, Tag
 from intercept_viewer.ui.commands import _Applied
@@ -29,7 +30,7 @@ def _drop_unused(library: Library, tags: list[Tag]) -> None:
         try:
             if library.tag(tag.id).passage_count == 0:
                 library.delete_tag(tag.id)
-        except Exception:  # noqa: BLE001 - already gone: nothing to undo
+        except NotFound:  # already gone: nothing to undo
             continue
 
 
@@ -38,7 +39,7 @@ def _recreate(library: Library, tags: list[Tag]) -> None:
     for tag in tags:
         try:
             library.tag(tag.id)
-        except Exception:  # noqa: BLE001 - NotFound: recreate it
+        except NotFound:
             library.restore_tag(TagDeletion(tag, [], []))
 
 

@@ -198,7 +198,7 @@ class UtteranceDelegate(QStyledItemDelegate):
         else:
             painter.drawText(text_rect, int(Qt.TextFlag.TextWordWrap), text)
         if tags:
-            self._draw_tags(painter, text_rect.left(), text_rect.bottom() + TAG_GAP, tags)
+            self._draw_tags(painter, self.tag_chip_rects(r, tags), tags)
         painter.restore()
 
     def _draw_highlighted(
@@ -235,15 +235,36 @@ class UtteranceDelegate(QStyledItemDelegate):
         layout.draw(painter, rect.topLeft())
         painter.restore()
 
-    def _draw_tags(self, painter: QPainter, x: int, y: int, tags: list[tuple[str, str]]) -> None:
+    def tag_chip_rects(self, row_rect: QRect, tags: list[tuple[str, str]]) -> list[QRectF]:
+        """Where each tag chip of a row goes (the tags panel hit-tests clicks and tooltips).
+
+        Chips sit in one line under the text; names are elided, chips past the row's end are
+        dropped rather than drawn over the next column."""
         fm = self._fm
-        for name, color in tags:
-            w = fm.horizontalAdvance(name) + 2 * PAD
-            chip = QRectF(x, y, w, fm.height())
+        h = fm.height()
+        x = float(row_rect.left() + self.text_left())
+        right = row_rect.left() + self.text_left() + self.text_width()
+        y = float(row_rect.bottom() - PAD - h)
+        out = []
+        for name, _color in tags:
+            w = fm.horizontalAdvance(self._chip_label(name)) + 2 * PAD
+            if out and x + w > right:
+                break
+            out.append(QRectF(x, y, w, h))
+            x += w + TAG_GAP
+        return out
+
+    def _chip_label(self, name: str) -> str:
+        return self._fm.elidedText(name, Qt.TextElideMode.ElideRight, CHIP_MAX)
+
+    def _draw_tags(
+        self, painter: QPainter, rects: list[QRectF], tags: list[tuple[str, str]]
+    ) -> None:
+        fm = self._fm
+        for chip, (name, color) in zip(rects, tags, strict=False):
             bg = QColor(color)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(bg)
             painter.drawRoundedRect(chip, fm.height() / 2, fm.height() / 2)
             painter.setPen(text_color_on(bg))
-            painter.drawText(chip, int(Qt.AlignmentFlag.AlignCenter), name)
-            x += int(w) + TAG_GAP
+            painter.drawText(chip, int(Qt.AlignmentFlag.AlignCenter), self._chip_label(name))
