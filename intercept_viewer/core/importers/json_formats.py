@@ -28,6 +28,7 @@ import json
 import math
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from intercept_viewer.core.importers.base import Importer, SourceFile
@@ -425,6 +426,12 @@ class JsonImporter(Importer):
         return 0.4
 
     def parse(self, source: SourceFile) -> ParsedTranscript:
+        if source.name.endswith(".meta.json"):
+            transcript = source.name[: -len(".meta.json")]
+            raise source.fail(
+                f"this is a metadata sidecar, not a transcript: import the transcript next to it "
+                f"({Path(transcript).name}.*) and the sidecar is applied automatically"
+            )
         try:
             data = json.loads(source.text)
         except json.JSONDecodeError as exc:

@@ -59,6 +59,10 @@ _LABEL = re.compile(r"^\s*([^\W\d_][\w .'’\-]{0,31}?)\s*:\s+(\S.*)$")
 _MAX_LABEL_WORDS = 4
 #: A cue that only describes a sound: "[explosion]", "(laughs)", "♪ ... ♪".
 _SOUND = re.compile(r"^\s*(?:\[[^\]]*\]|\([^)]*\)|♪.*♪?)\s*$")
+#: Labels that say the speaker is not known (our own SRT export writes "Unknown:").
+_UNKNOWN_LABELS = frozenset(
+    ("unknown", "unknown speaker", "неизвестный", "неизвестно", "невідомий", "невідомо")
+)
 _DASH_SPEAKERS = ("Speaker A", "Speaker B")
 
 _FORMATS = {".srt": "srt", ".vtt": "vtt", ".ass": "ass", ".ssa": "ssa"}
@@ -318,6 +322,8 @@ class SubtitleImporter(Importer):
                 who: str | None
                 if seg.voice:
                     who = seg.voice
+                elif seg.label and seg.label.casefold() in _UNKNOWN_LABELS:
+                    who = previous_label = None
                 elif seg.label:
                     who = spelled.setdefault(seg.label.casefold(), seg.label)
                     previous_label = who

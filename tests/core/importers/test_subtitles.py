@@ -311,3 +311,14 @@ def test_imported_srt_keeps_speakers_and_times_in_the_library(library, tmp_path:
     assert names[utts[1].speaker_id] == "WIFE"
     assert utts[0].speaker_id is None
     assert (utts[4].start_ms, utts[5].end_ms) == (15300, 18600)
+
+
+def test_unknown_label_means_no_speaker_so_our_own_srt_export_reads_back() -> None:
+    text = (
+        "1\n00:00:01,000 --> 00:00:02,000\nSOLDIER: Алло.\n\n"
+        "2\n00:00:02,000 --> 00:00:03,000\nUnknown: [помехи]\n\n"
+        "3\n00:00:03,000 --> 00:00:04,000\nНевідомий: Хто це?\n"
+    )
+    parsed = parse(text)
+    assert turns(parsed) == [("SOLDIER", "Алло."), (None, "[помехи]"), (None, "Хто це?")]
+    assert [s.label for s in parsed.speakers] == ["SOLDIER"]
