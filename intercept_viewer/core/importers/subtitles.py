@@ -293,7 +293,7 @@ class SubtitleImporter(Importer):
                     continue
                 label, rest = found
                 capitals = label.upper() == label and label.lower() != label
-                if counts[label.casefold()] >= 2 or capitals:
+                if counts[label.casefold()] >= 2 or capitals or label.casefold() in _UNKNOWN_LABELS:
                     piece.label, piece.text, piece.new = label, rest, True
         # join continuation lines to the turn they continue
         turns: list[tuple[_Cue, list[_Segment]]] = []
