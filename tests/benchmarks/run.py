@@ -133,6 +133,18 @@ def window_figures(
     out["scroll_pages_measured"] = sc["pages_measured"]
     out["scroll_pages_total"] = sc["pages_total"]
     out["scroll_sampled"] = sc["sampled"]
+    out["scroll_blank_pages"] = sc["blank_pages"]
+    if sc["blank_pages"]:
+        notes.append(
+            f"scroll: {sc['blank_pages']} of {sc['pages_measured']} page steps showed no rows "
+            "until a relayout finished (the list is blank for a moment)"
+        )
+    if sc.get("none_refcount_guard"):
+        notes.append(
+            "PySide6 loses a reference to None on every void call (6.12.0, Python 3.11): the "
+            "window children raised None's count to survive; the app itself will abort with "
+            "'none_dealloc' after a few thousand such calls"
+        )
     starts, bares = [], []
     for i in range(max(runs, 5)):
         progress(f"window: startup, app and bare QMainWindow ({i + 1}/{max(runs, 5)})")
