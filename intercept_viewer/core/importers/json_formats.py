@@ -207,14 +207,17 @@ def _own_export(data: dict[str, Any]) -> ParsedTranscript:
         position.setdefault(seq, new_seq)
 
     tag_colors: dict[str, str] = {}
+    tag_descriptions: dict[str, str] = {}
     for i, raw in enumerate(_expect_list(data.get("tags"), "tags")):
         path = f"tags[{i}]"
         tag = _expect_dict(raw, path)
         name = _expect_str(tag.get("name"), f"{path}.name", optional=False)
         color = _expect_str(tag.get("color"), f"{path}.color")
-        _expect_str(tag.get("description"), f"{path}.description")
+        description = _expect_str(tag.get("description"), f"{path}.description")
         if name and color:
             tag_colors[name] = color
+        if name and description:
+            tag_descriptions[name] = description
 
     passages: list[ParsedPassage] = []
     for i, raw in enumerate(_expect_list(data.get("passages"), "passages")):
@@ -252,6 +255,7 @@ def _own_export(data: dict[str, Any]) -> ParsedTranscript:
         format="json",
         passages=passages,
         tag_colors=tag_colors,
+        tag_descriptions=tag_descriptions,
     )
 
 

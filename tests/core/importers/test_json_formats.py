@@ -193,7 +193,7 @@ def test_own_export_round_trips_exactly(tmp_path: Path, parsed_factory) -> None:
         soldier = next(s for s in first.speakers(tid) if s.label == "Солдат")
         first.rename_speaker(soldier.id, "Иван Петров")
         first.recolor_speaker(soldier.id, "#aa3300")
-        first.create_tag("unit", "#3366ff")
+        first.create_tag("unit", "#3366ff", "Identify the unit")
         first.add_passage(tid, 1, 2, ["unit", "Купянск"], note="Which brigade?")
         first.add_passage(tid, 4, 4, ["unit"], state="done", start_char=0, end_char=20)
         doc = transcript_document(first, tid)
@@ -220,12 +220,13 @@ def test_own_export_reorders_by_seq_and_remaps_passages() -> None:
                 {"seq": 10, "speaker": "A", "text": "first", "start_ms": 0, "end_ms": 5},
             ],
             "passages": [{"first_seq": 10, "last_seq": 20, "tags": ["t"], "note": "n"}],
-            "tags": [{"name": "t", "color": "#ff0000", "description": None}],
+            "tags": [{"name": "t", "color": "#ff0000", "description": "check it"}],
         }
     )
     assert rows(parsed) == [("A", 0, 5, "first"), (None, None, None, " second ")]
     assert (parsed.passages[0].first_seq, parsed.passages[0].last_seq) == (1, 2)
     assert parsed.tag_colors == {"t": "#ff0000"}
+    assert parsed.tag_descriptions == {"t": "check it"}
     assert parsed.meta.origin == "article"
     assert parsed.speakers[0].role == "soldier"
 
