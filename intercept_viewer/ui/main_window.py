@@ -48,8 +48,10 @@ from intercept_viewer.ui.commands import (
 from intercept_viewer.ui.import_worker import FolderImportWorker, collect_files
 from intercept_viewer.ui.library_panel import LibraryPanel
 from intercept_viewer.ui.prompts import DELETE_WITH_PASSAGES, Prompts
+from intercept_viewer.ui.search_panel import install_search
 from intercept_viewer.ui.source_panel import SourcePanel, safe_web_url
 from intercept_viewer.ui.speakers_panel import SpeakersPanel
+from intercept_viewer.ui.tags_panel import install_tagging
 from intercept_viewer.ui.transcript_view import TranscriptView
 from intercept_viewer.ui.utterance_view import UtteranceView
 
@@ -140,6 +142,8 @@ class MainWindow(QMainWindow):
         self.speakers_panel.rename_requested.connect(self.rename_speaker)
         self.speakers_panel.recolor_requested.connect(self.recolor_speaker)
         self.speakers_panel.merge_requested.connect(self.merge_speakers)
+        self.search_panel = install_search(self)
+        self.tagging = install_tagging(self)
         self.refresh_library()
         self.statusBar().showMessage(f"Library: {library.path or 'in memory'}")
 
@@ -563,5 +567,6 @@ class MainWindow(QMainWindow):
         if self.import_worker is not None:
             self.import_worker.requestInterruption()
             self.import_worker.wait()
+        self.tagging.exporter.wait()
         self.save_state()
         super().closeEvent(event)
