@@ -36,11 +36,12 @@ import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from intercept_viewer.core.errors import QueryError
 from intercept_viewer.core.model import VERIFICATION_STATES
-from intercept_viewer.core.wordforms import fold, query_forms, word_forms, words
+from intercept_viewer.core.wordforms import WORD_RE, fold, query_forms, word_forms, words
 
 if TYPE_CHECKING:
     from intercept_viewer.core.library import Library
@@ -51,6 +52,8 @@ MARK_START = "\ue000"
 MARK_END = "\ue001"
 #: At most this many matches are ranked (see the module docstring).
 CANDIDATE_CAP = 20_000
+#: Hits are counted up to this many ("1,000,000+" beyond).
+COUNT_CAP = 1_000_000
 #: bm25 column weights: the word as written (text) outranks another form of it (text_norm).
 TEXT_WEIGHT = 4.0
 NORM_WEIGHT = 1.0
@@ -316,52 +319,78 @@ def fts_expression(q: Query) -> str | None:
 # ---------------------------------------------------------------------------- highlighting
 
 
-def _token_forms(folded: str) -> set[str]:
-    return {folded, *word_forms(folded, "ru"), *word_forms(folded, "uk")}
+@lru_cache(maxsize=200_000)
+def _fold(raw: str) -> str:
+    return fold(raw)
+
+
+@lru_cache(maxsize=200_000)
+def _token_forms(folded: str) -> frozenset[str]:
+    return frozenset((folded, *word_forms(folded, "ru"), *word_forms(folded, "uk")))
+
+
+class Highlighter:
+    """Finds a query's matches in texts; build once per query, call ``spans`` per text.
+
+    Every distinct word is judged once (memoised), so highlighting a page of hits costs little
+    more than cutting the texts into words.
+    """
+
+    def __init__(self, query: Query) -> None:
+        self.forms: set[str] = set()
+        self.prefixes: list[str] = []
+        self.phrases: list[list[str]] = []
+        for group in query.groups:
+            for term in group:
+                parts = [f for f in (_fold(w) for _s, _e, w in words(term.text)) if f]
+                if term.kind == "phrase":
+                    self.phrases.append(parts)
+                    continue
+                for i, p in enumerate(parts):
+                    if term.kind == "prefix" and i == len(parts) - 1:
+                        self.prefixes.append(p)
+                    else:
+                        self.forms.update(query_forms(p))
+                        self.forms.add(p)
+        self._memo: dict[str, bool] = {}
+
+    def _is_hit(self, raw: str) -> bool:
+        hit = self._memo.get(raw)
+        if hit is None:
+            f = _fold(raw)
+            own = _token_forms(f) if f else frozenset()
+            hit = not self.forms.isdisjoint(own) or any(
+                x.startswith(p) for p in self.prefixes for x in own
+            )
+            self._memo[raw] = hit
+        return hit
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character ranges ``[start, end)`` of ``text`` matched, merged and in order."""
+        is_hit = self._is_hit
+        if not self.phrases:
+            out = [m.span() for m in WORD_RE.finditer(text) if is_hit(m.group(0))]
+            return _merge(out) if out else out
+        tokens = list(words(text))
+        folded = [_fold(w) for _s, _e, w in tokens]
+        spans = [(s, e) for s, e, w in tokens if is_hit(w)]
+        for phrase in self.phrases:
+            n = len(phrase)
+            for i in range(len(tokens) - n + 1):
+                if n and folded[i : i + n] == phrase:
+                    spans.append((tokens[i][0], tokens[i + n - 1][1]))
+        return _merge(spans)
 
 
 def match_spans(text: str, query: str | Query) -> list[tuple[int, int]]:
     """Character ranges ``[start, end)`` of ``text`` that the query's words match, in order.
 
     For the UI to highlight hits inside the full utterance text (offsets into ``text`` as
-    given). Word forms count as matches, as in the search; excluded words never do.
+    given). Word forms count as matches, as in the search; excluded words never do. For many
+    texts, build one ``Highlighter`` instead.
     """
     q = parse_query(query) if isinstance(query, str) else query
-    forms: set[str] = set()
-    prefixes: list[str] = []
-    phrases: list[list[str]] = []
-    for group in q.groups:
-        for term in group:
-            parts = [fold(w) for _s, _e, w in words(term.text)]
-            parts = [p for p in parts if p]
-            if term.kind == "phrase":
-                phrases.append(parts)
-                continue
-            for i, p in enumerate(parts):
-                if term.kind == "prefix" and i == len(parts) - 1:
-                    prefixes.append(p)
-                else:
-                    forms.update(query_forms(p))
-                    forms.add(p)
-    tokens = list(words(text))
-    folded = [fold(w) for _s, _e, w in tokens]
-    spans: list[tuple[int, int]] = []
-    for i, (start, end, _w) in enumerate(tokens):
-        f = folded[i]
-        if not f:
-            continue
-        hit = bool(forms) and not forms.isdisjoint(_token_forms(f))
-        if not hit and prefixes:
-            own = _token_forms(f)
-            hit = any(x.startswith(p) for p in prefixes for x in own)
-        if hit:
-            spans.append((start, end))
-    for phrase in phrases:
-        n = len(phrase)
-        for i in range(len(tokens) - n + 1):
-            if n and folded[i : i + n] == phrase:
-                spans.append((tokens[i][0], tokens[i + n - 1][1]))
-    return _merge(spans)
+    return Highlighter(q).spans(text)
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -616,37 +645,30 @@ def _search_fts(
         f"SELECT utterances_fts.rowid AS id, bm25(utterances_fts, {TEXT_WEIGHT}, {NORM_WEIGHT}) "
         f"AS score FROM utterances_fts{joins} WHERE {' AND '.join(conds)}"
     )
+    matching = f"SELECT utterances_fts.rowid FROM utterances_fts{joins} WHERE {' AND '.join(conds)}"
+    # Counting matches is cheap for FTS5 (no bm25, no column data): a few ms for 100k rows.
+    n = conn.execute(f"SELECT count(*) FROM ({matching} LIMIT ?)", [*args, COUNT_CAP + 1])
+    n = n.fetchone()[0]
+    total, total_exact = min(n, COUNT_CAP), n <= COUNT_CAP
+    approximate = n > CANDIDATE_CAP and not exhaustive
+    if approximate:
+        # Very common words: rank only the newest CANDIDATE_CAP matches, not all of them.
+        ranked = f"SELECT * FROM ({inner} ORDER BY utterances_fts.rowid DESC LIMIT ?)"
+        args = [*args, CANDIDATE_CAP]
+    else:
+        ranked = inner
     page_where, page_args = "", []
     if cursor is not None:
         page_where = "WHERE score > ? OR (score = ? AND id > ?)"
         page_args = [float(cursor[0]), float(cursor[0]), int(cursor[1])]
-    if exhaustive:
-        # Rowid order equals (transcript_id, seq) order: the stable tie-break, at no cost.
-        sql = (
-            f"WITH page AS ({inner}) SELECT page.id, page.score, NULL, {_HIT_COLUMNS} FROM "
-            f"(SELECT * FROM page {page_where} ORDER BY score, id LIMIT ? OFFSET ?) page "
-            f"{_HIT_JOINS} ORDER BY page.score, page.id"
-        )
-        rows = conn.execute(sql, [*args, *page_args, limit, offset]).fetchall()
-        total = conn.execute(f"SELECT count(*) FROM ({inner})", args).fetchone()[0]
-        approximate, total_exact = False, True
-    else:
-        sql = (
-            f"WITH cand AS MATERIALIZED ({inner} ORDER BY utterances_fts.rowid DESC LIMIT ?), "
-            f"page AS (SELECT id, score FROM cand {page_where} "
-            "ORDER BY score, id LIMIT ? OFFSET ?) "
-            f"SELECT page.id, page.score, (SELECT count(*) FROM cand), {_HIT_COLUMNS} "
-            f"FROM page {_HIT_JOINS} ORDER BY page.score, page.id"
-        )
-        rows = conn.execute(sql, [*args, CANDIDATE_CAP + 1, *page_args, limit, offset]).fetchall()
-        if rows:
-            n = rows[0][2]
-        else:
-            n = conn.execute(
-                f"SELECT count(*) FROM ({inner} LIMIT ?)", [*args, CANDIDATE_CAP + 1]
-            ).fetchone()[0]
-        approximate = n > CANDIDATE_CAP
-        total, total_exact = min(n, CANDIDATE_CAP), not approximate
+    # bm25 then rowid: rowid order equals (transcript_id, seq) order, since a transcript's
+    # utterances are inserted together in order -- the stable tie-break at no cost.
+    sql = (
+        f"SELECT page.id, page.score, NULL, {_HIT_COLUMNS} FROM "
+        f"(SELECT id, score FROM ({ranked}) {page_where} ORDER BY score, id LIMIT ? OFFSET ?) "
+        f"page {_HIT_JOINS} ORDER BY page.score, page.id"
+    )
+    rows = conn.execute(sql, [*args, *page_args, limit, offset]).fetchall()
     return _result(q, rows, total, total_exact, approximate, limit)
 
 
@@ -693,9 +715,10 @@ def _result(
     limit: int,
 ) -> SearchResult:
     hits = []
+    highlighter = Highlighter(q)
     for r in rows:
         text = str(r[11])
-        spans = match_spans(text, q)
+        spans = highlighter.spans(text)
         hits.append(
             SearchHit(
                 utterance_id=int(r[3]),  # type: ignore[call-overload]

@@ -348,9 +348,12 @@ def test_common_words_rank_a_bounded_candidate_set(
     monkeypatch.setattr(search_mod, "CANDIDATE_CAP", 5)
     memory_library.add(parsed_factory([("A", f"танк {i}") for i in range(12)]))
     result = memory_library.search("танк", limit=3)
-    assert result.approximate and not result.total_exact
-    assert result.total == 5 and result.total_label == "5+"
-    assert {h.seq for h in result.hits} <= set(range(7, 13))  # the newest matches
+    assert result.approximate  # ranked among the newest 5 only...
+    assert result.total == 12 and result.total_exact  # ...but counted in full
+    assert {h.seq for h in result.hits} <= set(range(8, 13))
     full = memory_library.search("танк", limit=3, exhaustive=True)
     assert full.total == 12 and full.total_exact and not full.approximate
     assert [h.seq for h in full.hits] == [1, 2, 3]
+    monkeypatch.setattr(search_mod, "COUNT_CAP", 10)
+    capped = memory_library.search("танк", limit=3)
+    assert capped.total == 10 and not capped.total_exact and capped.total_label == "10+"
