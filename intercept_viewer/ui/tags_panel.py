@@ -190,8 +190,9 @@ class PassageQueueModel(QAbstractTableModel):
             verification); set by the panel's combo boxes.
     """
 
-    COLUMNS = ("", "Quote", "Speaker", "Transcript", "Status", "Tagged")
-    STATE_COL, QUOTE_COL, SPEAKER_COL, TITLE_COL, STATUS_COL, DATE_COL = range(6)
+    COLUMNS = ("", "Status", "Quote", "Speaker", "Transcript", "Tagged")
+    #: the badge comes early so a narrow dock never scrolls it out of sight
+    STATE_COL, STATUS_COL, QUOTE_COL, SPEAKER_COL, TITLE_COL, DATE_COL = range(6)
     PassageRole = int(Qt.ItemDataRole.UserRole) + 41
     IdRole = int(Qt.ItemDataRole.UserRole) + 42
 
@@ -441,8 +442,9 @@ class TagsPanel(QWidget):
         header.resizeSection(PassageQueueModel.QUOTE_COL, 220)
         header.resizeSection(PassageQueueModel.SPEAKER_COL, 80)
         header.resizeSection(PassageQueueModel.TITLE_COL, 120)
-        header.resizeSection(PassageQueueModel.STATUS_COL, 100)
+        header.resizeSection(PassageQueueModel.STATUS_COL, 96)
         self.queue_view.doubleClicked.connect(self._jump)
+        self.queue_view.setToolTip("Double-click: jump to the passage. D: done/reopen.")
         self.queue_view.key_action.connect(self._key_action)
 
         self.done_button = QPushButton("Done / reopen (D)", self)
@@ -477,14 +479,11 @@ class TagsPanel(QWidget):
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.delete_button)
         ql.addLayout(buttons)
-        hint = QLabel("Double-click a passage to jump to it. D: done/reopen.", self)
-        hint.setTextFormat(Qt.TextFormat.PlainText)
-        hint.setWordWrap(True)
-        ql.addWidget(hint)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(tags_box)
         splitter.addWidget(queue_box)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([90, 400])  # the queue is the working area; tags just filter it
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
