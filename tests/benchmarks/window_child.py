@@ -25,6 +25,15 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from intercept_viewer.core.library import Library
+    from intercept_viewer.ui.main_window import MainWindow
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -59,8 +68,9 @@ def guard_none_refcount() -> bool:
     return True
 
 
-def _paint_waiter(widget):  # type: ignore[no-untyped-def]
-    """An event filter object that counts Paint events of ``widget``."""
+def _paint_waiter(widget: QWidget) -> Any:
+    """An event filter object that counts Paint events of ``widget`` (and those painted while
+    its ``model`` had rows)."""
     from PySide6.QtCore import QEvent, QObject
 
     class PaintCounter(QObject):
@@ -68,9 +78,9 @@ def _paint_waiter(widget):  # type: ignore[no-untyped-def]
             super().__init__()
             self.count = 0
             self.with_rows = 0
-            self.model = None
+            self.model: Any = None
 
-        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
                 self.count += 1
                 model = self.model
@@ -83,7 +93,7 @@ def _paint_waiter(widget):  # type: ignore[no-untyped-def]
     return counter
 
 
-def _process_until(app, done, timeout_s: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+def _process_until(app: QApplication, done: Callable[[], bool], timeout_s: float = 60.0) -> bool:
     from PySide6.QtCore import QEventLoop
 
     end = time.perf_counter() + timeout_s
@@ -94,7 +104,7 @@ def _process_until(app, done, timeout_s: float = 60.0) -> bool:  # type: ignore[
     return True
 
 
-def _settle(app, window, timeout_s: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+def _settle(app: QApplication, window: MainWindow, timeout_s: float = 120.0) -> None:
     """Let deferred work finish: the strip's outline, and the batched layout of every row."""
     bar = window.list_view.verticalScrollBar()
     end = time.perf_counter() + timeout_s
@@ -107,13 +117,13 @@ def _settle(app, window, timeout_s: float = 120.0) -> None:  # type: ignore[no-u
         time.sleep(0.002)
 
 
-def _settings(tmp: str):  # type: ignore[no-untyped-def]
+def _settings(tmp: str) -> Any:
     from PySide6.QtCore import QSettings
 
     return QSettings(os.path.join(tmp, "settings.ini"), QSettings.Format.IniFormat)
 
 
-def _window(library_path: str, tmp: str):  # type: ignore[no-untyped-def]
+def _window(library_path: str, tmp: str) -> tuple[QApplication, Library, MainWindow]:
     from intercept_viewer.core.library import Library
     from intercept_viewer.ui.app import application
     from intercept_viewer.ui.main_window import MainWindow
@@ -209,7 +219,7 @@ def measure_scroll(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
-def _search_in_window(app, window, query: str) -> str:  # type: ignore[no-untyped-def]
+def _search_in_window(app: QApplication, window: MainWindow, query: str) -> str:
     """Search as a user would: the window's search panel if it has one, else the library."""
     panel = getattr(window, "search_panel", None)
     for name in ("run_query", "search", "set_query", "start_search", "run"):
