@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +108,13 @@ def read_source(path: Path, max_bytes: int | None = None) -> SourceFile:
     limit = max_bytes if max_bytes is not None else max_file_bytes()
     name = str(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            # a FIFO or a device would block the reader or never end (/dev/zero)
+            raise ImportFailed("is not a regular file (a pipe, socket or device)", file=name)
+        size = info.st_size
         if size > limit:
             raise ImportFailed(
                 f"file is {size / 1048576:.0f} MB, over the {limit / 1048576:.0f} MB limit",
