@@ -19,6 +19,8 @@ from intercept_viewer.ui.search_panel import (
 )
 from tests.conftest import make_parsed
 
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform on show()
+
 M0, M1 = MARK_START, MARK_END
 
 RU_CALL = [
