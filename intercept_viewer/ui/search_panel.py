@@ -292,7 +292,7 @@ class SearchHitDelegate(QStyledItemDelegate):
 
     def _chip_width(self, hit: SearchHit) -> int:
         name = hit.speaker or "?"
-        return min(self._fm.horizontalAdvance(name), 120) + 2 * PAD
+        return min(self._fm.horizontalAdvance(name) + 2, 120) + 2 * PAD  # +2: elision rounding
 
     def _snippet_width(self, hit: SearchHit, row_width: int) -> int:
         return row_width - 2 * PAD - self._chip_width(hit) - GAP
@@ -661,7 +661,9 @@ class SearchPanel(QWidget):
                 self._checked.add(hit.seq)
                 self.main_window.transcript_view.model.set_highlights(self._highlights)
         self.main_window.statusBar().showMessage(
-            f"Hit {row + 1} of {self.status_label.text() or self.results_model.rowCount()}", 4000
+            f"Hit {row + 1} of {self.results_model.rowCount()}"
+            + (" loaded" if self.results_model.canFetchMore(QModelIndex()) else ""),
+            4000,
         )
         return True
 
@@ -768,6 +770,10 @@ def install_search(window: MainWindow) -> SearchPanel:
     panel = SearchPanel(window)
     dock = window.add_dock(panel, "Search", Qt.DockWidgetArea.LeftDockWidgetArea, "search")
     panel.dock = dock
+    # A tab beside the library: both list what is in it, and the hits need the height.
+    # Ctrl+F brings the tab forward; the library stays the tab shown at start.
+    window.tabifyDockWidget(window.library_dock, dock)
+    window.library_dock.raise_()
     window.find_handler = panel.focus_search
     next_action = QAction("Find &next", window)
     next_action.setShortcut(QKeySequence("F3"))
