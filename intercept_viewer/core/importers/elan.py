@@ -150,9 +150,18 @@ class ElanImporter(Importer):
     suffixes = (".eaf",)
 
     def sniff(self, source: SourceFile) -> float:
-        head = source.head[:4096]
-        if "<ANNOTATION_DOCUMENT" in head:
+        head = source.head
+        if "<ANNOTATION_DOCUMENT" in head or "<!DOCTYPE ANNOTATION_DOCUMENT" in head:
             return 0.95
+        start = head.lstrip("\ufeff \t\r\n")[:9]
+        if start.startswith(("<?xml", "<!DOCTYPE")):
+            # XML whose root is pushed out of the sniffing window (a long DTD, say): an .eaf
+            # is ours, and XML declaring entities is better refused by the safe XML path
+            # than read as prose by a text importer
+            if source.suffix in self.suffixes:
+                return 0.6
+            if "<!ENTITY" in head:
+                return 0.7
         return 0.0
 
     def parse(self, source: SourceFile) -> ParsedTranscript:

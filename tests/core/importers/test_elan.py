@@ -259,3 +259,12 @@ def test_vetting_keeps_stdlib_parser_out_of_the_way() -> None:
     assert "lollol" in "".join(root.itertext())
     with pytest.raises(ImportFailed):
         parse(small)
+
+
+def test_xml_with_a_long_dtd_is_still_claimed_and_refused() -> None:
+    text = '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY a "' + "x" * 20_000 + '">]>\n<A>&a;</A>'
+    for name in ("call.eaf", "call.txt"):
+        source = SourceFile(name, text.encode())
+        assert detect(source).name == "elan"
+        with pytest.raises(ImportFailed, match="entity"):
+            ElanImporter().parse(source)
