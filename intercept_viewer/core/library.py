@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 ENV_LIBRARY = "INTERCEPT_VIEWER_LIBRARY"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+#: Libraries up to this size get ``PRAGMA quick_check`` on opening.
+QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
 
 _TRANSCRIPT_COLUMNS = (
     "id, title, publisher, channel, source_url, archive_url, released_on, recorded_on, "
@@ -244,8 +246,10 @@ class Library:
         conn = self.db.conn
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if self.path is not None:
-            # Reads every page of a small file; cheap, and finds damage before any write.
+        if self.path is not None and self.path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+            # Reads every page: finds damage before any write, at ~10 ms a MB; a bigger
+            # library skips it (a 150 MB one would wait seconds) and damage found later
+            # still surfaces as a LibraryError on write.
             quick = conn.execute("PRAGMA quick_check(1)").fetchone()
             if quick is None or quick[0] != "ok":
                 raise LibraryError(
