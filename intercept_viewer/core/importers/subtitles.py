@@ -281,20 +281,17 @@ class SubtitleImporter(Importer):
     def _resolve(self, cues: list[_Cue]) -> list[ParsedUtterance]:
         cut = [(cue, self._pieces(cue)) for cue in cues]
         counts: Counter[str] = Counter()
+        candidates: list[tuple[_Segment, str, str]] = []
         for _cue, pieces in cut:
             for piece in pieces:
                 found = self._label_of(piece.text)
                 if found:
                     counts[found[0].casefold()] += 1
-        for _cue, pieces in cut:
-            for piece in pieces:
-                found = self._label_of(piece.text)
-                if not found:
-                    continue
-                label, rest = found
-                capitals = label.upper() == label and label.lower() != label
-                if counts[label.casefold()] >= 2 or capitals or label.casefold() in _UNKNOWN_LABELS:
-                    piece.label, piece.text, piece.new = label, rest, True
+                    candidates.append((piece, *found))
+        for piece, label, rest in candidates:
+            capitals = label.upper() == label and label.lower() != label
+            if counts[label.casefold()] >= 2 or capitals or label.casefold() in _UNKNOWN_LABELS:
+                piece.label, piece.text, piece.new = label, rest, True
         # join continuation lines to the turn they continue
         turns: list[tuple[_Cue, list[_Segment]]] = []
         for cue, pieces in cut:
