@@ -64,6 +64,7 @@ from PySide6.QtWidgets import (
 
 from intercept_viewer.core.errors import QueryError
 from intercept_viewer.core.search import (
+    CANDIDATE_CAP,
     MARK_END,
     MARK_START,
     Query,
@@ -131,7 +132,7 @@ def hit_count_label(result: SearchResult, *, in_transcript: bool) -> str:
     if in_transcript:
         label += " in this transcript"
     if result.approximate:
-        label += f" (the newest {result.total:,} ranked)"
+        label += f" (the newest {CANDIDATE_CAP:,} ranked)"
     return label
 
 

@@ -100,6 +100,7 @@ def test_split_marks(snippet: str, text: str, spans: list[tuple[int, int]]) -> N
         (1234, True, False, False, "1,234 hits"),
         (3, True, False, True, "3 hits in this transcript"),
         (20000, False, True, False, "20,000+ hits (the newest 20,000 ranked)"),
+        (117937, True, True, False, "117,937 hits (the newest 20,000 ranked)"),
     ],
 )
 def test_hit_count_label(
