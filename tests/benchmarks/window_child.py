@@ -233,14 +233,24 @@ def measure_scroll(args: argparse.Namespace) -> dict[str, object]:
 
 
 def _search_in_window(app: QApplication, window: MainWindow, query: str) -> str:
-    """Search as a user would: the window's search panel if it has one, else the library."""
+    """Search as a user would: type into the window's search panel (whole library), wait for
+    its background search to land and open the first hit; the library directly otherwise."""
     panel = getattr(window, "search_panel", None)
-    for name in ("run_query", "search", "set_query", "start_search", "run"):
-        fn = getattr(panel, name, None) if panel is not None else None
-        if callable(fn):
-            fn(query)
-            _process_until(app, lambda: False, 0.5)  # let a background search land
-            return f"window.search_panel.{name}"
+    edit = getattr(panel, "query_edit", None)
+    if panel is not None and edit is not None and hasattr(panel, "search_now"):
+        from intercept_viewer.ui import search_panel as module
+
+        scope = getattr(module, "SCOPE_LIBRARY", None)
+        if scope is not None and hasattr(panel, "set_scope"):
+            panel.set_scope(scope)
+        edit.setText(query)
+        panel.search_now()
+        model = panel.results_model
+        landed = _process_until(app, lambda: model.rowCount() > 0, 60)
+        if landed and hasattr(panel, "open_hit"):
+            panel.open_hit(0)
+            app.processEvents()
+        return "window.search_panel" + ("" if landed else " (no hits arrived)")
     result = window.library.search(query, limit=100)
     if result.hits:
         hit = result.hits[0]
