@@ -359,10 +359,14 @@ class MainWindow(QMainWindow):
         return worker
 
     def _import_progress(self, done: int, total: int, name: str) -> None:
-        if self._progress is not None:
-            self._progress.setMaximum(max(1, total))
-            self._progress.setValue(done)
-            self._progress.setLabelText(f"Imported {done} of {total}: {name}")
+        # A window-modal QProgressDialog.setValue() processes events, so the outcome may arrive
+        # (and drop self._progress) in the middle of this slot: work on a local reference.
+        progress = self._progress
+        if progress is None:
+            return
+        progress.setLabelText(f"Imported {done} of {total}: {name}")
+        progress.setMaximum(max(1, total))
+        progress.setValue(done)
 
     def _import_outcome(self, results: list[tuple[str, int]], failures: list[ImportFailed]) -> None:
         if self._progress is not None:
