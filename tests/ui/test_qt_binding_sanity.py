@@ -1,0 +1,18 @@
+"""The Qt binding itself must be sound: PySide6 6.12.0 on Python 3.11 drops a reference to
+``None`` on every call of a method returning void, and the app aborts with "none_dealloc" after
+a few thousand calls. pyproject.toml excludes that release; this test catches any other that
+behaves the same before a user does."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QObject
+
+
+def test_void_calls_do_not_leak_references_to_none() -> None:
+    obj = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(200):
+        obj.setObjectName("x")
+    assert sys.getrefcount(None) >= before - 5
