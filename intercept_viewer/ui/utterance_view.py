@@ -29,16 +29,21 @@ Signals:
 
 from __future__ import annotations
 
+import ctypes
+import sys
+
 from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QRect,
     Qt,
     QTimer,
     Signal,
+    SignalInstance,
 )
 from PySide6.QtGui import QPainter, QPaintEvent, QRegion, QResizeEvent
 from PySide6.QtWidgets import (
@@ -57,6 +62,35 @@ MAX_LAYOUT_PASSES = 8
 AnyIndex = QModelIndex | QPersistentModelIndex
 CursorAction = QAbstractItemView.CursorAction
 ScrollHint = QAbstractItemView.ScrollHint
+
+
+class _LeakProbe(QObject):
+    fired = Signal()
+
+
+_emit_leaks_true: bool | None = None
+
+
+def _emit(signal: SignalInstance, *args: object) -> None:
+    """``signal.emit(*args)``, giving back the reference to True that PySide6 6.12 loses.
+
+    PySide6 6.12.0 on Python 3.11 (where True is not immortal) drops one reference to True on
+    every ``emit`` from Python; a view emitting on each paint and scroll step would bring its
+    count to zero within minutes of scrolling and abort the interpreter ("bool_dealloc").
+    Measured once, so a fixed PySide6 costs nothing."""
+    global _emit_leaks_true
+    if _emit_leaks_true is None:
+        probe = _LeakProbe()
+        before = sys.getrefcount(True)
+        for _ in range(8):
+            probe.fired.emit()
+        _emit_leaks_true = before - sys.getrefcount(True) >= 8
+        if _emit_leaks_true:
+            for _ in range(8):
+                ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
+    signal.emit(*args)
+    if _emit_leaks_true:
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
 
 
 class RowHeights:
@@ -196,6 +230,7 @@ class UtteranceView(QAbstractItemView):
         self.utterance_delegate.invalidate()
         self.heights = RowHeights(self._row_count(), self.utterance_delegate.estimated_height())
         self._anchor = None
+        self._last_range = (-2, -2)  # announce the new transcript's range even if equal
         self._sync_scrollbar()
         self.verticalScrollBar().setValue(0)
         self.viewport().update()
@@ -285,8 +320,7 @@ class UtteranceView(QAbstractItemView):
             self._anchor = (top, hs.offset(top))
         finally:
             self._in_layout = False
-        if self.visible_rows() != self._last_range:
-            self._emit_visible_range()
+        self._emit_visible_range()
 
     def _remeasure_all(self) -> None:
         """Forget every height (width, font or decorations changed); keep the top row in place."""
@@ -463,7 +497,7 @@ class UtteranceView(QAbstractItemView):
         model = self.model()
         if model is not None and hs.count:
             self._paint_rows(event.rect(), model)
-        self.painted.emit()
+        _emit(self.painted)
 
     def _paint_rows(self, area: QRect, model: UtteranceListModel) -> None:
         hs = self.heights
@@ -538,9 +572,11 @@ class UtteranceView(QAbstractItemView):
         return top, last
 
     def _emit_visible_range(self, *_: object) -> None:
+        """Tell the strip which rows are on screen, only when that changed."""
         rng = self.visible_rows()
-        self._last_range = rng
-        self.visible_range_changed.emit(*rng)
+        if rng != self._last_range:
+            self._last_range = rng
+            _emit(self.visible_range_changed, *rng)
 
     def go_to_row(self, row: int, *, select: bool = True) -> None:
         model = self.model()

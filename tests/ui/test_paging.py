@@ -35,10 +35,19 @@ def big_library(tmp_path_factory):  # type: ignore[no-untyped-def]
 
 @pytest.mark.slow
 @pytest.mark.qt_log_ignore("propagateSizeHints")
-def test_open_and_scroll_to_end_reads_few_pages(qtbot, big_library, settings):
+def test_open_and_scroll_to_end_reads_few_pages(qtbot, big_library, settings, monkeypatch):
     from intercept_viewer.core.library import Library
     from intercept_viewer.ui.main_window import MainWindow
+    from intercept_viewer.ui.utterance_delegate import UtteranceDelegate
 
+    hints: list[int] = []
+    real_hint = UtteranceDelegate.sizeHint
+
+    def counting_hint(self, option, index):  # type: ignore[no-untyped-def]
+        hints.append(index.row())
+        return real_hint(self, option, index)
+
+    monkeypatch.setattr(UtteranceDelegate, "sizeHint", counting_hint)
     lib = Library(big_library)
     w = MainWindow(lib, settings)
     qtbot.addWidget(w)
@@ -50,21 +59,28 @@ def test_open_and_scroll_to_end_reads_few_pages(qtbot, big_library, settings):
     view = w.list_view
     assert model.rowCount() == N
     assert model.pages_fetched == [0]
-    # the first rows get painted (the batched layout finishes in the background)
-    qtbot.waitUntil(lambda: view.visible_rows()[0] == 0 and view.visible_rows()[1] > 5)
+    view.viewport().repaint()
+    first, last = view.visible_rows()
+    assert first == 0 and last > 5
     assert len(model.pages_fetched) <= 2
-    measured_before = view.utterance_delegate.measured
-    assert measured_before < 2 * UtteranceListModel.PAGE_SIZE  # not every row measured
+    # only rows on screen were sized: the count follows the viewport, not the 100,000 rows
+    assert 0 < len(hints) <= 3 * (last - first + 1)
+    assert set(hints) <= set(range(last + 2))
+    assert view.utterance_delegate.measured < 2 * UtteranceListModel.PAGE_SIZE
+    # the scroll range covers every row from the start (estimated heights)
+    assert view.verticalScrollBar().maximum() > N * 10
 
-    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > N * 10, timeout=20_000)
     view.scrollToBottom()
     view.viewport().repaint()
-    qtbot.waitUntil(lambda: view.visible_rows()[1] == N - 1)
+    assert view.visible_rows()[1] == N - 1
+    last_rect = view.visualRect(model.index(N - 1, 0))
+    assert last_rect.bottom() < view.viewport().height()  # the last row is fully shown
     last_page = (N - 1) // UtteranceListModel.PAGE_SIZE
     assert last_page in model.pages_fetched
     far = [p for p in model.pages_fetched if 1 < p < last_page - 3]
     assert far == []  # nothing between the start and the end was read
     assert len(model._pages) <= UtteranceListModel.MAX_PAGES
+    assert len(hints) < 10 * (last - first + 1)
     # the strip got the outline after the first paint and marks the end as visible
     qtbot.waitUntil(lambda: w.transcript_view.strip.turn_count() == N)
     lib.close()
