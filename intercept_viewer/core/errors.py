@@ -43,3 +43,7 @@ class NotFound(InterceptViewerError):
 
 class QueryError(InterceptViewerError):
     """The search query can't be read; the message says why, in the user's terms."""
+
+
+class SearchInterrupted(LibraryError):
+    """A running search was stopped with ``Library.interrupt()`` (the user typed on)."""

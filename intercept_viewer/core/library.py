@@ -25,7 +25,12 @@ from sqlite_utils import Database
 
 from intercept_viewer.core import schema
 from intercept_viewer.core.colors import color_for
-from intercept_viewer.core.errors import ImportFailed, LibraryError, NotFound
+from intercept_viewer.core.errors import (
+    ImportFailed,
+    LibraryError,
+    NotFound,
+    SearchInterrupted,
+)
 from intercept_viewer.core.model import (
     FOLLOW_UP_STATES,
     META_FIELDS,
@@ -732,9 +737,19 @@ class Library:
         """
         from intercept_viewer.core import search as _search
 
-        return _search.search(
-            self, query, transcript_id, limit=limit, offset=offset, speaker=speaker, **kwargs
-        )
+        try:
+            return _search.search(
+                self, query, transcript_id, limit=limit, offset=offset, speaker=speaker, **kwargs
+            )
+        except sqlite3.OperationalError as exc:
+            if "interrupt" in str(exc):
+                raise SearchInterrupted("The search was stopped.") from None
+            raise LibraryError(f"The search could not be run: {exc}") from None
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this library's connection (safe from any thread):
+        a newer search makes a running one pointless."""
+        self.db.conn.interrupt()
 
     # ------------------------------------------------------------------ tags
 

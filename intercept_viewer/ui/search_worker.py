@@ -13,7 +13,6 @@ Signals (SearchWorker):
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +53,7 @@ def run_request(library: Library, request: SearchRequest) -> SearchResult | str:
         )
     except QueryError as exc:
         return str(exc)
-    except (InterceptViewerError, sqlite3.Error) as exc:
+    except InterceptViewerError as exc:
         return f"Search failed: {exc}"
 
 
@@ -77,7 +76,7 @@ class SearchWorker(QObject):
         try:
             if self._library is None:
                 self._library = Library(self._path)
-        except (InterceptViewerError, sqlite3.Error, OSError) as exc:
+        except (InterceptViewerError, OSError) as exc:
             self.failed.emit(request.generation, f"Search failed: {exc}")
             return
         outcome = run_request(self._library, request)
@@ -90,7 +89,7 @@ class SearchWorker(QObject):
         """Abandon a running query (sqlite3's interrupt() may be called from any thread)."""
         library = self._library
         if library is not None:
-            library.db.conn.interrupt()
+            library.interrupt()
 
     def close(self) -> None:
         """Close the worker's library; called in the worker thread as it finishes."""
