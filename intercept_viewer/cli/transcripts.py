@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -34,6 +35,24 @@ def open_window(state: AppState, files: tuple[str, ...]) -> None:
     raise SystemExit(run_app(path, list(files)))
 
 
+def _without_sidecars_of(files: tuple[str, ...]) -> tuple[str, ...]:
+    """Drop ``NAME.meta.json`` sidecars whose transcript is imported in the same call.
+
+    ``import calls/*`` names the sidecars too; they are applied with their transcript, so
+    reporting each one as a failed import would only be noise. A sidecar given alone still
+    gets the importer's explanation.
+    """
+    given = {str(Path(f).with_suffix("")) for f in files}
+    kept = []
+    for f in files:
+        if f.lower().endswith(".meta.json"):
+            stem = f[: -len(".meta.json")]
+            if any(g == stem or g.startswith(stem + ".") for g in given if g != f[:-5]):
+                continue
+        kept.append(f)
+    return tuple(kept)
+
+
 @cli.command("import")
 @click.option(
     "--format",
@@ -56,6 +75,7 @@ def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str
       intercept-viewer import --json call.txt subtitles.srt interview.eaf
     """
     lib = state.library()
+    files = _without_sidecars_of(files)
     results: list[dict[str, object]] = []
     failed = False
     with click.progressbar(

@@ -39,3 +39,16 @@ def test_env_library_starts_empty(monkeypatch, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["list", "--json"])
     assert json.loads(result.output) == []
     assert (tmp_path / "env.sqlite").exists()
+
+
+def test_importing_a_folder_glob_applies_sidecars_without_reporting_them(tmp_path: Path) -> None:
+    from intercept_viewer.resources import samples_dir
+
+    every_file = sorted(str(p) for p in samples_dir().iterdir())
+    assert any(f.endswith(".meta.json") for f in every_file)
+    result = CliRunner().invoke(
+        cli, ["--library", str(tmp_path / "lib.sqlite"), "import", "--json", *every_file]
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == len(sample_files())
