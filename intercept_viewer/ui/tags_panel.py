@@ -626,6 +626,10 @@ class Tagging(QObject):
         self.dock = window.add_dock(
             self.panel, "Tags / Follow-up", Qt.DockWidgetArea.LeftDockWidgetArea, "tags"
         )
+        # A third tab beside Library and Search: the queue needs the height, and stacking it
+        # under the library left room for only a handful of transcripts.
+        window.tabifyDockWidget(window.library_dock, self.dock)
+        window.library_dock.raise_()
         self.chip_passages: dict[int, list[Passage]] = {}
         view = window.list_view
         self.tag_action = QAction("&Tag selection…", window)
