@@ -7,7 +7,8 @@ Baseline: the same files parsed up front with the same importers and the same wo
 normaliser (not timed), then only the inserts timed: ``insert_all`` of the transcript, speaker
 and utterance rows into a library created by the project's own migrations (``Library(path)`` on a
 fresh file), so the FTS index and its triggers are the same; one transaction per file, the same
-pragmas. Both read the files from a warm page cache (read once beforehand, not timed).
+pragmas. Both read the files from a warm page cache (read once beforehand, not timed), and the
+two run in alternating chunks of files so that load from other processes falls on both alike.
 """
 
 from __future__ import annotations
@@ -71,36 +72,39 @@ def remove_db(path: Path) -> None:
             p.unlink()
 
 
-def measure_library_import(
-    ds: Dataset, db_path: Path, progress: Callable[[str], None]
-) -> ImportFigures:
-    from intercept_viewer.core.errors import ImportFailed
-    from intercept_viewer.core.library import AddResult, Library
+class LibrarySide:
+    """The measured path: ``Library.import_files`` into a fresh library, timed per chunk."""
 
-    figs = ImportFigures()
-    remove_db(db_path)
-    paths = ds.paths()
-    roles = {str(ds.root / f.path): f.role for f in ds.files}
-    lib = Library(db_path)
-    try:
+    def __init__(self, ds: Dataset, db_path: Path) -> None:
+        from intercept_viewer.core.library import Library
+
+        remove_db(db_path)
+        self.db_path = db_path
+        self.roles = {str(ds.root / f.path): f.role for f in ds.files}
+        self.lib = Library(db_path)
+        self.figs = ImportFigures()
+
+    def run(self, paths: list[Path]) -> None:
+        from intercept_viewer.core.errors import ImportFailed
+        from intercept_viewer.core.library import AddResult
+
+        figs = self.figs
         t0 = time.perf_counter()
-        for n, (path, outcome) in enumerate(lib.import_files(paths), start=1):
+        for path, outcome in self.lib.import_files(paths):
             if isinstance(outcome, AddResult):
                 figs.files_ok += 1
                 figs.utterances += outcome.utterances
-                role = roles.get(str(path), "library")
+                role = self.roles.get(str(path), "library")
                 if role != "library":
                     figs.transcript_ids[role] = outcome.id
             elif isinstance(outcome, ImportFailed):
                 figs.failures.append(str(outcome))
-            if n % 200 == 0:
-                progress(f"import: {n}/{len(paths)} files, {figs.utterances:,} utterances")
-        figs.seconds = time.perf_counter() - t0
-        lib.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        lib.close()
-    figs.db_bytes = db_size(db_path)
-    return figs
+        figs.seconds += time.perf_counter() - t0
+
+    def close(self) -> None:
+        self.lib.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.lib.close()
+        self.figs.db_bytes = db_size(self.db_path)
 
 
 def _rows_for(parsed, tid: int, next_speaker: int, file_name: str, sha: str, fmt: str):
@@ -160,77 +164,98 @@ def _rows_for(parsed, tid: int, next_speaker: int, file_name: str, sha: str, fmt
     return transcript, speakers, utterances, normalize_s
 
 
-def measure_baseline_import(
-    ds: Dataset, db_path: Path, progress: Callable[[str], None], chunk: int = 40
+class BaselineSide:
+    """The baseline: files parsed and normalised untimed, then only ``insert_all`` timed."""
+
+    def __init__(self, db_path: Path) -> None:
+        from intercept_viewer.core.library import Library
+
+        remove_db(db_path)
+        self.db_path = db_path
+        Library(db_path).close()  # the project's schema, FTS table and triggers, nothing else
+        db = Database(db_path)
+        db.conn.execute("PRAGMA journal_mode = WAL")
+        db.conn.execute("PRAGMA synchronous = NORMAL")
+        db.conn.execute("PRAGMA foreign_keys = ON")
+        self.db = db
+        self.figs = ImportFigures()
+        self.tid, self.sid = 1, 1
+
+    def run(self, paths: list[Path]) -> None:
+        from intercept_viewer.core.errors import ImportFailed
+        from intercept_viewer.core.importers import parse_path
+
+        figs, db = self.figs, self.db
+        batch = []
+        t = time.perf_counter()
+        for p in paths:  # parse up front: not timed
+            try:
+                pf = parse_path(p)
+            except ImportFailed:
+                continue
+            rows = _rows_for(pf.parsed, self.tid, self.sid, pf.file_name, pf.sha256, pf.format)
+            figs.baseline_normalize_seconds += rows[3]
+            batch.append(rows)
+            self.tid += 1
+            self.sid += len(rows[1])
+        figs.baseline_parse_seconds += time.perf_counter() - t
+        t = time.perf_counter()
+        for transcript, speakers, utterances, _ in batch:  # timed: the bare inserts
+            with db.atomic():
+                db["transcripts"].insert(transcript)
+                db["speakers"].insert_all(speakers)
+                db["utterances"].insert_all(utterances, batch_size=500)
+            figs.utterances += len(utterances)
+            figs.files_ok += 1
+        figs.baseline_seconds += time.perf_counter() - t
+
+    def close(self) -> None:
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.close()
+        self.figs.baseline_parse_seconds -= self.figs.baseline_normalize_seconds
+        self.figs.baseline_db_bytes = db_size(self.db_path)
+        remove_db(self.db_path)
+
+
+def measure_import(
+    ds: Dataset, work: Path, progress: Callable[[str], None], chunk: int = 50
 ) -> ImportFigures:
-    from intercept_viewer.core.errors import ImportFailed
-    from intercept_viewer.core.importers import parse_path
-    from intercept_viewer.core.library import Library
+    """Both sides in alternating chunks of ``chunk`` files, so a machine busy with other work
+    slows both alike; each side writes its own growing library.
 
-    figs = ImportFigures()
-    remove_db(db_path)
-    Library(db_path).close()  # the project's schema, FTS table and triggers, nothing else
-    db = Database(db_path)
-    db.conn.execute("PRAGMA journal_mode = WAL")
-    db.conn.execute("PRAGMA synchronous = NORMAL")
-    db.conn.execute("PRAGMA foreign_keys = ON")
-    paths = ds.paths()
-    tid, sid = 1, 1
-    try:
-        for start in range(0, len(paths), chunk):
-            batch = []
-            t = time.perf_counter()
-            for p in paths[start : start + chunk]:  # parse up front: not timed
-                try:
-                    pf = parse_path(p)
-                except ImportFailed:
-                    continue
-                rows = _rows_for(pf.parsed, tid, sid, pf.file_name, pf.sha256, pf.format)
-                figs.baseline_normalize_seconds += rows[3]
-                batch.append(rows)
-                tid += 1
-                sid += len(rows[1])
-            figs.baseline_parse_seconds += time.perf_counter() - t
-            t = time.perf_counter()
-            for transcript, speakers, utterances, _ in batch:  # timed: the bare inserts
-                with db.atomic():
-                    db["transcripts"].insert(transcript)
-                    db["speakers"].insert_all(speakers)
-                    db["utterances"].insert_all(utterances, batch_size=500)
-                figs.utterances += len(utterances)
-                figs.files_ok += 1
-            figs.baseline_seconds += time.perf_counter() - t
-            if (start // chunk) % 5 == 4:
-                progress(f"baseline: {start + chunk}/{len(paths)} files")
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        db.close()
-    figs.baseline_parse_seconds -= figs.baseline_normalize_seconds
-    return figs
-
-
-def measure_import(ds: Dataset, work: Path, progress: Callable[[str], None]) -> ImportFigures:
-    """The app's import first, then the baseline.
-
-    This order matters: the word-form normaliser caches what it has analysed (lru_cache), and the
-    baseline's untimed normalising would otherwise warm that cache for the timed import.
+    In each chunk the app's import goes first: the word-form normaliser caches what it has
+    analysed (lru_cache), and the baseline's untimed normalising must not warm that cache for
+    the timed import (it only ever re-analyses words the import has already seen).
     """
     warm_page_cache(ds.paths())
-    figs = measure_library_import(ds, work / "library.sqlite", progress)
-    progress(f"import: {figs.seconds:.1f} s ({figs.files_ok} files, {len(figs.failures)} failed)")
-    base = measure_baseline_import(ds, work / "baseline.sqlite", progress)
-    progress(f"baseline inserts: {base.baseline_seconds:.1f} s ({base.files_ok} files)")
-    figs.baseline_seconds = base.baseline_seconds if base.files_ok == figs.files_ok else 0.0
-    if base.files_ok != figs.files_ok:
+    paths = ds.paths()
+    lib = LibrarySide(ds, work / "library.sqlite")
+    base = BaselineSide(work / "baseline.sqlite")
+    try:
+        for start in range(0, len(paths), chunk):
+            part = paths[start : start + chunk]
+            lib.run(part)
+            base.run(part)
+            if (start // chunk) % 4 == 3 or start + chunk >= len(paths):
+                progress(
+                    f"import: {min(start + chunk, len(paths))}/{len(paths)} files, "
+                    f"{lib.figs.utterances:,} utterances; app {lib.figs.seconds:.1f} s, "
+                    f"bare inserts {base.figs.baseline_seconds:.1f} s"
+                )
+    finally:
+        lib.close()
+        base.close()
+    figs, b = lib.figs, base.figs
+    figs.baseline_seconds = b.baseline_seconds
+    if b.files_ok != figs.files_ok:
         figs.failures.append(
-            f"baseline parsed {base.files_ok} files, the library imported {figs.files_ok}"
+            f"baseline parsed {b.files_ok} files, the library imported {figs.files_ok}"
         )
-    if base.utterances != figs.utterances:
+    if b.utterances != figs.utterances:
         figs.failures.append(
-            f"baseline inserted {base.utterances} utterances, the library {figs.utterances}"
+            f"baseline inserted {b.utterances} utterances, the library {figs.utterances}"
         )
-    figs.baseline_parse_seconds = base.baseline_parse_seconds
-    figs.baseline_normalize_seconds = base.baseline_normalize_seconds
-    figs.baseline_db_bytes = db_size(work / "baseline.sqlite")
-    remove_db(work / "baseline.sqlite")
+    figs.baseline_parse_seconds = b.baseline_parse_seconds
+    figs.baseline_normalize_seconds = b.baseline_normalize_seconds
+    figs.baseline_db_bytes = b.baseline_db_bytes
     return figs
