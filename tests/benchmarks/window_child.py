@@ -59,13 +59,14 @@ def none_refcount_leak() -> int:
 
 
 def guard_none_refcount() -> bool:
-    """Work around the leak above by giving None a huge reference count (as 3.12 makes None
-    immortal). Returns True when the leak was present and the guard applied."""
+    """Work around the leak above by giving None, True and False huge reference counts (as 3.12
+    makes them immortal). Returns True when the leak was present and the guard applied."""
     if none_refcount_leak() <= 0:
         return False
     import ctypes
 
-    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+    for singleton in (None, True, False):  # emit() loses references to True the same way
+        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
     return True
 
 
