@@ -14,6 +14,7 @@ from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.library import Library, default_library_path
 from intercept_viewer.ui.main_window import MainWindow
 from intercept_viewer.ui.prompts import Prompts
+from intercept_viewer.ui.startup import install_error_hook, open_library, start_daily_backup
 
 ORGANIZATION = "intercept-viewer"
 APPLICATION = "Intercept Viewer"
@@ -56,21 +57,25 @@ def build_window(
 
 def run_app(library_path: Path | None, files: list[str]) -> int:
     app = application()
+    install_error_hook()
     try:
-        library = Library(library_path or default_library_path())
-    except InterceptViewerError as exc:
+        library = open_library(Path(library_path or default_library_path()))
+    except (InterceptViewerError, OSError) as exc:
         Prompts.show_error(None, str(exc))
+        return 2
+    if library is None:
         return 2
     window = MainWindow(library, QSettings())
     window.restore_state()
     window.show()
+    start_daily_backup(window, library)
     if files:
         # after the window is up, so an error dialog has a parent to sit on
         QTimer.singleShot(0, lambda: _open_or_restore(window, files))
     else:
         window.restore_last_transcript()
     code = app.exec()
-    library.close()
+    window.library.close()  # File ▸ Restore backup may have swapped it
     return code
 
 

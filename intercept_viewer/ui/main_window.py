@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QLabel,
     QMainWindow,
     QMenu,
     QProgressDialog,
@@ -53,6 +54,7 @@ from intercept_viewer.ui.source_panel import SourcePanel, safe_web_url
 from intercept_viewer.ui.speakers_panel import SpeakersPanel
 from intercept_viewer.ui.tags_panel import install_tagging
 from intercept_viewer.ui.transcript_view import TranscriptView
+from intercept_viewer.ui.turn_strip import tooltip_html
 from intercept_viewer.ui.utterance_view import UtteranceView
 
 MAX_RECENT = 10
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.undo_stack = QUndoStack(self)
         self.import_worker: FolderImportWorker | None = None
+        self.backup_worker: QThread | None = None  # the daily backup (ui.startup)
         self._progress: QProgressDialog | None = None
         self.find_handler: Callable[[], None] | None = None
         self.setWindowTitle("Intercept Viewer")
@@ -145,7 +148,10 @@ class MainWindow(QMainWindow):
         self.search_panel = install_search(self)
         self.tagging = install_tagging(self)
         self.refresh_library()
-        self.statusBar().showMessage(f"Library: {library.path or 'in memory'}")
+        self.library_note = QLabel(self)
+        self.library_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self.library_note)
+        self._show_library_notes()
 
     # ---------------------------------------------------------------- building
 
@@ -169,6 +175,7 @@ class MainWindow(QMainWindow):
             "Import &folder…", self.import_folder_dialog, "Ctrl+Shift+O"
         )
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
+        self.restore_backup_action = self._action("Restore &backup…", self.restore_backup)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
@@ -198,6 +205,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addMenu(self.recent_menu)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.delete_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.restore_backup_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = bar.addMenu("&Edit")
@@ -236,6 +245,56 @@ class MainWindow(QMainWindow):
         self.library_panel.set_transcripts(
             self.library.transcripts(), keep_id=self.current_transcript_id()
         )
+
+    def _show_library_notes(self) -> None:
+        """A persistent read-only note; the status bar says where an upgrade backup went."""
+        lib = self.library
+        read_only = lib.read_only
+        self.library_note.setVisible(read_only)
+        self.library_note.setText("Read-only: changes can't be saved" if read_only else "")
+        self.library_note.setStyleSheet(
+            "QLabel { background: #C2410C; color: white; padding: 1px 6px; font-weight: bold; }"
+        )
+        self.library_note.setToolTip(
+            tooltip_html(f"{lib.path} can't be written (the file or its folder is read-only).")
+            if read_only
+            else ""
+        )
+        for action in (self.open_action, self.import_folder_action, self.restore_backup_action):
+            action.setEnabled(not read_only)
+        message = f"Library: {lib.path or 'in memory'}"
+        if lib.backup_path is not None:
+            message = f"Library upgraded; the previous version was saved as {lib.backup_path}"
+        self.statusBar().showMessage(message)
+
+    def restore_backup(self) -> Path | None:
+        """File ▸ Restore backup…: pick, confirm, restore and reopen (ui.backup_dialog)."""
+        from intercept_viewer.ui.backup_dialog import restore_backup_dialog
+
+        return restore_backup_dialog(self)
+
+    def set_library(self, library: Library) -> None:
+        """Show another open Library (after a restore): every panel re-reads it.
+
+        The caller closed the old one and stopped the threads using it (search, import,
+        export, backup); undo history pointed at rows of the old file, so it is dropped.
+        """
+        showing = self.current_transcript_id()
+        self.library = library
+        self.undo_stack.clear()
+        self.transcript_view.set_library(library)
+        self.tagging.library = library
+        self.tagging.panel.set_library(library)
+        self.search_panel._closed = False  # shutdown() stopped its thread on the old file
+        self.transcript_view.set_transcript(None, [])
+        self.refresh_library()
+        rows = self.library_panel.model.transcripts()
+        if showing is None or all(t.id != showing for t in rows):
+            showing = rows[0].id if rows else None
+        self.show_transcript(showing)
+        self.search_panel.refill_speakers()
+        self.library_changed.emit()
+        self._show_library_notes()
 
     def _library_row_chosen(self, transcript_id: int) -> None:
         if transcript_id != self.current_transcript_id():
@@ -409,7 +468,7 @@ class MainWindow(QMainWindow):
         recent = self.recent_files()
         for i, p in enumerate(recent, start=1):
             action = self.recent_menu.addAction(f"&{i % 10} {Path(p).name}")
-            action.setToolTip(p)
+            action.setToolTip(tooltip_html(p))  # a file name may look like HTML
             action.setData(p)
             action.triggered.connect(lambda _=False, path=p: self.open_paths([path]))
         self.recent_menu.setEnabled(bool(recent))
@@ -572,5 +631,7 @@ class MainWindow(QMainWindow):
             self.import_worker.requestInterruption()
             self.import_worker.wait()
         self.tagging.exporter.wait()
+        if self.backup_worker is not None:
+            self.backup_worker.wait()
         self.save_state()
         super().closeEvent(event)

@@ -7,12 +7,17 @@ QMessageBox (pytest-qt's advice for dialogs). Messages show file text as plain t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QMessageBox, QWidget
 
 from intercept_viewer.core.errors import ImportFailed
+
+if TYPE_CHECKING:
+    from intercept_viewer.core.backups import Backup
 
 #: Answers of ``confirm_delete``.
 DELETE_TRANSCRIPTS = "transcripts"
@@ -56,6 +61,50 @@ class Prompts:
         box = _box(parent, QMessageBox.Icon.Critical, "Intercept Viewer", message)
         box.addButton(QMessageBox.StandardButton.Ok)
         box.exec()
+
+    @classmethod
+    def show_info(cls, parent: QWidget | None, message: str) -> None:
+        box = _box(parent, QMessageBox.Icon.Information, "Intercept Viewer", message)
+        box.addButton(QMessageBox.StandardButton.Ok)
+        box.exec()
+
+    @classmethod
+    def ask_library_recovery(
+        cls, parent: QWidget | None, message: str, backups: Sequence[Backup]
+    ) -> Backup | str | None:
+        """The library can't be opened: a backup to restore, ``RETRY``, or None (quit)."""
+        from intercept_viewer.ui.backup_dialog import BackupDialog
+
+        text = message + (
+            "\n\nRestore a backup? The file is moved aside, never overwritten."
+            if backups
+            else "\n\nThere is no backup of this library."
+        )
+        return BackupDialog(list(backups), text, at_start=True, parent=parent).exec_choice()
+
+    @classmethod
+    def choose_backup(cls, parent: QWidget | None, backups: Sequence[Backup]) -> Backup | None:
+        from intercept_viewer.ui.backup_dialog import BackupDialog
+
+        text = "Choose the backup to restore. The library as it is now is kept beside it."
+        choice = BackupDialog(list(backups), text, parent=parent).exec_choice()
+        return choice if not isinstance(choice, str) else None
+
+    @classmethod
+    def confirm_restore(cls, parent: QWidget | None, backup: Backup, library: Path) -> bool:
+        box = _box(
+            parent,
+            QMessageBox.Icon.Question,
+            "Restore backup",
+            f"Replace the library with the backup {backup.label}?\n\n{backup.path}\n\n"
+            f"The library as it is now ({library}) is moved aside, not deleted. Changes made "
+            "since the backup will only be in that file.",
+        )
+        yes = box.addButton("Restore", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return box.clickedButton() is yes
 
     @classmethod
     def confirm_delete(cls, parent: QWidget | None, count: int, passages: int) -> str | None:
