@@ -11,7 +11,6 @@ Signals (LibraryPanel):
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from PySide6.QtCore import (
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from intercept_viewer.core.model import Transcript
 from intercept_viewer.ui.roles import TranscriptRole
+from intercept_viewer.ui.safe_text import tooltip_html
 from intercept_viewer.ui.style import VERIFICATION_LABELS, text_color_on, verification_color
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -132,7 +132,7 @@ class TranscriptTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             note = f"\n{t.verification}: {t.verification_note}" if t.verification_note else ""
             origin = "\nQuoted from a news article" if t.origin == "article" else ""
-            return "<p>" + html.escape(f"{t.title}{origin}{note}") + "</p>"
+            return tooltip_html(f"{t.title}{origin}{note}")
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COUNT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == TranscriptRole.Id:

@@ -515,7 +515,9 @@ class SearchPanel(QWidget):
                 for sp in lib.speakers(tid) if tid is not None else []:
                     combo.addItem(sp.name, sp.id)
                     combo.setItemData(
-                        combo.count() - 1, f"label: {sp.label}", Qt.ItemDataRole.ToolTipRole
+                        combo.count() - 1,
+                        tooltip_html(f"label: {sp.label}"),
+                        Qt.ItemDataRole.ToolTipRole,
                     )
             else:
                 for name in lib.speaker_names():

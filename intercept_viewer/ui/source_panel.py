@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from intercept_viewer.core.model import VERIFICATION_STATES, Transcript
+from intercept_viewer.ui.safe_text import isolate
 
 LINE_FIELDS: tuple[tuple[str, str], ...] = (
     ("title", "Title"),
@@ -149,7 +150,7 @@ class SourcePanel(QScrollArea):
             widget.blockSignals(False)
         for name, label in self.info.items():
             value = getattr(t, name) if t is not None else None
-            label.setText(str(value) if value else "—")
+            label.setText(isolate(str(value)) if value else "—")
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -13,7 +13,6 @@ Signals:
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from intercept_viewer.core.model import Speaker
 from intercept_viewer.core.timefmt import format_ms
 from intercept_viewer.ui.prompts import Prompts
+from intercept_viewer.ui.safe_text import tooltip_html
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Speaker", "Turns", "Time")
@@ -95,7 +95,7 @@ class SpeakersModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             return QColor(s.color)
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return "<p>" + html.escape(f"{s.name}\nIn the file: {s.label}") + "</p>"
+            return tooltip_html(f"{s.name}\nIn the file: {s.label}")
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == SPEAKER_ID_ROLE:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from intercept_viewer.core.errors import NotFound
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Speaker, Transcript
+from intercept_viewer.ui.safe_text import isolate
 from intercept_viewer.ui.style import (
     ARTICLE_COLOR,
     ARTICLE_LABEL,
@@ -151,7 +152,7 @@ class TranscriptView(QWidget):
             self.flag.hide()
             self.article_band.hide()
             return
-        self.title_label.setText(t.title)
+        self.title_label.setText(isolate(t.title))  # an RTL override stays in the title
         parts = [
             t.publisher or "unknown publisher",
             f"released {t.released_on}" if t.released_on else "release date unknown",
@@ -161,7 +162,7 @@ class TranscriptView(QWidget):
         if t.language:
             parts.append(t.language)
         parts.append(f"{t.utterance_count:,} utterances")
-        self.meta_label.setText(" · ".join(parts))
+        self.meta_label.setText(" · ".join(isolate(p) for p in parts))
         if t.is_verified:
             self.flag.hide()
             self.flag.setToolTip("")

@@ -12,7 +12,6 @@ Signals:
 from __future__ import annotations
 
 import bisect
-import html
 import math
 import re
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from intercept_viewer.core.model import Speaker
+from intercept_viewer.ui.safe_text import tooltip_html as safe_tooltip_html
 
 LANE_MIN, LANE_MAX = 6, 16
 MAX_HEIGHT = 110
@@ -34,8 +34,9 @@ Outline = list[tuple[int, int | None, int | None, int | None]]
 
 
 def tooltip_html(text: str) -> str:
-    """Plain text for a tooltip: escaped and wrapped in <p> so Qt never renders it as HTML."""
-    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
+    """Plain text for a tooltip: escaped and wrapped in <p> so Qt never renders it as HTML;
+    directional overrides are kept inside an isolate (``ui.safe_text``)."""
+    return safe_tooltip_html(text)
 
 
 class TurnStrip(QWidget):
