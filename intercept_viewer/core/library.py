@@ -527,8 +527,19 @@ class Library:
             raise NotFound(f"No transcript with id {transcript_id}.")
         return self._transcript_from_row(row)
 
-    def speakers(self, transcript_id: int) -> list[Speaker]:
-        """The transcript's speakers in order of appearance, with counts and speaking time."""
+    def speakers(self, transcript_id: int, *, with_stats: bool = True) -> list[Speaker]:
+        """The transcript's speakers in order of appearance, with counts and speaking time.
+
+        The counts read every utterance (~50 ms for 100,000); ``with_stats=False`` leaves them
+        0 and reads only the speakers, for showing a transcript before its stats are known.
+        """
+        if not with_stats:
+            rows = self.db.execute(
+                "SELECT id, transcript_id, label, name, role, color FROM speakers "
+                "WHERE transcript_id = ? ORDER BY id",
+                [transcript_id],
+            ).fetchall()
+            return [Speaker(*r) for r in rows]
         rows = self.db.execute(
             "SELECT s.id, s.transcript_id, s.label, s.name, s.role, s.color, "
             "count(u.id), coalesce(sum(max(coalesce(u.end_ms, u.start_ms, 0) "

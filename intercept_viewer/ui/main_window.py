@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.speakers_panel.rename_requested.connect(self.rename_speaker)
         self.speakers_panel.recolor_requested.connect(self.recolor_speaker)
         self.speakers_panel.merge_requested.connect(self.merge_speakers)
+        self.transcript_view.speaker_stats_loaded.connect(self.speakers_panel.update_stats)
         self.search_panel = install_search(self)
         self.tagging = install_tagging(self)
         self.refresh_library()
@@ -310,10 +311,14 @@ class MainWindow(QMainWindow):
                 t = self.library.transcript(transcript_id)
             except NotFound:
                 t = None
-            speakers = self.library.speakers(t.id) if t is not None else []
+            # names and colours only: the stats read every utterance, so the transcript view
+            # has them read after the first paint (speaker_stats_loaded)
+            speakers = self.library.speakers(t.id, with_stats=False) if t is not None else []
         self.transcript_view.set_transcript(t, speakers)
         self.source_panel.set_transcript(t)
-        self.speakers_panel.set_speakers(speakers, bool(t and t.has_times))
+        self.speakers_panel.set_speakers(
+            speakers, bool(t and t.has_times), stats_pending=t is not None
+        )
         if t is not None:
             self.library_panel.select_transcript(t.id, emit=False)
             self.settings.setValue(K_LAST, t.id)

@@ -13,6 +13,7 @@ Signals:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -42,12 +43,29 @@ class SpeakersModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Speaker] = []
         self.has_times = False
+        self.stats_pending = False
 
-    def set_speakers(self, speakers: list[Speaker], has_times: bool) -> None:
+    def set_speakers(
+        self, speakers: list[Speaker], has_times: bool, *, stats_pending: bool = False
+    ) -> None:
+        """``stats_pending``: the counts are not read yet (shown as "…" until ``update_stats``)."""
         self.beginResetModel()
         self._rows = list(speakers)
         self.has_times = has_times
+        self.stats_pending = stats_pending
         self.endResetModel()
+
+    def update_stats(self, speakers: list[Speaker]) -> None:
+        """Fill in turn counts and speaking time (by speaker id) without a reset, so the
+        selection and scroll position stay."""
+        stats = {s.id: (s.utterance_count, s.speaking_ms) for s in speakers}
+        for i, row in enumerate(self._rows):
+            if row.id in stats:
+                count, ms = stats[row.id]
+                self._rows[i] = replace(row, utterance_count=count, speaking_ms=ms)
+        self.stats_pending = False
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self._rows) - 1, 2))
 
     def speaker_at(self, row: int) -> Speaker:
         return self._rows[row]
@@ -89,6 +107,8 @@ class SpeakersModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return s.name
+            if col > 0 and self.stats_pending:
+                return "…"
             if col == 1:
                 return s.utterance_count
             return format_ms(s.speaking_ms) if self.has_times else "—"
@@ -140,9 +160,15 @@ class SpeakersPanel(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
-    def set_speakers(self, speakers: list[Speaker], has_times: bool) -> None:
-        self.model.set_speakers(speakers, has_times)
+    def set_speakers(
+        self, speakers: list[Speaker], has_times: bool, *, stats_pending: bool = False
+    ) -> None:
+        self.model.set_speakers(speakers, has_times, stats_pending=stats_pending)
         self._update_buttons()
+
+    def update_stats(self, speakers: list[Speaker]) -> None:
+        """Counts and speaking time, read after the transcript was shown."""
+        self.model.update_stats(speakers)
 
     def selected(self) -> list[Speaker]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})

@@ -7,13 +7,14 @@ quoted from a news article. Every label is plain text.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from intercept_viewer.core.errors import NotFound
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Speaker, Transcript
+from intercept_viewer.ui.outline_worker import OutlineLoader, OutlineResult
 from intercept_viewer.ui.safe_text import isolate
 from intercept_viewer.ui.style import (
     ARTICLE_COLOR,
@@ -56,7 +57,14 @@ class TranscriptView(QWidget):
     """Attributes:
     title_label, meta_label, flag, article_band: the header's plain-text labels.
     strip: the TurnStrip. list_view: the UtteranceView. model: its UtteranceListModel.
+    outline_loader: reads the strip's outline and the speakers' stats (a worker thread).
+
+    Signals:
+        speaker_stats_loaded(list[Speaker]): the shown transcript's speakers with their turn
+            counts and speaking time, read after its first rows were painted.
     """
+
+    speaker_stats_loaded = Signal(object)
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,6 +99,8 @@ class TranscriptView(QWidget):
         self._outline_timer.setInterval(0)
         self._outline_timer.timeout.connect(self.load_outline)
         self.list_view.painted.connect(self._after_paint)
+        self.outline_loader = OutlineLoader(library, self)
+        self.outline_loader.loaded.connect(self._outline_loaded)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 4)
         layout.setSpacing(4)
@@ -105,15 +115,18 @@ class TranscriptView(QWidget):
     def set_library(self, library: Library) -> None:
         self.library = library
         self.model.set_library(library)
+        self.outline_loader.set_library(library)
 
     # ---------------------------------------------------------------- content
 
     def set_transcript(self, t: Transcript | None, speakers: list[Speaker]) -> None:
-        """Show ``t``: the list first (one page), the strip's outline right after it paints.
+        """Show ``t``: the list first (one page), the strip's outline after it painted.
 
-        Reading 100,000 turns for the strip costs a few hundred milliseconds, so it is
-        deferred to the next turn of the event loop instead of delaying the first rows.
+        ``speakers`` need only names and colours. Reading 100,000 turns for the strip (and the
+        speakers' stats) costs a few hundred milliseconds, so it is asked for once the first
+        rows are on screen, and read by the outline loader's worker thread.
         """
+        self.outline_loader.cancel()  # an answer for the previous transcript is stale now
         self.transcript = t
         self.update_header(t)
         d = self.list_view.utterance_delegate
@@ -132,17 +145,27 @@ class TranscriptView(QWidget):
             self._outline_timer.start()
 
     def load_outline(self) -> None:
-        """Read the turn outline for the strip and turn navigation (if still wanted)."""
+        """Ask for the turn outline for the strip and turn navigation (if still wanted).
+
+        It arrives through ``_outline_loaded``: from the worker thread for a library file,
+        before this returns for an in-memory library."""
         t = self.transcript
         if t is None or self._outline_pending != t.id:
             return
         self._outline_pending = None
-        outline = self.library.turn_outline(t.id)
-        speakers = list(self.model.speakers())
-        self.strip.set_turns(outline, speakers, t.has_times)
-        self.list_view.set_turn_speakers([row[1] for row in outline])
+        self.outline_loader.request(t.id, t.has_times)
+
+    def _outline_loaded(self, generation: int, result: OutlineResult) -> None:
+        t = self.transcript
+        if generation != self.outline_loader.generation or t is None:
+            return
+        if result.transcript_id != t.id:
+            return
+        self.strip.set_layout(result.layout, list(self.model.speakers()))
+        self.list_view.set_turn_speakers(result.layout.speaker_ids)
         first, last = self.list_view.visible_rows()
         self._visible_rows(first, last)
+        self.speaker_stats_loaded.emit(result.speakers)
 
     def update_header(self, t: Transcript | None) -> None:
         """Title, publisher/date line and the bands; called again after every edit."""
@@ -182,12 +205,13 @@ class TranscriptView(QWidget):
         d = self.list_view.utterance_delegate
         d.set_speaker_names([s.name for s in speakers], has_times=bool(t and t.has_times))
         if rows_changed and t is not None:
-            self._outline_pending = None
-            outline = self.library.turn_outline(t.id)
             self.model.set_speakers(speakers)
             self.model.reload()
-            self.strip.set_turns(outline, speakers, t.has_times)
-            self.list_view.set_turn_speakers([row[1] for row in outline])
+            # the turns moved between lanes: lay the strip out again (the lanes of speakers
+            # that are gone stay empty until the new layout arrives)
+            self.strip.set_speakers(speakers)
+            self._outline_pending = t.id
+            self.load_outline()
         else:
             self.model.set_speakers(speakers)
             self.strip.set_speakers(speakers)

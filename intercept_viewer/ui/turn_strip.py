@@ -1,8 +1,9 @@
 """The turn strip: a bird's-eye view of who speaks when.
 
 One lane per speaker, one block per turn, placed by time when the transcript has timestamps
-and by position otherwise. A 100,000-turn transcript is not 100,000 rectangles: for the
-current width each lane is reduced to a row of pixel columns, drawn as runs. The part of the
+and by position otherwise. A 100,000-turn transcript is not 100,000 rectangles: the layout
+(``layout_turns``, plain Python that a worker thread runs) reduces each lane to runs of
+RESOLUTION columns once, and painting scales those runs to the current width. The part of the
 transcript on screen in the list is shaded; other panels may add marks (search hits, tags).
 
 Signals:
@@ -13,8 +14,11 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate, islice
+from operator import ge, itemgetter, le
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
@@ -28,9 +32,12 @@ MAX_HEIGHT = 110
 LABEL_WIDTH = 96
 MARK_HEIGHT = 5
 TOOLTIP_CHARS = 300
-_RUNS = re.compile(rb"\x01+")
+# Columns of the precomputed coverage of each lane; painting scales them to the strip's width
+# (more than any screen gives the strip, so scaling only ever merges columns).
+RESOLUTION = 4096
 
-Outline = list[tuple[int, int | None, int | None, int | None]]
+Outline = Sequence[tuple[int, int | None, int | None, int | None]]
+Runs = list[list[tuple[int, int]]]
 
 
 def tooltip_html(text: str) -> str:
@@ -39,9 +46,167 @@ def tooltip_html(text: str) -> str:
     return safe_tooltip_html(text)
 
 
+# ---------------------------------------------------------------- layout (no Qt: worker-safe)
+
+
+@dataclass(frozen=True)
+class TurnLayout:
+    """Where every turn goes, normalised to 0..1. Computed once per transcript (off the GUI
+    thread for a library file); drawing only scales it.
+
+    Attributes:
+        lanes: the speaker id of each lane (None: turns without a known speaker).
+        seqs, lane_idx, x0, x1: per turn its seq, lane, start and end; x0 never decreases,
+            so the turn under the mouse can be found by bisection.
+        speaker_ids: per turn its speaker id (the list's Alt+Up/Down needs it).
+        by_time: placed by timestamps, else by position.
+        coverage: per lane, the merged ``[start, end)`` runs of RESOLUTION columns it covers.
+    """
+
+    lanes: list[int | None] = field(default_factory=list)
+    seqs: Sequence[int] = ()
+    lane_idx: Sequence[int] = ()
+    x0: Sequence[float] = ()
+    x1: Sequence[float] = ()
+    speaker_ids: list[int | None] = field(default_factory=list)
+    by_time: bool = False
+    coverage: Runs = field(default_factory=list)
+
+
+def layout_turns(outline: Outline, speaker_ids: Sequence[int], has_times: bool) -> TurnLayout:
+    """Lay ``outline`` (``(seq, speaker_id, start_ms, end_ms)`` rows in seq order) out in lanes.
+
+    One lane per id of ``speaker_ids`` in that order, plus a last one for turns without a
+    (known) speaker. The per-turn work runs in C (``zip``, ``map``, ``accumulate``, ``array``)
+    but for the coverage pass: 100,000 turns take tens of milliseconds, and the arrays of
+    doubles take a quarter of the memory of lists of floats.
+    """
+    lanes: list[int | None] = list(speaker_ids)
+    if not outline:
+        return TurnLayout(lanes=lanes, coverage=[[] for _ in lanes])
+    seqs, sids, starts, ends = (list(map(itemgetter(i), outline)) for i in range(4))
+    lane_of: dict[int | None, int] = {sid: i for i, sid in enumerate(lanes)}
+    strays = set(sids).difference(lane_of)
+    if strays:
+        lanes.append(None)
+        lane_of.update(dict.fromkeys(strays, len(lanes) - 1))
+    lane_idx = array("H", map(lane_of.__getitem__, sids))
+    by_time = has_times and any(s is not None for s in starts)
+    n = len(seqs)
+    if by_time:
+        x0, x1 = _time_positions(starts, ends)
+    else:
+        step = 1.0 / n
+        x0 = array("d", [i * step for i in range(n)])
+        x1 = array("d", [i * step for i in range(1, n + 1)])
+    return TurnLayout(
+        lanes=lanes,
+        seqs=array("q", seqs),
+        lane_idx=lane_idx,
+        x0=x0,
+        x1=x1,
+        speaker_ids=list(sids),
+        by_time=by_time,
+        coverage=_coverage(len(lanes), lane_idx, x0, x1),
+    )
+
+
+def _time_positions(
+    starts: Sequence[int | None], ends: Sequence[int | None]
+) -> tuple[array[float], array[float]]:
+    """Normalised start and end of each turn. A turn without a start begins where the ones
+    before it ended; an end before the start (or none) is the start."""
+    s_vals: Sequence[float]
+    e_vals: Sequence[float]
+    if None in starts or None in ends:
+        s_list: list[float] = []
+        e_list: list[float] = []
+        last = 0.0
+        for start, end in zip(starts, ends, strict=True):
+            s = float(start) if start is not None else last
+            e = float(end) if end is not None and end >= s else s
+            s_list.append(s)
+            e_list.append(e)
+            last = max(last, e)
+        s_vals, e_vals = s_list, e_list
+    else:  # the usual case: checks and fixes run in C
+        s_vals = starts  # type: ignore[assignment]
+        e_vals = ends  # type: ignore[assignment]
+        if not all(map(ge, e_vals, s_vals)):
+            e_vals = list(map(max, e_vals, s_vals))
+    t0 = float(min(s_vals))
+    span = (float(max(e_vals)) - t0) or 1.0
+    scale = 1.0 / span
+    # starts never decrease, whatever order the file gave the times in: a running max
+    if not all(map(le, s_vals, islice(s_vals, 1, None))):
+        s_vals = list(accumulate(s_vals, max))
+    x0 = array("d", [(v - t0) * scale for v in s_vals])
+    x1 = array("d", [(v - t0) * scale for v in e_vals])
+    return x0, x1
+
+
+def _coverage(
+    lanes: int, lane_idx: Sequence[int], x0: Sequence[float], x1: Sequence[float]
+) -> Runs:
+    """Per lane, the merged runs of RESOLUTION columns covered by its turns.
+
+    Every turn covers at least one column. x0 is sorted, so one pass that extends each lane's
+    open run (or closes it and opens the next) yields merged runs."""
+    res = float(RESOLUTION)
+    b0s = map(int, map(res.__mul__, x0))
+    b1s = map(math.ceil, map(res.__mul__, x1))
+    runs: Runs = [[] for _ in range(lanes)]
+    open_a = [0] * lanes
+    open_b = [-1] * lanes
+    last_col = RESOLUTION - 1
+    for lane, a, b in zip(lane_idx, b0s, b1s, strict=True):
+        if a > last_col:
+            a = last_col
+        if b <= a:
+            b = a + 1
+        if a <= open_b[lane]:  # touches or overlaps the lane's open run
+            if b > open_b[lane]:
+                open_b[lane] = b
+        else:
+            if open_b[lane] >= 0:
+                runs[lane].append((open_a[lane], open_b[lane]))
+            open_a[lane] = a
+            open_b[lane] = b
+    for lane in range(lanes):
+        if open_b[lane] >= 0:
+            runs[lane].append((open_a[lane], min(open_b[lane], RESOLUTION)))
+    return runs
+
+
+def scale_runs(coverage: Runs, width: int) -> Runs:
+    """``coverage`` at ``width`` pixels: per lane, merged ``(x, length)`` runs, each at least a
+    pixel wide. A few thousand runs at most, whatever the number of turns."""
+    out: Runs = []
+    for lane_runs in coverage:
+        pixels: list[tuple[int, int]] = []
+        start = end = -1
+        for a, b in lane_runs:
+            p0 = min(width - 1, a * width // RESOLUTION)
+            p1 = min(width, max(p0 + 1, -(-b * width // RESOLUTION)))
+            if p0 <= end:
+                end = max(end, p1)
+            else:
+                if end >= 0:
+                    pixels.append((start, end - start))
+                start, end = p0, p1
+        if end >= 0:
+            pixels.append((start, end - start))
+        out.append(pixels)
+    return out
+
+
+# ---------------------------------------------------------------- the widget
+
+
 class TurnStrip(QWidget):
     """Attributes:
     text_for_seq: callback giving ``Speaker: words`` for the hover tooltip (set by the owner).
+    by_time: the turns are placed by time.
     """
 
     seq_clicked = Signal(int)
@@ -55,61 +220,42 @@ class TurnStrip(QWidget):
         self._lane_of: dict[int | None, int] = {}
         self._colors: list[QColor] = []
         self._names: list[str] = []
-        self._seqs: list[int] = []
-        self._lane_idx: list[int] = []
-        self._x0: list[float] = []
-        self._x1: list[float] = []
+        self._seqs: Sequence[int] = ()
+        self._lane_idx: Sequence[int] = ()
+        self._x0: Sequence[float] = ()
+        self._x1: Sequence[float] = ()
+        self._coverage: Runs = []
         self._visible: tuple[int, int] | None = None
         self._marks: dict[str, list[tuple[int, QColor]]] = {}
-        self._runs_cache: tuple[int, list[list[tuple[int, int]]]] | None = None
+        self._runs_cache: tuple[int, Runs] | None = None
         self.by_time = False
 
     # ---------------------------------------------------------------- data
 
     def set_turns(self, outline: Outline, speakers: list[Speaker], has_times: bool) -> None:
-        """Lay the turns out once (normalised 0..1); drawing scales them to the width."""
-        self._lanes = [s.id for s in speakers]
-        self._names = [s.name for s in speakers]
-        self._colors = [QColor(s.color) for s in speakers]
-        if any(sid is None for _, sid, _, _ in outline):
-            self._lanes.append(None)
-            self._names.append("?")
-            self._colors.append(QColor("#808080"))
+        """Lay the turns out here and now (small outlines; big ones go through a worker)."""
+        self.set_layout(layout_turns(outline, [s.id for s in speakers], has_times), speakers)
+
+    def set_layout(self, layout: TurnLayout, speakers: list[Speaker]) -> None:
+        """Show a computed layout; ``speakers`` give the lanes' names and colours."""
+        by_id = {s.id: s for s in speakers}
+        self._lanes = list(layout.lanes)
+        self._names = []
+        self._colors = []
+        for sid in self._lanes:
+            s = by_id.get(sid) if sid is not None else None
+            self._names.append(s.name if s is not None else "?")
+            self._colors.append(QColor(s.color if s is not None else "#808080"))
         self._lane_of = {sid: i for i, sid in enumerate(self._lanes)}
-        self._seqs = [row[0] for row in outline]
-        self._lane_idx = [self._lane_of.get(row[1], len(self._lanes) - 1) for row in outline]
-        self.by_time = has_times and any(row[2] is not None for row in outline)
-        self._x0, self._x1 = self._positions(outline)
+        self._seqs = layout.seqs
+        self._lane_idx = layout.lane_idx
+        self._x0, self._x1 = layout.x0, layout.x1
+        self._coverage = layout.coverage
+        self.by_time = layout.by_time
         self._runs_cache = None
         self._visible = None
         self.updateGeometry()
         self.update()
-
-    def _positions(self, outline: Outline) -> tuple[list[float], list[float]]:
-        n = len(outline)
-        if n == 0:
-            return [], []
-        if not self.by_time:
-            return [i / n for i in range(n)], [(i + 1) / n for i in range(n)]
-        starts: list[float] = []
-        ends: list[float] = []
-        last = 0.0
-        for _seq, _sid, start, end in outline:
-            s = float(start) if start is not None else last
-            e = float(end) if end is not None and end >= s else s
-            starts.append(s)
-            ends.append(e)
-            last = max(last, e, s)
-        t0 = min(starts)
-        t1 = max(max(ends), max(starts))
-        span = (t1 - t0) or 1.0
-        x0 = [(s - t0) / span for s in starts]
-        x1 = [(e - t0) / span for e in ends]
-        # monotone starts are needed for bisecting the hover position
-        for i in range(1, n):
-            if x0[i] < x0[i - 1]:
-                x0[i] = x0[i - 1]
-        return x0, x1
 
     def set_speakers(self, speakers: list[Speaker]) -> None:
         """Names and colours changed (rename / recolour): no new layout needed."""
@@ -158,18 +304,11 @@ class TurnStrip(QWidget):
     def _x_of(self, frac: float, plot: QRect) -> int:
         return plot.left() + int(frac * plot.width())
 
-    def _runs(self, width: int) -> list[list[tuple[int, int]]]:
+    def _runs(self, width: int) -> Runs:
         """Per lane, the (start, length) pixel runs covered by turns at this width."""
-        if self._runs_cache is not None and self._runs_cache[0] == width:
-            return self._runs_cache[1]
-        cols = [bytearray(width) for _ in self._lanes]
-        for lane, a, b in zip(self._lane_idx, self._x0, self._x1, strict=True):
-            p0 = min(width - 1, int(a * width))
-            p1 = min(width, max(p0 + 1, math.ceil(b * width)))
-            cols[lane][p0:p1] = b"\x01" * (p1 - p0)
-        runs = [[(m.start(), m.end() - m.start()) for m in _RUNS.finditer(c)] for c in cols]
-        self._runs_cache = (width, runs)
-        return runs
+        if self._runs_cache is None or self._runs_cache[0] != width:
+            self._runs_cache = (width, scale_runs(self._coverage, width))
+        return self._runs_cache[1]
 
     def _index_at(self, pos: QPoint) -> int | None:
         """The turn under the mouse: nearest by x, preferring the lane under the pointer."""

@@ -210,7 +210,8 @@ def test_alt_arrows_jump_between_speaker_turns(qtbot, make_window, library, pars
     tid = library.add(parsed_factory(lines)).id
     w = make_window(library)
     w.show_transcript(tid)
-    w.transcript_view.load_outline()
+    # the turns come with the strip's outline, from its worker thread
+    qtbot.waitUntil(lambda: w.transcript_view.strip.turn_count() == 5)
     view = w.list_view
     view.go_to_row(0)
     w.next_turn_action.trigger()
