@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -123,6 +124,10 @@ class SourcePanel(QScrollArea):
             value.setTextFormat(Qt.TextFormat.PlainText)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)
+            # A SHA-256 or a long file name is one unbreakable word: let the label be
+            # narrower than it (clipped, still selectable) instead of widening the panel.
+            value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            value.setMinimumWidth(40)
             self.info[name] = value
             form.addRow(label, value)
         outer = QVBoxLayout(body)
