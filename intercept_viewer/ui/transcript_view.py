@@ -68,6 +68,9 @@ class TranscriptView(QWidget):
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The transcript is what the window is for: docks may not squeeze it below a width
+        # where the text beside the time and speaker chip still reads.
+        self.setMinimumWidth(420)
         self.library = library
         self.transcript: Transcript | None = None
         self.title_label = QLabel(self)
