@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from intercept_viewer import __version__
 from intercept_viewer.core.errors import InterceptViewerError
-from intercept_viewer.core.library import Library, resolve_library_path
+
+if TYPE_CHECKING:
+    # imported where a library is opened: sqlite-utils costs ~50 ms, and ``--help`` or the
+    # window's own start (ui.app) should not pay it twice over
+    from intercept_viewer.core.library import Library
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -40,6 +44,8 @@ def open_library(library_arg: str | None) -> Library:
     The default library, the first time it is created, is seeded with the bundled samples so
     a newcomer never starts empty; a named library starts empty.
     """
+    from intercept_viewer.core.library import Library, resolve_library_path
+
     path, is_default = resolve_library_path(library_arg)
     fresh = not path.exists()
     try:

@@ -10,7 +10,6 @@ import click
 from intercept_viewer.cli.app import AppState, cli, fail, print_json
 from intercept_viewer.core.errors import ImportFailed, InterceptViewerError, NotFound
 from intercept_viewer.core.importers import format_names
-from intercept_viewer.core.library import AddResult
 from intercept_viewer.core.model import VERIFICATION_STATES
 
 pass_state = click.make_pass_decorator(AppState)
@@ -90,7 +89,6 @@ def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str
                 failed = True
                 click.echo(str(outcome), err=True)
                 continue
-            assert isinstance(outcome, AddResult)
             results.append(
                 {
                     "id": outcome.id,

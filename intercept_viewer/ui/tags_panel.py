@@ -203,14 +203,17 @@ class PassageQueueModel(QAbstractTableModel):
         self._rows: list[QueueRow] = []
         self._sort = (self.DATE_COL, Qt.SortOrder.DescendingOrder)
 
-    def reload(self) -> None:
-        """Read the queue again (after any tagging action or filter change)."""
+    def reload(self, transcripts: list[Transcript] | None = None) -> None:
+        """Read the queue again (after any tagging action or filter change); ``transcripts``
+        when the caller has just read them."""
         lib = self.library
-        transcripts = {t.id: t for t in lib.transcripts()}
+        if transcripts is None:
+            transcripts = lib.transcripts()
+        by_id = {t.id: t for t in transcripts}
         names: dict[int, dict[int | None, str]] = {}
         rows = []
         for p in lib.passages(**{k: v for k, v in self.filters.items() if v not in (None, "")}):
-            t = transcripts.get(p.transcript_id)
+            t = by_id.get(p.transcript_id)
             if t is None:
                 continue
             if p.transcript_id not in names:
@@ -487,7 +490,9 @@ class TagsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
-        self._filters_edited()
+        # the queue is read by the first refresh() (Tagging does it): reading it here too
+        # cost a second pass over every transcript at start
+        self.queue_model.filters = self.filters()
 
     # ---------------------------------------------------------------- contents
 
@@ -507,11 +512,12 @@ class TagsPanel(QWidget):
                     next((i for i, t in enumerate(tags) if t.id == keep_tag.id), -1), 0
                 )
             )
+        transcripts = self.library.transcripts()
         self._refill(
             self.transcript_filter,
-            [("All transcripts", None)] + [(t.title, t.id) for t in self.library.transcripts()],
+            [("All transcripts", None)] + [(t.title, t.id) for t in transcripts],
         )
-        self.reload_queue()
+        self.reload_queue(transcripts)
 
     @staticmethod
     def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
@@ -524,9 +530,9 @@ class TagsPanel(QWidget):
         combo.setCurrentIndex(i if i >= 0 else 0)
         combo.blockSignals(False)
 
-    def reload_queue(self) -> None:
+    def reload_queue(self, transcripts: list[Transcript] | None = None) -> None:
         pid = self.current_passage_id()
-        self.queue_model.reload()
+        self.queue_model.reload(transcripts)
         n = self.queue_model.rowCount()
         self.count_label.setText(f"{n} passage{'s' if n != 1 else ''}")
         if pid is not None:
