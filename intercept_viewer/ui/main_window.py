@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from intercept_viewer.core.errors import ImportFailed, InterceptViewerError, NotFound
-from intercept_viewer.core.importers import IMPORTERS, accepted_suffixes
+from intercept_viewer.core.importers import accepted_suffixes
 from intercept_viewer.core.library import AddResult, Library
 from intercept_viewer.core.model import Transcript
 from intercept_viewer.ui.commands import (
@@ -64,6 +64,8 @@ K_LAST, K_RECENT = "library/last_transcript", "files/recent"
 
 def file_filters() -> str:
     """One filter per import format plus "all transcripts", for the Open dialog."""
+    from intercept_viewer.core.importers.registry import IMPORTERS  # not at start: heavy
+
     all_patterns = " ".join(f"*{s}" for s in accepted_suffixes())
     filters = [f"All transcripts ({all_patterns})"]
     for imp in IMPORTERS:
