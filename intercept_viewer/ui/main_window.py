@@ -620,6 +620,14 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value(K_GEOMETRY)
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(QByteArray(geometry))
+        else:  # first run: a window that fits the screen, not Qt's small default
+            screen = self.screen().availableGeometry()
+            self.resize(
+                min(1280, int(screen.width() * 0.95)), min(820, int(screen.height() * 0.95))
+            )
+            self.resizeDocks(
+                [self.library_dock, self.source_dock], [400, 310], Qt.Orientation.Horizontal
+            )
         state = self.settings.value(K_STATE)
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))
