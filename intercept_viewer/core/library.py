@@ -185,6 +185,12 @@ class _LibraryDatabase(Database):
     (IntegrityError) pass through unchanged: they are the caller's business.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # sqlite-utils plugins (found by scanning every installed distribution's entry points,
+        # ~20 ms at start) can't apply to a library: its schema is ours.
+        kwargs.setdefault("execute_plugins", False)
+        super().__init__(*args, **kwargs)
+
     @contextlib.contextmanager
     def atomic(self) -> Iterator[Database]:  # type: ignore[override]
         try:
