@@ -165,6 +165,18 @@ def _speakers(reading: Reading) -> tuple[list[ParsedSpeaker], dict[int, str]]:
     return speakers, labels
 
 
+def _lead_title(paragraphs: list[str], limit: int = 90) -> str | None:
+    """A plain-text article saved without its headline: its lead sentence names the story far
+    better than the file name would (cut at a word, with an ellipsis)."""
+    if not paragraphs:
+        return None
+    lead = re.split(r"(?<=[.!?])\s+", paragraphs[0].strip(), maxsplit=1)[0].strip()
+    if len(lead) <= limit:
+        return lead.rstrip(".") or None
+    cut = lead[:limit].rsplit(" ", 1)[0].rstrip(",;:–—- ")
+    return f"{cut}…"
+
+
 def _meta(article: ArticleText, reading: Reading, lang: str) -> SourceMeta:
     texts = [p.text for p in article.paragraphs]
     prose = [p.text for p in reading.prose]
@@ -177,7 +189,7 @@ def _meta(article: ArticleText, reading: Reading, lang: str) -> SourceMeta:
     if article.title:
         extra["article_title"] = article.title
     return SourceMeta(
-        title=article.title,
+        title=article.title or _lead_title(prose or texts),
         publisher=find_publisher(([article.title] if article.title else []) + texts),
         channel=find_channel(texts) or article.sitename,
         source_url=article.url,

@@ -231,3 +231,10 @@ def test_import_into_library(library) -> None:  # type: ignore[no-untyped-def]
     assert t.publisher == "HUR"
     utterances = library.utterances(tid)
     assert utterances[0].context is not None
+
+
+def test_article_without_headline_is_titled_by_its_lead_sentence() -> None:
+    meta = parse("seed_article.txt").meta
+    assert meta.title is not None
+    assert meta.title.startswith("A Russian soldier has said he’s so frustrated")
+    assert meta.title.endswith("…") and len(meta.title) <= 91
