@@ -22,7 +22,7 @@ from intercept_viewer.core.importers.json_formats import JsonImporter
 from intercept_viewer.core.importers.labelled import LabelledTextImporter
 from intercept_viewer.core.importers.metadata import apply_sidecar
 from intercept_viewer.core.importers.subtitles import SubtitleImporter
-from intercept_viewer.core.model import ParsedTranscript
+from intercept_viewer.core.model import ParsedTranscript, SourceMeta
 
 #: Files larger than this are refused before they are read whole. Overridable with the
 #: environment variable INTERCEPT_VIEWER_MAX_FILE_MB.
@@ -150,6 +150,7 @@ def parse_source(source: SourceFile, format: str | None = None) -> ParsedFile:
         raise source.fail("the file is too large to read into memory") from None
     if not parsed.utterances:
         raise source.fail(f"no utterances found (read as {importer.name})")
+    _meta_from_prose(parsed.meta)
     if source.path is not None:
         apply_sidecar(parsed.meta, source.path)
     if not parsed.meta.title:
@@ -162,6 +163,24 @@ def parse_source(source: SourceFile, format: str | None = None) -> ParsedFile:
         sha256=file_sha256(source.data),
         format=parsed.format,
     )
+
+
+def _meta_from_prose(meta: SourceMeta) -> None:
+    """A release's headline and blurb often say who published it ("СБУ оприлюднила…",
+    "released by Ukraine's HUR") and whether it was verified: fill what the file left empty.
+    Front matter and sidecars still win (the sidecar is applied after this)."""
+    from intercept_viewer.core.importers.article_meta import (
+        find_publisher,
+        find_verification_note,
+    )
+
+    prose = [p for p in (meta.title, meta.description) if p]
+    if not prose:
+        return
+    if not meta.publisher:
+        meta.publisher = find_publisher(prose)
+    if not meta.verification_note and meta.verification == "unverified":
+        meta.verification_note = find_verification_note(prose)
 
 
 def parse_path(path: str | os.PathLike[str], format: str | None = None) -> ParsedFile:
