@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -323,6 +324,21 @@ def fts_expression(q: Query) -> str | None:
     return pos
 
 
+@lru_cache(maxsize=256)
+def _parsed(text: str) -> Query:
+    """``parse_query``, remembered per query string (paging and re-runs parse once). The
+    ``Query`` is shared: treat it as read-only."""
+    return parse_query(text)
+
+
+@lru_cache(maxsize=256)
+def compile_match(text: str) -> str | None:
+    """The FTS5 MATCH string ``search`` runs for the query ``text`` (None if it has no words to
+    match), e.g. for a benchmark's bare-SQL baseline that must do the same matching work.
+    Raises only ``QueryError``."""
+    return fts_expression(_parsed(text))
+
+
 # ---------------------------------------------------------------------------- highlighting
 
 
@@ -334,6 +350,14 @@ def _fold(raw: str) -> str:
 @lru_cache(maxsize=200_000)
 def _token_forms(folded: str) -> frozenset[str]:
     return frozenset((folded, *word_forms(folded, "ru"), *word_forms(folded, "uk")))
+
+
+@lru_cache(maxsize=200_000)
+def _raw_forms(raw: str) -> frozenset[str]:
+    """The forms of a word as written (empty if it folds to nothing): one cached lookup per
+    word of a hit text, where folding and analysing would be several calls."""
+    f = fold(raw)
+    return _token_forms(f) if f else frozenset()
 
 
 class Highlighter:
@@ -366,19 +390,19 @@ class Highlighter:
         self._yes: set[str] = set()
         self._judged: set[str] = set()
 
-    def _is_hit(self, raw: str) -> bool:
-        f = _fold(raw)
-        if not f:
-            return False
-        own = _token_forms(f)
-        if not self.forms.isdisjoint(own):
-            return True
-        prefixes = self.prefixes
-        return bool(prefixes) and any(x.startswith(prefixes) for x in own)
-
     def _judge(self, new: set[str]) -> None:
+        """Decide once whether each of these words (as written) matches the query."""
         self._judged |= new
-        self._yes.update(w for w in new if self._is_hit(w))
+        isdisjoint = self.forms.isdisjoint
+        prefixes = self.prefixes
+        if prefixes:
+            self._yes.update(
+                w
+                for w in new
+                if not isdisjoint(f := _raw_forms(w)) or any(x.startswith(prefixes) for x in f)
+            )
+        else:
+            self._yes.update(w for w in new if not isdisjoint(_raw_forms(w)))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character ranges ``[start, end)`` of ``text`` matched, merged and in order."""
@@ -520,6 +544,41 @@ def _sql_fold(value: object) -> str | None:
     return None if value is None else name_key(str(value))
 
 
+_speaker_cache: weakref.WeakKeyDictionary[Library, tuple[tuple[int, int, int], dict]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _speaker_keys(library: Library) -> dict[str, list[tuple[int, int]]]:
+    """{name_key of a display name or label: [(speaker id, transcript id)]}, for ``speaker:``.
+
+    Names compare by ``name_key`` (Cyrillic casefolding that SQL can't do), which took a Python
+    call per speaker row on every search (~10 ms for 5,000 speakers). So the map is built once
+    and kept until the database changes: this connection's ``total_changes`` moves with every
+    write it makes (a rename, an import, even one rolled back) and ``PRAGMA data_version`` with
+    every commit by another connection.
+    """
+    conn = library.db.conn
+    stamp = (id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
+    cached = _speaker_cache.get(library)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    by_key: dict[str, list[tuple[int, int]]] = {}
+    for sid, tid, name, label in conn.execute(
+        "SELECT id, transcript_id, name, label FROM speakers"
+    ):
+        keys = {_name_key(str(v)) for v in (name, label) if v is not None}
+        for key in keys:
+            by_key.setdefault(key, []).append((sid, tid))
+    _speaker_cache[library] = (stamp, by_key)
+    return by_key
+
+
+@lru_cache(maxsize=50_000)
+def _name_key(name: str) -> str:
+    return name_key(name)
+
+
 def _filters(
     library: Library, q: Query, transcript_id: int | None, speaker: str | int | None
 ) -> tuple[list[str], list[object], bool] | None:
@@ -527,7 +586,6 @@ def _filters(
 
     Returns (conditions, params, needs_transcripts_join).
     """
-    db = library.db.conn
     where: list[str] = []
     params: list[object] = []
     needs_t = False
@@ -538,15 +596,13 @@ def _filters(
     elif speaker is not None and clean_text(speaker).strip():
         names.append(name_key(clean_text(speaker)))
     if names:
-        sql = (
-            "SELECT id FROM speakers WHERE (iv_fold(name) IN (SELECT value FROM json_each(?)) "
-            "OR iv_fold(label) IN (SELECT value FROM json_each(?)))"
-        )
-        args: list[object] = [json.dumps(names), json.dumps(names)]
-        if transcript_id is not None:
-            sql += " AND transcript_id = ?"
-            args.append(transcript_id)
-        speaker_ids += [r[0] for r in db.execute(sql, args)]
+        by_key = _speaker_keys(library)
+        for name in dict.fromkeys(names):
+            speaker_ids += [
+                sid
+                for sid, tid in by_key.get(name, ())
+                if transcript_id is None or tid == transcript_id
+            ]
         if not speaker_ids:
             return None
     if speaker_ids or isinstance(speaker, int):
@@ -613,7 +669,7 @@ def search(
     """
     if not isinstance(query, str):
         raise _fail("it is not text")
-    q = parse_query(query)
+    q = _parsed(query)
     if not q.has_words and not q.has_filters and speaker is None:
         if q.excluded:
             raise _fail("it only excludes words; add a word or a filter to search for")
@@ -629,7 +685,17 @@ def search(
     try:
         if q.has_words:
             return _search_fts(
-                library, q, where, params, needs_t, transcript_id, limit, offset, cursor, exhaustive
+                library,
+                q,
+                compile_match(query) or "",
+                where,
+                params,
+                needs_t,
+                transcript_id,
+                limit,
+                offset,
+                cursor,
+                exhaustive,
             )
         return _search_filtered(library, q, where, params, needs_t, limit, offset, cursor)
     except sqlite3.OperationalError as exc:
@@ -641,6 +707,7 @@ def search(
 def _search_fts(
     library: Library,
     q: Query,
+    match: str,
     where: list[str],
     params: list[object],
     needs_t: bool,
@@ -650,9 +717,19 @@ def _search_fts(
     cursor: tuple[float, int] | None,
     exhaustive: bool,
 ) -> SearchResult:
+    """Words (and maybe filters): rank by bm25, one page of rows joined, then the count.
+
+    What it costs beside the bare ``MATCH ... ORDER BY bm25 LIMIT n``:
+
+    * no filters: the page is ranked among the newest ``CANDIDATE_CAP`` matches (FTS5 walks
+      its index newest first and stops there; for fewer matches that *is* every match, so no
+      count is needed to decide). The count, a cheap second FTS5 pass without bm25, runs only
+      when the page does not already tell it (a full page, or a later one).
+    * filters (speaker, tag, ...): each match is joined to its utterance, which costs as much
+      as ranking; so the filtered matches are collected once (a materialised CTE) and both
+      ranked and counted from there, not matched and joined a second time to count.
+    """
     conn = library.db.conn
-    match = fts_expression(q)
-    assert match is not None
     conds = ["utterances_fts MATCH ?", *where]
     args: list[object] = [match, *params]
     if transcript_id is not None:
@@ -669,34 +746,62 @@ def _search_fts(
         joins = " JOIN utterances u ON u.id = utterances_fts.rowid"
         if needs_t:
             joins += " JOIN transcripts t ON t.id = u.transcript_id"
+    body = f"FROM utterances_fts{joins} WHERE {' AND '.join(conds)}"
     inner = (
         f"SELECT utterances_fts.rowid AS id, bm25(utterances_fts, {TEXT_WEIGHT}, {NORM_WEIGHT}) "
-        f"AS score FROM utterances_fts{joins} WHERE {' AND '.join(conds)}"
+        f"AS score {body}"
     )
-    matching = f"SELECT utterances_fts.rowid FROM utterances_fts{joins} WHERE {' AND '.join(conds)}"
-    # Counting matches is cheap for FTS5 (no bm25, no column data): a few ms for 100k rows.
-    n = conn.execute(f"SELECT count(*) FROM ({matching} LIMIT ?)", [*args, COUNT_CAP + 1])
-    n = n.fetchone()[0]
-    total, total_exact = min(n, COUNT_CAP), n <= COUNT_CAP
-    approximate = n > CANDIDATE_CAP and not exhaustive
-    if approximate:
-        # Very common words: rank only the newest CANDIDATE_CAP matches, not all of them.
-        ranked = f"SELECT * FROM ({inner} ORDER BY utterances_fts.rowid DESC LIMIT ?)"
-        args = [*args, CANDIDATE_CAP]
-    else:
-        ranked = inner
+    cap = CANDIDATE_CAP
     page_where, page_args = "", []
     if cursor is not None:
         page_where = "WHERE score > ? OR (score = ? AND id > ?)"
         page_args = [float(cursor[0]), float(cursor[0]), int(cursor[1])]
-    # bm25 then rowid: rowid order equals (transcript_id, seq) order, since a transcript's
-    # utterances are inserted together in order -- the stable tie-break at no cost.
-    sql = (
-        f"SELECT page.id, page.score, NULL, {_HIT_COLUMNS} FROM "
-        f"(SELECT id, score FROM ({ranked}) {page_where} ORDER BY score, id LIMIT ? OFFSET ?) "
-        f"page {_HIT_JOINS} ORDER BY page.score, page.id"
-    )
-    rows = conn.execute(sql, [*args, *page_args, limit, offset]).fetchall()
+    first_page = cursor is None and offset == 0
+    n: int | None = None
+    if where:
+        # Newest first, one past the cap: more rows than the cap means "approximate".
+        bounded = "" if exhaustive else " ORDER BY utterances_fts.rowid DESC LIMIT ?"
+        cte_args = [*args] if exhaustive else [*args, cap + 1]
+        sql = (
+            f"WITH m AS MATERIALIZED ({inner}{bounded}), "
+            "c AS MATERIALIZED (SELECT count(*) AS n, min(id) AS low FROM m) "
+            f"SELECT page.id, page.score, (SELECT n FROM c), {_HIT_COLUMNS} FROM "
+            "(SELECT id, score FROM (SELECT id, score FROM m "
+            "WHERE (SELECT n FROM c) <= ? OR id > (SELECT low FROM c)) "
+            f"{page_where} ORDER BY score, id LIMIT ? OFFSET ?) page {_HIT_JOINS} "
+            "ORDER BY page.score, page.id"
+        )
+        # Exhaustive: every row of m is ranked (no bound to exceed).
+        keep_all_up_to = 2**62 if exhaustive else cap
+        rows = conn.execute(sql, [*cte_args, keep_all_up_to, *page_args, limit, offset]).fetchall()
+        if rows:
+            n = int(rows[0][2])  # type: ignore[call-overload]
+        else:
+            n = conn.execute(f"SELECT count(*) FROM ({inner}{bounded})", cte_args).fetchone()[0]
+        approximate = n > cap and not exhaustive
+        if approximate:
+            # Only the newest cap + 1 were collected: count them all (bounded by COUNT_CAP).
+            n = conn.execute(
+                f"SELECT count(*) FROM (SELECT utterances_fts.rowid {body} LIMIT ?)",
+                [*args, COUNT_CAP + 1],
+            ).fetchone()[0]
+    else:
+        ranked = inner if exhaustive else f"{inner} ORDER BY utterances_fts.rowid DESC LIMIT ?"
+        rank_args = args if exhaustive else [*args, cap]
+        # bm25 then rowid: rowid order equals (transcript_id, seq) order, since a
+        # transcript's utterances are inserted together in order -- the stable tie-break.
+        sql = (
+            f"SELECT page.id, page.score, NULL, {_HIT_COLUMNS} FROM "
+            f"(SELECT id, score FROM ({ranked}) {page_where} ORDER BY score, id LIMIT ? OFFSET ?) "
+            f"page {_HIT_JOINS} ORDER BY page.score, page.id"
+        )
+        rows = conn.execute(sql, [*rank_args, *page_args, limit, offset]).fetchall()
+        if first_page and len(rows) < limit:
+            n = len(rows)  # every match is on this page: fewer than the cap, ranked in full
+        else:
+            n = conn.execute(f"SELECT count(*) {body}", args).fetchone()[0]
+        approximate = n > cap and not exhaustive
+    total, total_exact = min(n, COUNT_CAP), n <= COUNT_CAP
     return _result(q, rows, total, total_exact, approximate, limit)
 
 
@@ -742,26 +847,20 @@ def _result(
     approximate: bool,
     limit: int,
 ) -> SearchResult:
+    spans_of = Highlighter(q).spans
     hits = []
-    highlighter = Highlighter(q)
     for r in rows:
-        text = str(r[11])
-        spans = highlighter.spans(text)
+        # Columns after (id, score, n) are SearchHit's own order up to ``text``; the types
+        # are the schema's (INTEGER / TEXT NOT NULL), so no conversions per hit.
+        text: str = r[11]  # type: ignore[assignment]
+        spans = spans_of(text)
         hits.append(
             SearchHit(
-                utterance_id=int(r[3]),  # type: ignore[call-overload]
-                transcript_id=int(r[4]),  # type: ignore[call-overload]
-                title=str(r[5]),
-                seq=int(r[6]),  # type: ignore[call-overload]
-                speaker=r[7],  # type: ignore[arg-type]
-                speaker_color=r[8],  # type: ignore[arg-type]
-                start_ms=r[9],  # type: ignore[arg-type]
-                end_ms=r[10],  # type: ignore[arg-type]
-                text=text,
-                snippet=make_snippet(text, spans),
-                verification=str(r[12]),
-                spans=spans,
-                score=float(r[1]),  # type: ignore[arg-type]
+                *r[3:12],  # type: ignore[arg-type]
+                make_snippet(text, spans),
+                r[12],  # type: ignore[arg-type]
+                spans,
+                r[1],  # type: ignore[arg-type]
             )
         )
     next_cursor = None

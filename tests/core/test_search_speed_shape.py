@@ -1,0 +1,156 @@
+"""The shape of the work a search does (statements run, what is counted, what is cached),
+which is what keeps it near the bare FTS5 query's speed -- asserted without any clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from intercept_viewer.core import search as search_mod
+from intercept_viewer.core.errors import QueryError
+from intercept_viewer.core.library import Library
+from intercept_viewer.core.search import (
+    Highlighter,
+    compile_match,
+    fts_expression,
+    parse_query,
+)
+from intercept_viewer.core.wordforms import fold, query_forms, word_forms, words
+
+
+def fts_statements(lib: Library, query: str, **kw: object) -> tuple[object, list[str]]:
+    """Run a search; return its result and the SQL statements that touched the FTS index."""
+    seen: list[str] = []
+    lib.db.conn.set_trace_callback(seen.append)
+    try:
+        result = lib.search(query, **kw)  # type: ignore[arg-type]
+    finally:
+        lib.db.conn.set_trace_callback(None)
+    return result, [s for s in seen if "utterances_fts MATCH" in s]
+
+
+@pytest.mark.parametrize(
+    "query", ["Бахмут", '"під Бахмутом" куп*', "a OR b -c", "speaker:Mother танк", "tag:x"]
+)
+def test_compile_match_is_what_search_runs(query: str) -> None:
+    assert compile_match(query) == fts_expression(parse_query(query))
+
+
+def test_compile_match_refuses_like_search() -> None:
+    assert compile_match("speaker:Mother") is None
+    with pytest.raises(QueryError):
+        compile_match("a OR")
+
+
+def test_a_page_holding_every_match_is_not_counted_again(
+    memory_library: Library,
+    parsed_factory,  # type: ignore[no-untyped-def]
+) -> None:
+    memory_library.add(parsed_factory([("A", f"танк номер {i}") for i in range(25)]))
+    few, stmts = fts_statements(memory_library, "танк", limit=100)
+    assert few.total == 25 and few.total_exact and len(few.hits) == 25  # type: ignore[attr-defined]
+    assert len(stmts) == 1 and "count(" not in stmts[0]
+    page, stmts = fts_statements(memory_library, "танк", limit=10)
+    assert page.total == 25 and len(page.hits) == 10  # type: ignore[attr-defined]
+    assert len(stmts) == 2 and "count(" in stmts[1]
+    later, stmts = fts_statements(memory_library, "танк", limit=10, offset=20)
+    assert later.total == 25 and len(later.hits) == 5  # type: ignore[attr-defined]
+
+
+def test_filtered_matches_are_ranked_and_counted_in_one_statement(
+    memory_library: Library,
+    parsed_factory,  # type: ignore[no-untyped-def]
+) -> None:
+    memory_library.add(
+        parsed_factory([("A" if i % 2 else "B", f"танк номер {i}") for i in range(30)])
+    )
+    result, stmts = fts_statements(memory_library, "speaker:A танк", limit=5)
+    assert len(stmts) == 1
+    assert result.total == 15 and result.total_exact and not result.approximate  # type: ignore[attr-defined]
+    assert [h.seq for h in result.hits] == [2, 4, 6, 8, 10]  # type: ignore[attr-defined]
+    nobody = memory_library.search("speaker:A нетакого", limit=5)
+    assert nobody.total == 0 and not nobody.hits
+
+
+def test_filtered_common_words_rank_a_bounded_candidate_set(
+    memory_library: Library,
+    parsed_factory,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search_mod, "CANDIDATE_CAP", 4)
+    memory_library.add(
+        parsed_factory([("A" if i % 2 else "B", f"танк номер {i}") for i in range(30)])
+    )
+    result = memory_library.search("speaker:A танк", limit=10)
+    assert result.approximate and result.total == 15 and result.total_exact
+    # Ranked among the newest 4 of speaker A's matches only (seqs 24, 26, 28, 30).
+    assert sorted(h.seq for h in result.hits) == [24, 26, 28, 30]
+    full = memory_library.search("speaker:A танк", limit=3, exhaustive=True)
+    assert not full.approximate and full.total == 15
+    assert [h.seq for h in full.hits] == [2, 4, 6]
+    monkeypatch.setattr(search_mod, "COUNT_CAP", 10)
+    capped = memory_library.search("speaker:A танк", limit=3)
+    assert capped.total == 10 and capped.total_label == "10+"
+
+
+def test_speaker_names_are_reread_after_any_change(tmp_path: Path, parsed_factory) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "lib.sqlite"
+    lib = Library(path)
+    other = Library(path)
+    try:
+        tid = lib.add(parsed_factory([("A", "танк один")])).id
+        assert lib.search("speaker:A танк").total == 1
+        assert lib.search("speaker:Ґедзь танк").total == 0
+        speaker_id = lib.db.conn.execute(
+            "SELECT id FROM speakers WHERE transcript_id = ?", [tid]
+        ).fetchone()[0]
+        lib.rename_speaker(speaker_id, "Ґедзь")
+        assert lib.search("speaker:ґедзь танк").total == 1  # this connection's own write
+        other.add(parsed_factory([("Ёжик", "танк два")], title="other"))
+        assert lib.search("speaker:ежик танк").total == 1  # another connection's commit
+    finally:
+        other.close()
+        lib.close()
+
+
+def naive_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Word by word, straight from the definitions (no phrases): the reference."""
+    q = parse_query(query)
+    forms: set[str] = set()
+    prefixes: list[str] = []
+    for group in q.groups:
+        for term in group:
+            parts = [fold(w) for _s, _e, w in words(term.text) if fold(w)]
+            for i, p in enumerate(parts):
+                if term.kind == "prefix" and i == len(parts) - 1:
+                    prefixes.append(p)
+                else:
+                    forms.update(query_forms(p), {p})
+    out = []
+    for s, e, w in words(text):
+        f = fold(w)
+        own = {f, *word_forms(f, "ru"), *word_forms(f, "uk")} if f else set()
+        if own & forms or any(x.startswith(p) for p in prefixes for x in own):
+            out.append((s, e))
+    return out
+
+
+TEXT_WORDS = ["Бахмут", "Бахмутом", "бахмуте", "Куп'янськ", "купянске", "soldiers", "танк", "x_y"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(TEXT_WORDS), st.text(alphabet="аб́'’ _-.,a1ё", max_size=6)),
+        max_size=12,
+    ),
+    st.sampled_from(["бахмуте", "куп*", "soldier танк", "бах* soldiers", "ёж"]),
+)
+def test_highlighter_agrees_with_the_word_by_word_definition(parts: list[str], query: str) -> None:
+    text = " ".join(parts)
+    h = Highlighter(parse_query(query))
+    assert h.spans(text) == naive_spans(text, query)
+    assert h.spans(text) == naive_spans(text, query)  # judged words remembered, same answer
