@@ -494,9 +494,18 @@ class Library:
                 return
             path = Path(p)
             try:
-                yield path, self.import_file(path, format=format)
+                outcome: AddResult | ImportFailed = self.import_file(path, format=format)
             except ImportFailed as exc:
-                yield path, exc
+                outcome = exc
+            except LibraryError:
+                raise  # the library itself is unusable (locked, read-only): stop the batch
+            except Exception as exc:  # a bug in an importer must not sink the whole batch
+                outcome = ImportFailed(
+                    f"the importer failed unexpectedly ({type(exc).__name__}: {exc}); "
+                    "please report this file",
+                    file=str(path),
+                )
+            yield path, outcome
 
     def seed_samples(self) -> list[AddResult]:
         """Import the bundled sample transcripts (used for a brand-new default library)."""

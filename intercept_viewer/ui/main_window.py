@@ -64,7 +64,7 @@ K_LAST, K_RECENT = "library/last_transcript", "files/recent"
 
 def file_filters() -> str:
     """One filter per import format plus "all transcripts", for the Open dialog."""
-    from intercept_viewer.core.importers.registry import IMPORTERS  # not at start: heavy
+    from intercept_viewer.core.importers import IMPORTERS  # loaded on first use: heavy
 
     all_patterns = " ".join(f"*{s}" for s in accepted_suffixes())
     filters = [f"All transcripts ({all_patterns})"]

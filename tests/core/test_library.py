@@ -140,3 +140,28 @@ def test_library_path_resolution(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.delenv("INTERCEPT_VIEWER_LIBRARY")
     path, is_default = resolve_library_path(None)
     assert is_default and path.name == "library.sqlite"
+
+
+def test_an_importer_bug_fails_one_file_not_the_batch(
+    library: Library, tmp_path: Path, monkeypatch
+) -> None:
+    from intercept_viewer.core.errors import ImportFailed
+    from intercept_viewer.core.importers import registry
+
+    good = tmp_path / "good.txt"
+    good.write_text("Soldier: one\nMother: two\nSoldier: three\nMother: four\n", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Soldier: boom\nMother: boom\nSoldier: boom\nMother: boom\n", encoding="utf-8")
+    real = registry.parse_source
+
+    def flaky(source, format=None):  # type: ignore[no-untyped-def]
+        if source.name.endswith("bad.txt"):
+            raise ImportError("a missing optional module")
+        return real(source, format=format)
+
+    monkeypatch.setattr(registry, "parse_source", flaky)
+    outcomes = dict(library.import_files([bad, good]))
+    assert isinstance(outcomes[bad], ImportFailed)
+    assert "unexpectedly" in str(outcomes[bad]) and str(bad) in str(outcomes[bad])
+    assert not isinstance(outcomes[good], ImportFailed)
+    assert library.transcript_count() == 1
