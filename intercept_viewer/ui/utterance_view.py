@@ -29,21 +29,16 @@ Signals:
 
 from __future__ import annotations
 
-import ctypes
-import sys
-
 from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QPoint,
     QRect,
     Qt,
     QTimer,
     Signal,
-    SignalInstance,
 )
 from PySide6.QtGui import QPainter, QPaintEvent, QRegion, QResizeEvent
 from PySide6.QtWidgets import (
@@ -62,35 +57,6 @@ MAX_LAYOUT_PASSES = 8
 AnyIndex = QModelIndex | QPersistentModelIndex
 CursorAction = QAbstractItemView.CursorAction
 ScrollHint = QAbstractItemView.ScrollHint
-
-
-class _LeakProbe(QObject):
-    fired = Signal()
-
-
-_emit_leaks_true: bool | None = None
-
-
-def _emit(signal: SignalInstance, *args: object) -> None:
-    """``signal.emit(*args)``, giving back the reference to True that PySide6 6.12 loses.
-
-    PySide6 6.12.0 on Python 3.11 (where True is not immortal) drops one reference to True on
-    every ``emit`` from Python; a view emitting on each paint and scroll step would bring its
-    count to zero within minutes of scrolling and abort the interpreter ("bool_dealloc").
-    Measured once, so a fixed PySide6 costs nothing."""
-    global _emit_leaks_true
-    if _emit_leaks_true is None:
-        probe = _LeakProbe()
-        before = sys.getrefcount(True)
-        for _ in range(8):
-            probe.fired.emit()
-        _emit_leaks_true = before - sys.getrefcount(True) >= 8
-        if _emit_leaks_true:
-            for _ in range(8):
-                ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-    signal.emit(*args)
-    if _emit_leaks_true:
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
 
 
 class RowHeights:
@@ -497,7 +463,7 @@ class UtteranceView(QAbstractItemView):
         model = self.model()
         if model is not None and hs.count:
             self._paint_rows(event.rect(), model)
-        _emit(self.painted)
+        self.painted.emit()
 
     def _paint_rows(self, area: QRect, model: UtteranceListModel) -> None:
         hs = self.heights
@@ -576,7 +542,7 @@ class UtteranceView(QAbstractItemView):
         rng = self.visible_rows()
         if rng != self._last_range:
             self._last_range = rng
-            _emit(self.visible_range_changed, *rng)
+            self.visible_range_changed.emit(*rng)
 
     def go_to_row(self, row: int, *, select: bool = True) -> None:
         model = self.model()

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
+
+
+class _Emitter(QObject):
+    fired = Signal(bool)
 
 
 def test_void_calls_do_not_leak_references_to_none() -> None:
@@ -16,3 +20,11 @@ def test_void_calls_do_not_leak_references_to_none() -> None:
     for _ in range(200):
         obj.setObjectName("x")
     assert sys.getrefcount(None) >= before - 5
+
+
+def test_emitting_signals_does_not_leak_references_to_true() -> None:
+    emitter = _Emitter()
+    before = sys.getrefcount(True)
+    for _ in range(200):
+        emitter.fired.emit(True)
+    assert sys.getrefcount(True) >= before - 5

@@ -10,27 +10,6 @@ from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from intercept_viewer.ui.utterance_model import UtteranceListModel
 from intercept_viewer.ui.utterance_view import RowHeights, UtteranceView
 
-
-def _guard_singletons() -> None:
-    """PySide6 6.12.0 on Python 3.11 loses a reference to None on every void call (and to
-    True on every emit); this module alone makes enough calls to abort the interpreter at exit
-    ("none_dealloc"). Give the singletons spare references, as 3.12 makes them immortal."""
-    import ctypes
-    import sys
-
-    from PySide6.QtCore import QObject
-
-    probe = QObject()
-    before = sys.getrefcount(None)
-    for _ in range(8):
-        probe.setObjectName("x")
-    if before - sys.getrefcount(None) >= 8:
-        for obj in (None, True, False):
-            ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 30
-
-
-_guard_singletons()
-
 LONG = "Купянск forest belt мама тримайся " * 40
 
 
