@@ -139,6 +139,10 @@ def stop_library_users(window: MainWindow) -> None:
         window.import_worker.wait()
     window.tagging.exporter.wait()
     window.search_panel.shutdown()
+    # The strip's outline reader holds a read-only connection of its own; its next request
+    # (after set_library) starts a new thread on the restored file.
+    window.transcript_view.outline_loader.stop()
+    window.transcript_view.outline_loader.cancel()
     worker = getattr(window, "backup_worker", None)
     if worker is not None:
         worker.wait()
