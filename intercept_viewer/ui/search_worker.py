@@ -1,10 +1,17 @@
 """Searches run off the GUI thread, so typing never waits for SQLite.
 
 A sqlite3 connection belongs to the thread that opened it, so the worker opens its OWN
-``Library(path)`` inside its thread (once: opening a big library checks every page) and closes
-it there when the thread finishes. Requests carry a generation number; the panel bumps the
-generation for every new query, and the worker skips requests that were already overtaken
-before it got to them. Replies still carry their generation so the panel can drop stale ones.
+``Library(path, read_only=True)`` inside its thread (once: opening a big library checks every
+page) and closes it there when the thread finishes. Read-only because a search never writes:
+the worker can then never upgrade the schema, checkpoint or remove the write-ahead log behind
+the window's back (say, of a file a restore is moving away). That needs a file already at the
+current schema, which the window's own read-write ``Library`` guarantees before any search: it
+creates a brand-new file and upgrades an old one as it opens. If the read-only open fails
+anyway, the request fails with the reason and the next one tries again.
+
+Requests carry a generation number; the panel bumps the generation for every new query, and
+the worker skips requests that were already overtaken before it got to them. Replies still
+carry their generation so the panel can drop stale ones.
 
 Signals (SearchWorker):
     done(generation, SearchResult, appended): a page of hits.
@@ -75,7 +82,7 @@ class SearchWorker(QObject):
             return  # the user typed on; nobody wants this answer
         try:
             if self._library is None:
-                self._library = Library(self._path)
+                self._library = Library(self._path, read_only=True)
         except (InterceptViewerError, OSError) as exc:
             self.failed.emit(request.generation, f"Search failed: {exc}")
             return

@@ -120,3 +120,42 @@ def test_restore_stops_the_outline_worker_and_it_comes_back_on_the_restored_file
         assert not [f for f in open_files(path) if ".before-restore-" in f]
     finally:
         opened.append(w.library)
+
+
+# ---------------------------------------------------------------------------- search worker
+
+
+def test_search_reads_a_brand_new_library_through_a_read_only_connection(
+    opened, tmp_path: Path, make_window, qtbot, no_dialogs
+) -> None:
+    path = tmp_path / "fresh" / "library.sqlite"  # neither the file nor its folder exist yet
+    w = make_window(Library(path))
+    opened.append(w.library)
+    assert search(qtbot, w, "Kupyansk") == []
+    assert w.search_panel.status_label.text() == "No hits"
+    worker = w.search_panel._thread.worker
+    assert worker._library is not None and worker._library.read_only
+    w.library.add(make_parsed(BACKED_UP, title="New call"))
+    assert search(qtbot, w, "Kupyansk") == ["New call"]  # sees the window's writes
+    assert no_dialogs == []
+
+
+def test_search_worker_reports_a_library_it_cannot_open_and_tries_again(
+    tmp_path: Path, qtbot
+) -> None:
+    from intercept_viewer.ui.search_worker import SearchRequest, SearchWorker
+
+    path = tmp_path / "later.sqlite"
+    worker = SearchWorker(path)
+    failed: list[str] = []
+    done: list[object] = []
+    worker.failed.connect(lambda _g, message: failed.append(message))
+    worker.done.connect(lambda _g, result, _appended: done.append(result))
+    worker.run(SearchRequest(1, "Kupyansk"))
+    assert len(failed) == 1 and "Search failed" in failed[0]
+    assert not path.exists()  # a read-only open never creates the file
+    with Library(path) as lib:
+        lib.add(make_parsed(BACKED_UP))
+        worker.run(SearchRequest(2, "Kupyansk"))
+    worker.close()
+    assert len(done) == 1 and done[0].total == 1
