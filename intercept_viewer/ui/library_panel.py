@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QRectF,
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from intercept_viewer.core.model import Transcript
 from intercept_viewer.ui.roles import TranscriptRole
+from intercept_viewer.ui.row_table_model import RowTableModel
 from intercept_viewer.ui.safe_text import tooltip_html
 from intercept_viewer.ui.style import VERIFICATION_LABELS, text_color_on, verification_color
 
@@ -64,8 +64,10 @@ def sort_key(t: Transcript, column: int) -> Any:
     return (t.title or "").casefold()
 
 
-class TranscriptTableModel(QAbstractTableModel):
+class TranscriptTableModel(RowTableModel):
     """The library's transcripts, one per row."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -128,32 +130,6 @@ class TranscriptTableModel(QAbstractTableModel):
 
     def transcripts(self) -> list[Transcript]:
         return list(self._rows)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
