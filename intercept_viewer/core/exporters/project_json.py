@@ -12,28 +12,12 @@ import json
 from typing import Any, TextIO
 
 from intercept_viewer.core.library import Library
-from intercept_viewer.core.model import Passage
+from intercept_viewer.core.model import META_FIELDS, Passage
 
 #: The value of the top-level ``"intercept_viewer"`` key: the version of this shape.
 FORMAT_VERSION = 1
 
-TRANSCRIPT_KEYS: tuple[str, ...] = (
-    "title",
-    "publisher",
-    "channel",
-    "source_url",
-    "archive_url",
-    "released_on",
-    "recorded_on",
-    "language",
-    "original_language",
-    "translator",
-    "verification",
-    "verification_note",
-    "description",
-    "media_path",
-    "origin",
-)
+TRANSCRIPT_KEYS: tuple[str, ...] = (*META_FIELDS, "origin")
 
 
 def _passage_order(p: Passage) -> tuple[Any, ...]:

@@ -35,6 +35,7 @@ from intercept_viewer.core.importers.base import Importer, SourceFile
 from intercept_viewer.core.importers.metadata import normalise_language
 from intercept_viewer.core.model import (
     FOLLOW_UP_STATES,
+    META_FIELDS,
     ORIGINS,
     VERIFICATION_STATES,
     ParsedPassage,
@@ -48,23 +49,7 @@ from intercept_viewer.core.model import (
 EXPORT_VERSION = 1
 
 #: The ``transcript`` keys of our export, i.e. the SourceMeta fields it carries.
-EXPORT_META_KEYS = (
-    "title",
-    "publisher",
-    "channel",
-    "source_url",
-    "archive_url",
-    "released_on",
-    "recorded_on",
-    "language",
-    "original_language",
-    "translator",
-    "verification",
-    "verification_note",
-    "description",
-    "media_path",
-    "origin",
-)
+EXPORT_META_KEYS: tuple[str, ...] = (*META_FIELDS, "origin")
 
 _SHAPES = (
     'this app\'s export ({"intercept_viewer": 1, ...}), Whisper / OpenAI verbose_json and '

@@ -16,25 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from intercept_viewer.core.errors import ImportFailed
-from intercept_viewer.core.model import VERIFICATION_STATES, SourceMeta
+from intercept_viewer.core.model import META_FIELDS, VERIFICATION_STATES, SourceMeta
 
 #: Field names of SourceMeta that metadata may set (``origin`` and ``extra`` are not for files).
-_FIELDS = (
-    "title",
-    "publisher",
-    "channel",
-    "source_url",
-    "archive_url",
-    "released_on",
-    "recorded_on",
-    "language",
-    "original_language",
-    "translator",
-    "verification",
-    "verification_note",
-    "description",
-    "media_path",
-)
+_FIELDS = META_FIELDS
 
 #: Other names for the fields, after normalising (lower case, spaces and dashes to "_").
 #: ``source`` is decided by its value (a URL or a publisher), see ``_SOURCE_KEYS``.
