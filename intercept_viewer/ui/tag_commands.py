@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from PySide6.QtGui import QUndoStack
+
 from intercept_viewer.core.errors import NotFound
 from intercept_viewer.core.library import Library, TagDeletion, TagMerge
 from intercept_viewer.core.model import Passage, Tag
@@ -20,6 +22,7 @@ from intercept_viewer.ui.commands import _Applied
 
 class TagTarget(Protocol):
     library: Library
+    undo_stack: QUndoStack  # the history a failed undo/redo clears (see ui.commands)
 
     def tagging_changed(self) -> None: ...
 
@@ -55,7 +58,7 @@ class AddPassageCommand(_Applied):
         self.target.library.restore_passage(self.passage)
         self.target.tagging_changed()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.target.library.delete_passage(self.passage.id)
         _drop_unused(self.target.library, self.created)
         self.target.tagging_changed()
@@ -83,7 +86,7 @@ class EditPassageCommand(_Applied):
         self._set(self.after)
         self.target.tagging_changed()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self._set(self.before)
         _drop_unused(self.target.library, self.created)
         self.target.tagging_changed()
@@ -98,7 +101,7 @@ class DeletePassageCommand(_Applied):
         self.target.library.delete_passage(self.passage.id)
         self.target.tagging_changed()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.target.library.restore_passage(self.passage)
         self.target.tagging_changed()
 
@@ -117,7 +120,7 @@ class UpdateTagCommand(_Applied):
         self.target.library.update_tag(self.before.id, name=self.name, color=self.color)
         self.target.tagging_changed()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.target.library.update_tag(
             self.before.id,
             name=self.before.name if self.name is not None else None,
@@ -135,7 +138,7 @@ class MergeTagsCommand(_Applied):
         self.merge = self.target.library.merge_tags(self.merge.keep_id, self.merge.removed.id)
         self.target.tagging_changed()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.target.library.unmerge_tags(self.merge)
         self.target.tagging_changed()
 
@@ -151,6 +154,6 @@ class DeleteTagCommand(_Applied):
         )
         self.target.tagging_changed()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.target.library.restore_tag(self.deletion)
         self.target.tagging_changed()

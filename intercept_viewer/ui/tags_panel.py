@@ -73,6 +73,8 @@ from intercept_viewer.ui.tag_dialog import TagDialog, TagRequest
 from intercept_viewer.ui.turn_strip import tooltip_html
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QUndoStack
+
     from intercept_viewer.ui.main_window import MainWindow
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -663,6 +665,11 @@ class Tagging(QObject):
         self.refresh_chips()
 
     # ---------------------------------------------------------------- refresh
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        """TagTarget: the window's undo history (a failed undo or redo clears it)."""
+        return self.window.undo_stack
 
     def tagging_changed(self) -> None:
         """TagTarget: the library's tags or passages changed (action, undo or redo)."""

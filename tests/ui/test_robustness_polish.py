@@ -6,14 +6,18 @@ undoable command whose library write fails leaves nothing in the undo history.""
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from intercept_viewer.core.backups import daily_backup
+from intercept_viewer.core.errors import LibraryError
 from intercept_viewer.core.library import Library
-from intercept_viewer.ui import backup_dialog
+from intercept_viewer.ui import backup_dialog, commands, tag_commands
+from intercept_viewer.ui.commands import HISTORY_CLEARED, _Applied
 from intercept_viewer.ui.main_window import MainWindow
 from intercept_viewer.ui.prompts import Prompts
 from tests.conftest import make_parsed
@@ -159,3 +163,87 @@ def test_search_worker_reports_a_library_it_cannot_open_and_tries_again(
         worker.run(SearchRequest(2, "Kupyansk"))
     worker.close()
     assert len(done) == 1 and done[0].total == 1
+
+
+# ---------------------------------------------------------------------------- undo history
+
+
+def errors_shown(no_dialogs: list[tuple[str, object]]) -> list[str]:
+    return [str(m) for kind, m in no_dialogs if kind == "error"]
+
+
+def test_every_command_leaves_undo_and_redo_to_the_guarded_base() -> None:
+    classes = [
+        cls
+        for module in (commands, tag_commands)
+        for _name, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, _Applied) and cls is not _Applied
+    ]
+    assert len(classes) == 10
+    for cls in classes:
+        assert "undo" not in cls.__dict__ and "redo" not in cls.__dict__, cls
+        assert "apply" in cls.__dict__ and "revert" in cls.__dict__, cls
+
+
+def test_an_undo_the_locked_library_refuses_is_not_recorded_and_clears_the_history(
+    library, make_window, qtbot, no_dialogs
+) -> None:
+    tid = library.add(make_parsed(BACKED_UP)).id
+    w = make_window(library)
+    w.show_transcript(tid)
+    w.edit_field("title", "First title")
+    w.edit_field("title", "Second title")
+    stack = w.undo_stack
+    assert (stack.count(), stack.index()) == (2, 2)
+    library.db.conn.execute("PRAGMA busy_timeout = 50")  # don't wait the real 5 s
+    other = sqlite3.connect(library.path)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        stack.undo()
+        # The failed undo was dropped: the stack's index still says "both edits are in".
+        assert (stack.count(), stack.index()) == (1, 1)
+        assert library.transcript(tid).title == "Second title"
+    finally:
+        other.rollback()
+        other.close()
+    qtbot.waitUntil(lambda: bool(errors_shown(no_dialogs)), timeout=5000)
+    [message] = errors_shown(no_dialogs)
+    assert "locked" in message or "busy" in message
+    assert message.endswith(HISTORY_CLEARED)
+    assert (stack.count(), stack.index(), stack.canRedo()) == (0, 0, False)
+    assert library.transcript(tid).title == "Second title"
+    assert w.transcript_view.transcript.title == "Second title"
+    w.edit_field("title", "Third title")  # the lock is gone: editing and undo work again
+    stack.undo()
+    assert library.transcript(tid).title == "Second title"
+    assert (stack.count(), stack.index()) == (1, 0)
+
+
+def test_a_redo_that_fails_leaves_nothing_recorded_that_did_not_happen(
+    library, make_window, qtbot, no_dialogs, monkeypatch
+) -> None:
+    tid = library.add(make_parsed(BACKED_UP)).id
+    w = make_window(library)
+    w.show_transcript(tid)
+    w.edit_field("title", "Edited")
+    passage = library.add_passage(tid, 1, last_seq=2, tags=["follow up"], note="check")
+    stack = w.undo_stack
+    stack.push(tag_commands.AddPassageCommand(w.tagging, passage, []))
+    assert library.passages() and (stack.count(), stack.index()) == (2, 2)
+    stack.undo()
+    assert not library.passages() and (stack.count(), stack.index()) == (2, 1)
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise LibraryError("The library is open read-only; changes can't be saved.")
+
+    monkeypatch.setattr(library, "restore_passage", refuse)
+    stack.redo()
+    # The passage is not back, and the history does not claim it is.
+    assert not library.passages()
+    assert (stack.count(), stack.index()) == (1, 1)
+    qtbot.waitUntil(lambda: bool(errors_shown(no_dialogs)), timeout=5000)
+    assert errors_shown(no_dialogs) == [
+        f"The library is open read-only; changes can't be saved.\n\n{HISTORY_CLEARED}"
+    ]
+    assert (stack.count(), stack.index()) == (0, 0)
+    assert library.transcript(tid).title == "Edited"
