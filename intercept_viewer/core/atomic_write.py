@@ -5,6 +5,11 @@ export under the same name must not be replaced by a truncated one. We write to 
 file in the same folder (so the final rename stays on one file system), flush and fsync it,
 then ``os.replace`` it over the real name, which POSIX and Windows do atomically.
 
+A process killed mid-write can't remove its temporary file, so temporary files are named
+recognisably, ``.NAME.<12 hex digits>.part``, and a new write to ``NAME`` first removes that
+target's own leftovers older than ``STALE_AFTER_S`` (younger ones may belong to an export still
+running in another window). Nothing but that exact pattern for that exact name is touched.
+
 Written here rather than taken from a package: ``atomicwrites`` is archived and unmaintained,
 and the whole technique is these few lines.
 """
@@ -13,10 +18,47 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
+
+#: A temporary file of a target left this long (by its modification time) is abandoned.
+STALE_AFTER_S = 60.0
+_TOKEN_BYTES = 6
+
+
+def temp_name_pattern(name: str) -> re.Pattern[str]:
+    """The names of ``name``'s temporary files, and nothing else."""
+    return re.compile(rf"\.{re.escape(name)}\.[0-9a-f]{{{_TOKEN_BYTES * 2}}}\.part")
+
+
+def remove_stale_temps(folder: Path, name: str, *, older_than: float = STALE_AFTER_S) -> int:
+    """Remove ``name``'s temporary files in ``folder`` not modified for ``older_than`` seconds
+    (left by a killed export); returns how many. Never raises: cleaning up is a courtesy."""
+    pattern = temp_name_pattern(name)
+    cutoff = time.time() - older_than
+    removed = 0
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return 0
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            if (
+                entry.is_file(follow_symlinks=False)
+                and entry.stat(follow_symlinks=False).st_mtime < cutoff
+            ):
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
@@ -24,7 +66,7 @@ def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
     give (0666 less the umask) — unlike mkstemp's 0600, and without touching the umask,
     which other threads may rely on."""
     for _ in range(100):
-        tmp = folder / f".{name}.{secrets.token_hex(6)}.part"
+        tmp = folder / f".{name}.{secrets.token_hex(_TOKEN_BYTES)}.part"
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
         except FileExistsError:
@@ -38,12 +80,14 @@ def atomic_write(
 ) -> Iterator[TextIO]:
     """Open a text stream whose content replaces ``path`` only if the block ends normally.
 
-    On an exception the temporary file is removed and ``path`` is left as it was. The new
-    file gets the permissions an ordinary ``open(path, "w")`` would give it, or keeps those
-    of the file it replaces.
+    Leftover temporary files of ``path`` from killed writes are removed first (see the module
+    docstring). On an exception the temporary file is removed and ``path`` is left as it was.
+    The new file gets the permissions an ordinary ``open(path, "w")`` would give it, or keeps
+    those of the file it replaces.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
+    remove_stale_temps(folder, target.name)
     fd, tmp = _create_temp(folder, target.name)
     try:
         with contextlib.suppress(FileNotFoundError):
