@@ -86,6 +86,12 @@ def detect(source: SourceFile) -> Importer:
         if score > best_score:
             best, best_score = imp, score
     if best is None:
+        # Nothing recognised the content, but an ending only one importer claims (.srt, .eaf,
+        # .json, .docx) says what the file was meant to be: let that importer say what is
+        # wrong with it, with its line, rather than a vague "unknown kind".
+        claimants = [imp for imp in IMPORTERS if source.suffix in imp.suffixes]
+        if len(claimants) == 1:
+            return claimants[0]
         raise source.fail(
             "can't tell what kind of transcript this is (expected labelled dialogue, dash "
             "dialogue, subtitles, ELAN, JSON, DOCX or an article); try --format"

@@ -48,3 +48,17 @@ def test_front_matter_wins_over_the_prose(tmp_path: Path) -> None:
         "A: one\nB: two\nA: three\nB: four\n",
     )
     assert parse_path(path).parsed.meta.publisher == "Kyiv Post"
+
+
+def test_a_broken_file_with_a_telling_ending_gets_its_importers_error(tmp_path: Path) -> None:
+    """A cut .srt is recognised by nothing, but its ending says subtitles: the error names the
+    line and what was expected instead of "can't tell what kind of transcript this is"."""
+    import pytest
+
+    from intercept_viewer.core.errors import ImportFailed
+
+    path = tmp_path / "cut.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:0", encoding="utf-8")
+    with pytest.raises(ImportFailed) as err:
+        parse_path(path)
+    assert err.value.line == 2 and "timing" in err.value.message
