@@ -21,6 +21,7 @@ from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Speaker, Utterance
 from intercept_viewer.core.timefmt import format_ms
 from intercept_viewer.ui.roles import UtteranceRole
+from intercept_viewer.ui.safe_text import tooltip_html
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 UNKNOWN_SPEAKER = "?"
@@ -207,4 +208,8 @@ class UtteranceListModel(QAbstractListModel):
             return self.tags_for(u.seq)
         if role == UtteranceRole.Utterance:
             return u
+        if role == Qt.ItemDataRole.ToolTipRole and u.context:
+            # Turns quoted from an article keep the paragraph they came from: hovering a turn
+            # shows it, so the reader can check the attribution against the writer's words.
+            return tooltip_html(f"From the article:\n\n{u.context}")
         return None
