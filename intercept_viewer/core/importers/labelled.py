@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from intercept_viewer.core.errors import ImportFailed
 from intercept_viewer.core.importers.base import Importer, SourceFile
@@ -136,9 +136,12 @@ class Analysis:
 
     lines: list[_Line]
     accepted: set[str] = field(default_factory=set)
+    #: "soldier (laughing)" -> ("soldier", "laughing"): a known speaker with a remark.
+    aliases: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def is_turn(self, line: _Line) -> bool:
-        return line.candidate is not None and line.candidate.key in self.accepted
+        c = line.candidate
+        return c is not None and (c.key in self.accepted or c.key in self.aliases)
 
     @property
     def turn_lines(self) -> list[_Line]:
@@ -217,6 +220,10 @@ def _is_role(key: str) -> bool:
     )
 
 
+#: "Soldier (laughing)", "Мать (плачет)": a label with a stage remark in brackets.
+_REMARK = re.compile(r"^(.+?)\s*\(([^()]{1,40})\)$")
+
+
 def analyse(lines: list[str]) -> Analysis:
     """Read every line and decide which candidate labels are speakers."""
     read = [_read_line(i, raw) for i, raw in enumerate(lines)]
@@ -240,6 +247,27 @@ def analyse(lines: list[str]) -> Analysis:
         shouted = c.name.isupper() and len(c.name) > 1 and bool(c.text)  # "MEDIC: ..." once
         if (accepted and (looks_like_more or shouted)) or (_is_role(c.key) and c.text):
             accepted.add(c.key)
+    # "A: … / B: … / A: …": a one-off label between two turns of the same other speaker is that
+    # speaker's partner answering (a short call where one side speaks once). Prose inside a turn
+    # ("He said: no") rarely sits between two turns of one speaker with nothing of its own.
+    aliases: dict[str, tuple[str, str]] = {}
+    for c in cands:
+        m = _REMARK.match(c.key)
+        if m and m.group(1) in accepted and c.key not in accepted:
+            aliases[c.key] = (m.group(1), _REMARK.match(c.name).group(2))  # type: ignore[union-attr]
+    for prev, cur, nxt in zip(cands, cands[1:], cands[2:], strict=False):
+        if (
+            counts[cur.key] == 1
+            and cur.key not in aliases
+            and cur.key not in accepted
+            and cur.text
+            and cur.style != "dash"
+            and prev.key == nxt.key
+            and prev.key in accepted
+            and prev.key != cur.key
+            and nxt.index - prev.index <= 4
+        ):
+            accepted.add(cur.key)
     if repeated_turns < 2:
         # A file of only a few turns: distinct labels on neighbouring lines still make a dialogue.
         block = [c for c in singles if c.text and c.style != "dash"]
@@ -251,7 +279,7 @@ def analyse(lines: list[str]) -> Analysis:
                 accepted.add(a.key)
                 nxt = block[block.index(a) + 1]
                 accepted.add(nxt.key)
-    return Analysis(read, accepted)
+    return Analysis(read, accepted, aliases)
 
 
 def labelled_score(text: str) -> float:
@@ -326,6 +354,16 @@ def build_transcript(
         if an.is_turn(ln):
             c = ln.candidate
             assert c is not None
+            if c.key in an.aliases:  # "Soldier (laughing): c" is Soldier saying "(laughing) c"
+                base, remark = an.aliases[c.key]
+                first = next(x for x in an.lines if x.candidate and x.candidate.key == base)
+                assert first.candidate is not None
+                c = replace(
+                    first.candidate,
+                    text=f"({remark}) {c.text}".strip(),
+                    start_ms=c.start_ms,
+                    end_ms=c.end_ms,
+                )
             if c.key not in speakers:
                 speakers[c.key] = ParsedSpeaker(label=c.name, name=_display_name(c.name))
             start, end = c.start_ms, c.end_ms

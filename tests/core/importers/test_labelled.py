@@ -139,9 +139,15 @@ def test_end_is_next_start_and_timestamp_on_its_own_line() -> None:
     ]
 
 
-def test_label_with_parenthesised_remark_is_not_a_timestamp() -> None:
+def test_label_with_parenthesised_remark_is_that_speaker_with_the_remark() -> None:
     got = turns("Soldier: a\nWife: b\nSoldier (laughing): c\nWife: d\n")
-    assert got[1] == ("Wife", "b Soldier (laughing): c")
+    assert got == [("Soldier", "a"), ("Wife", "b"), ("Soldier", "(laughing) c"), ("Wife", "d")]
+
+
+def test_one_off_answer_between_two_turns_of_the_other_speaker() -> None:
+    """A short call where one side speaks once, named by a plain name (not a role word)."""
+    got = turns("Іван: Оля, привіт.\nОля: Привіт, ти де?\nІван: Під Бахмутом.\n")
+    assert got == [("Іван", "Оля, привіт."), ("Оля", "Привіт, ти де?"), ("Іван", "Під Бахмутом.")]
 
 
 def test_headline_blurb_and_closing_words() -> None:
