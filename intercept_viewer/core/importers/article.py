@@ -87,6 +87,15 @@ class ArticleImporter(Importer):
         all_text = "\n".join(p.text for p in article.paragraphs)
         lang = language_of(all_text)
         reading = read_turns(article.paragraphs, lang)
+        dialogue = (
+            _dialogue_in_page(article, "\n\n".join(p.text for p in article.paragraphs))
+            if source.suffix != ".txt"
+            else None
+        )
+        if dialogue is not None and (
+            not reading.turns or len(dialogue.utterances) > 2 * len(reading.turns)
+        ):
+            return dialogue
         if not reading.turns:
             raise source.fail(
                 "no quoted speech found: this reads as an article, but it quotes no one "
@@ -163,6 +172,34 @@ def _speakers(reading: Reading) -> tuple[list[ParsedSpeaker], dict[int, str]]:
         speakers.append(ParsedSpeaker(label=label, name=p.name, role=p.base_label.lower()))
         labels[id(p)] = label
     return speakers, labels
+
+
+def _dialogue_in_page(article: ArticleText, text: str) -> ParsedTranscript | None:
+    """A web page that carries the transcript itself ("Окупант: …" / "— …" paragraphs) rather
+    than quoting it in prose: read it with the dialogue parsers, keep the page's metadata."""
+    from intercept_viewer.core.errors import ImportFailed
+    from intercept_viewer.core.importers.dash import dash_score, parse_dash_text
+    from intercept_viewer.core.importers.labelled import labelled_score, parse_labelled_text
+
+    scores = {"labelled": labelled_score(text), "dash": dash_score(text)}
+    kind = max(scores, key=lambda k: scores[k])
+    if scores[kind] < 0.5:
+        return None
+    try:
+        parsed = (parse_labelled_text if kind == "labelled" else parse_dash_text)(text)
+    except ImportFailed:
+        return None
+    meta = parsed.meta
+    meta.title = article.title or meta.title
+    meta.source_url = meta.source_url or article.url
+    meta.released_on = meta.released_on or article.date
+    meta.channel = meta.channel or article.sitename
+    meta.publisher = meta.publisher or find_publisher(
+        ([article.title] if article.title else []) + [p.text for p in article.paragraphs]
+    )
+    if article.author:
+        meta.extra.setdefault("author", article.author)
+    return parsed
 
 
 def _lead_title(paragraphs: list[str], limit: int = 90) -> str | None:

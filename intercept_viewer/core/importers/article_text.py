@@ -236,6 +236,9 @@ def read_html(html: str) -> ArticleText | None:
         include_images=False,
         include_links=False,
         deduplicate=False,
+        # Only a date the page states (meta tags, <time>), never one guessed from a "© 2024"
+        # footer: a wrong release date is worse than none.
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if doc is None:
         return None
