@@ -47,13 +47,20 @@ _VERIFICATION_RE = re.compile(
     r"не (?:удалось|удаётся|удается|может|можем|смогл\w*|получилось)(?: независимо)? "
     r"(?:проверить|подтвердить|верифицировать)|не (?:был[аио]? )?(?:проверен\w*|подтвержден\w*|"
     r"верифицирован\w*)|"
-    r"(?:проверить|подтвердить)[^.]{0,60}не (?:удалось|удаётся|удается|представляется)|"
+    r"(?:проверить|подтвердить)[^.]{0,60}не (?:удалось|удаётся|удается|представляется|"
+    r"может|можем|могут|смогл\w*)|"
     r"не (?:вдалося|вдається|може|можемо|змогл\w*)(?: незалежно)? (?:перевірити|підтвердити|"
-    r"верифікувати)|(?:перевірити|підтвердити)[^.]{0,60}не (?:вдалося|вдається|можливо)|"
+    r"верифікувати)|(?:перевірити|підтвердити)[^.]{0,60}не (?:вдалося|вдається|можливо|"
+    r"може|можемо|можуть|змогл\w*)|"
     r"не (?:перевірен\w*|підтверджен\w*|верифікован\w*)|неможливо (?:незалежно )?перевірити",
     re.IGNORECASE,
 )
-_TELEGRAM_RE = re.compile(r"\b(Telegram|YouTube|Facebook|X \(Twitter\)|Twitter|TikTok)\b", re.I)
+_TELEGRAM_RE = re.compile(
+    r"\b(Telegram|YouTube|Facebook|X \(Twitter\)|Twitter|TikTok|телеграм|телеґрам|ютуб)",
+    re.I,
+)
+#: Platforms as Russian/Ukrainian prose spells them ("в телеграм-канале"), by their usual names.
+_PLATFORM_NAMES = {"телеграм": "Telegram", "телеґрам": "Telegram", "ютуб": "YouTube"}
 _SENTENCE_RE = re.compile(r"[^.!?…]+(?:[.!?…]+[\"”»’]*|$)")
 
 
@@ -92,6 +99,8 @@ def find_channel(paragraphs: list[str]) -> str | None:
         match = _TELEGRAM_RE.search(text)
         if match:
             name = match.group(1)
+            if name.lower() in _PLATFORM_NAMES:
+                return _PLATFORM_NAMES[name.lower()]
             return "Telegram" if name.lower() == "telegram" else name
     return None
 

@@ -48,6 +48,42 @@ from intercept_viewer.core.importers.article_text import Paragraph
 #: How far into the text after a quote its speech verb may be ("she then quietly says").
 _MAX_WORDS_BEFORE_VERB = 4
 
+#: Words (stems) that make the speaker of an attribution someone outside the call: an official,
+#: an analyst, an agency ("said Andriy Yusov, a spokesman for HUR", "— заявил представитель").
+_OUTSIDER_STEMS = (
+    "spokes", "official", "analyst", "expert", "minist", "president", "representative",
+    "secretary", "director", "governor", "mayor", "prosecutor", "researcher", "professor",
+    "lawyer", "adviser", "advisor", "ombuds", "agency", "directorate", "statement", "press",
+    "commentator", "journalist", "reporter", "correspondent",
+    "представител", "представник", "секретар", "спикер", "речни", "аналитик", "аналітик",
+    "эксперт", "експерт", "министр", "міністр", "президент", "директор", "прокурор",
+    "пресс", "прес", "ведомств", "відомств", "заявлени", "заяв",
+)  # fmt: skip
+#: Capitalised words of an outsider's attribution that name no one.
+_NOT_OUTSIDER_NAMES = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "their",
+        "in",
+        "on",
+        "at",
+        "of",
+        "for",
+        "to",
+        "and",
+        "according",
+        "russian",
+        "ukrainian",
+        "ukraine",
+        "ukraine's",
+        "russia",
+    ]
+)
+
 
 @dataclass
 class Turn:
@@ -193,6 +229,7 @@ class _Walker:
         self.last_described: list[Participant] = []  # most recent last
         self.prose_before: Paragraph | None = None  # previous paragraph when it had no turn
         self.open_speaker: Participant | None = None  # quote left open at the previous end
+        self.outsiders: set[str] = set()  # names of officials/analysts quoted outside the call
 
     @property
     def cast(self) -> Cast:
@@ -278,6 +315,13 @@ class _Walker:
             self.open_speaker = None
             self.prose_before = None
         turn_spans = [s for s in spans if is_turn(text, prose, s, self.lang, self.names)]
+        outside = [s for s in turn_spans if self.outsider(prose, s)]
+        if outside:
+            # a paragraph quoting an official is the official's, but for a quote that names a
+            # participant of the call outright
+            turn_spans = [
+                s for s in turn_spans if s not in outside and self.names_participant(prose, s)
+            ]
         reading.fragments.extend(s.inner(text).strip() for s in spans if s not in turn_spans)
         if not turn_spans:
             self.introduce(prose)
@@ -316,6 +360,42 @@ class _Walker:
         self.prose_before = None
         if speakers[-1] is not None:
             self.describe(speakers[-1])
+
+    def _attribution(self, prose: str, span: QuoteSpan) -> tuple[str | None, Mention | None]:
+        """The clause attributing a quote (after it, else its lead-in) and whom it names."""
+        found, ref = _after_attribution(prose, span, self.lang, self.names)
+        if found:
+            return _clause_after(prose, span)[0], ref
+        intro = _intro(prose, span, self.lang)
+        return intro, (_subject(intro, self.lang, self.names) if intro else None)
+
+    def names_participant(self, prose: str, span: QuoteSpan) -> bool:
+        _clause, ref = self._attribution(prose, span)
+        return ref is not None and ref.kind in {"role", "name"}
+
+    def outsider(self, prose: str, span: QuoteSpan) -> bool:
+        """Whether a quote is attributed to someone outside the call (an official, an analyst).
+
+        Only when the attribution names no participant: its wording has a title ("spokesman",
+        "представитель") or a name already seen with one ("Yusov added:"). The names in such
+        an attribution are remembered for later quotes.
+        """
+        clause, ref = self._attribution(prose, span)
+        if clause is None or (ref is not None and ref.kind != "verb"):
+            return False  # "the soldier said", "she adds": a participant (a verb's gender isn't)
+        ws = words(clause)
+        titled = any(w.text.lower().startswith(_OUTSIDER_STEMS) for w in ws)
+        known = any(w.text.lower() in self.outsiders for w in ws)
+        if titled:
+            self.outsiders.update(
+                w.text.lower()
+                for w in ws
+                if w.text[:1].isupper()
+                and len(w.text) >= 3
+                and w.text.lower() not in _NOT_OUTSIDER_NAMES
+                and w.text.lower() not in self.names
+            )
+        return titled or known
 
     def fallback(
         self,
