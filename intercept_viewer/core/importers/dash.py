@@ -21,7 +21,7 @@ import re
 from intercept_viewer.core.errors import ImportFailed
 from intercept_viewer.core.importers.base import Importer, SourceFile
 from intercept_viewer.core.importers.labelled import analyse
-from intercept_viewer.core.importers.metadata import merge_meta, parse_front_matter
+from intercept_viewer.core.importers.metadata import merge_meta, read_metadata
 from intercept_viewer.core.importers.textlines import (
     fill_end_times,
     guess_language,
@@ -29,6 +29,7 @@ from intercept_viewer.core.importers.textlines import (
     paragraphs,
     split_leading_time,
     split_preamble,
+    split_trailing_time,
 )
 from intercept_viewer.core.model import (
     ParsedSpeaker,
@@ -52,6 +53,8 @@ def _dash_text(line: str) -> tuple[int | None, int | None, str] | None:
     text = m["text"]
     if start is None:
         start, end, text = split_leading_time(text)
+    if start is None:
+        start, end, text = split_trailing_time(text)  # "— Алло? [00:03]"
     return start, end, text.strip()
 
 
@@ -142,7 +145,7 @@ def build_dash_transcript(
 
 
 def parse_dash_text(text: str, *, fmt: str = "dash") -> ParsedTranscript:
-    fm, rest, consumed = parse_front_matter(text)
+    fm, rest, consumed = read_metadata(text)
     meta = SourceMeta()
     merge_meta(meta, fm)
     return build_dash_transcript(rest.split("\n"), meta, line_offset=consumed, fmt=fmt)
@@ -154,7 +157,7 @@ class DashDialogueImporter(Importer):
     suffixes = (".txt", ".md", ".text")
 
     def sniff(self, source: SourceFile) -> float:
-        _fm, rest, _n = parse_front_matter(source.head)
+        _fm, rest, _n = read_metadata(source.head)
         return dash_score(rest)
 
     def parse(self, source: SourceFile) -> ParsedTranscript:

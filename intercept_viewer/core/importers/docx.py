@@ -15,6 +15,7 @@ its way past these limits.) python-docx parses the XML without resolving entitie
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -88,12 +89,30 @@ def _paragraph_line(paragraph: Any) -> str:
     return f"**{bold}**{rest}"
 
 
+#: Column headings of a transcript table ("Час | Хто говорить | Текст"), not a turn.
+_HEADER_CELL = re.compile(
+    r"^(?:#|no\.?|№|time|timecode|timestamp|start|speaker|who|name|text|line|utterance|"
+    r"transcript|original|translation|english|russian|ukrainian|"
+    r"время|тайминг|таймкод|кто|говорящий|спикер|собеседник|текст|реплика|фраза|оригинал|"
+    r"перевод|час|хто|хто говорить|мовець|спікер|репліка|оригінал|переклад)$",
+    re.IGNORECASE,
+)
+
+
+def _is_header_row(cells: list[str]) -> bool:
+    words = [c for c in cells if c]
+    return bool(words) and all(_HEADER_CELL.match(c.strip(" :*")) for c in words)
+
+
 def _table_lines(table: Any) -> list[str]:
-    """Rows of ``speaker | text`` or ``time | speaker | text`` as labelled lines."""
+    """Rows of ``speaker | text`` or ``time | speaker | text`` as labelled lines; a heading row
+    of column names is dropped."""
     out: list[str] = []
-    for row in table.rows:
+    for n, row in enumerate(table.rows):
         cells = [c.text.replace("\n", " ").strip() for c in row.cells]
         cells = [c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1]]  # merged cells
+        if n == 0 and _is_header_row(cells):
+            continue
         if len(cells) == 2 and cells[0] and cells[1]:
             out.append(f"{cells[0]}: {cells[1]}")
         elif len(cells) == 3 and cells[1] and cells[2]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from intercept_viewer.core.errors import ImportFailed
 from intercept_viewer.core.importers.base import Importer, SourceFile
-from intercept_viewer.core.importers.metadata import merge_meta, parse_front_matter
+from intercept_viewer.core.importers.metadata import merge_meta, read_metadata
 from intercept_viewer.core.importers.textlines import (
     BRACKETED_TIME,
     fill_end_times,
@@ -28,6 +28,7 @@ from intercept_viewer.core.importers.textlines import (
     paragraphs,
     split_leading_time,
     split_preamble,
+    split_trailing_time,
     time_from_match,
 )
 from intercept_viewer.core.model import (
@@ -103,8 +104,40 @@ _ROLE_WORDS = _word_set(
     собеседница|мужчина|женщина|военный|голос|командир|родственник|родственница|бабушка|тётя|
     тетя|дядя|россиянин|россиянка|
     окупант|окупантка|мати|дружина|чоловік|батько|тато|син|донька|співрозмовник|співрозмовниця|
-    жінка|військовий|росіянин|росіянка|бабуся|тітка|дядько|родич|родичка
+    жінка|військовий|росіянин|росіянка|бабуся|тітка|дядько|родич|родичка|
+    serviceman|servicemen|officer|fighter|comrade|acquaintance|subscriber|participant|
+    grandfather|grandpa|granny|fiancee|fiancée|fiance|mobilized|mobilised|orc|
+    военнослужащий|абонент|рашист|орк|мобилизованный|контрактник|сослуживец|товарищ|знакомый|
+    знакомая|кум|кума|тёща|теща|свекровь|невеста|дед|дедушка|внук|офицер|боец|
+    військовослужбовець|загарбник|загарбниця|мобілізований|товариш|знайомий|знайома|теща|
+    наречена|дід|дідусь|онук|офіцер|боєць|мамо|рашистка
     """
+)
+#: Words before a role word that describe it: "Unidentified man", "Російський окупант".
+_DESCRIPTOR = re.compile(
+    r"^(?:unidentified|unknown|another|other|first|second|third|russian|ukrainian|young|old|"
+    r"older|younger|elderly|male|female|captured|wounded|"
+    # a Russian or Ukrainian adjective (российский, неизвестная, другой, невідома), not a past
+    # verb (сказала, ответил)
+    r"[а-яёіїєґ'’]{2,}(?<!л)(?:ий|ый|ой|ій|ая|яя|а|я|ое|ее|є))$"
+)
+#: Language markers of interleaved original and translation ("RU: …" / "EN: …"): the text
+#: belongs to the speaker above, never a speaker of its own.
+_LANGUAGE_TAGS = _word_set(
+    """
+    ru|en|ua|uk|rus|eng|ukr|рус|укр|англ|ру|ен|orig|original|translation|оригинал|оригінал|
+    перевод|переклад|англійською|английский|english|russian original
+    """
+)
+_LANGUAGE_LINE = re.compile(
+    r"^(?:\*\*|__)?\s*(?P<tag>[^\W\d_][\w ]{0,20}?)\s*[:：]\s*(?:\*\*|__)?\s*(?P<text>\S.*)$"
+)
+#: A heading between the original and a whole translation below it ("Переклад українською:",
+#: "English translation:", "Перевод:").
+TRANSLATION_HEADING = re.compile(
+    r"^\W*(?:[\w ]{0,20}\b)?(?:translation|translated|переклад\w*|перевод\w*)\b"
+    r"[\w ]{0,30}[:：.]?\W*$",
+    re.IGNORECASE,
 )
 
 
@@ -128,6 +161,8 @@ class _Line:
     end_ms: int | None = None
     rest: str = ""
     candidate: _Candidate | None = None
+    #: "RU: …" / "EN: …": the text after a language marker, which continues the turn above
+    tagged_text: str | None = None
 
 
 @dataclass
@@ -156,7 +191,7 @@ def _valid_name(name: str) -> bool:
     if len(name) > _MAX_LABEL_CHARS or len(name.split()) > 4:
         return False
     key = label_key(name)
-    return key not in _NOT_LABELS and not _STAGE_DIRECTIONS.match(key)
+    return key not in _NOT_LABELS and key not in _LANGUAGE_TAGS and not _STAGE_DIRECTIONS.match(key)
 
 
 def _match_label(rest: str) -> tuple[str, str, str, int | None, int | None] | None:
@@ -189,10 +224,17 @@ def _read_line(index: int, raw: str) -> _Line:
     unbulleted = _BULLET.sub("", line.rest, count=1)
     if unbulleted != line.rest:
         attempts.append(unbulleted)  # "- Soldier: text", "— Мать: текст"
+    tagged = _LANGUAGE_LINE.match(line.rest)
+    if tagged and label_key(tagged["tag"]) in _LANGUAGE_TAGS:
+        line.tagged_text = tagged["text"].strip()
+        return line
     for attempt in attempts:
         found = _match_label(attempt)
         if found:
             name, style, text, s2, e2 = found
+            if start_ms is None and s2 is None:
+                s2, e2, text = split_trailing_time(text)  # "Солдат: Алло. [00:03]"
+                text = text.strip()
             line.candidate = _Candidate(
                 index,
                 name,
@@ -211,17 +253,39 @@ _ROLE_STEMS = frozenset(w[:5] for w in _ROLE_WORDS)
 
 def _is_role(key: str) -> bool:
     """'Mother', 'Мать солдата', 'Speaker 2': every word a role word, its inflection or a number
-    (so 'Командир говорит: ...' in a turn's text is not a speaker)."""
+    (so 'Командир говорит: ...' in a turn's text is not a speaker); or a role word after words
+    describing it ('Unidentified man', 'Російський окупант', 'Невідома жінка')."""
     words = key.split()
+    if not words:
+        return False
+    if words[0] in _ROLE_WORDS:
+        return all(w.isdigit() or w[:5] in _ROLE_STEMS for w in words[1:])
     return (
-        bool(words)
-        and words[0] in _ROLE_WORDS
-        and all(w.isdigit() or w[:5] in _ROLE_STEMS for w in words[1:])
+        len(words) <= 3
+        and words[-1] in _ROLE_WORDS
+        and all(_DESCRIPTOR.match(w) for w in words[:-1])
     )
 
 
 #: "Soldier (laughing)", "Мать (плачет)": a label with a stage remark in brackets.
 _REMARK = re.compile(r"^(.+?)\s*\(([^()]{1,40})\)$")
+
+
+def _headline_candidate(read: list[_Line]) -> _Candidate | None:
+    """The first line, standing alone above a blank line, as a plain 'Word: rest' is a release's
+    headline ("ПЕРЕХВАТ: РАЗГОВОР ОККУПАНТА С ОТЦОМ", "Intercept: «…»"), not a one-off speaker,
+    unless its label is a role word ("Mother: …") or marked up as a label."""
+    content = [ln for ln in read if not ln.blank]
+    if not content:
+        return None
+    first = content[0]
+    c = first.candidate
+    if c is None or c.style in _STRONG or _is_role(c.key):
+        return None
+    nxt = first.index + 1
+    if nxt < len(read) and not read[nxt].blank:
+        return None
+    return c
 
 
 def analyse(lines: list[str]) -> Analysis:
@@ -237,8 +301,11 @@ def analyse(lines: list[str]) -> Analysis:
     first_words = {k.split()[0] for k in accepted}
     repeated_turns = sum(counts[k] for k in accepted)
     singles = [c for c in cands if counts[c.key] == 1]
+    headline = _headline_candidate(read)
     for c in singles:
         if not c.text and c.style not in ("colon", "bold"):
+            continue
+        if c is headline:
             continue
         if c.style == "bold" and not c.text:
             continue  # a bold line alone is a heading
@@ -270,7 +337,7 @@ def analyse(lines: list[str]) -> Analysis:
             accepted.add(cur.key)
     if repeated_turns < 2:
         # A file of only a few turns: distinct labels on neighbouring lines still make a dialogue.
-        block = [c for c in singles if c.text and c.style != "dash"]
+        block = [c for c in singles if c.text and c.style != "dash" and c is not headline]
         close = [
             a for a, b in itertools.pairwise(block) if b.index - a.index <= 3 and a.key != b.key
         ]
@@ -347,6 +414,7 @@ def build_transcript(
     paragraph_continuations: list[int] = []  # utterance indices continued after a blank line
     epilogue_start: int | None = None  # line index of the first after-blank continuation
     epilogue_cut = 0  # length of the last turn's text before that continuation
+    translation_at: int | None = None  # index of the first utterance below a translation heading
     for ln in an.lines[first_turn:]:
         if ln.blank:
             blank_run = True
@@ -387,6 +455,17 @@ def build_transcript(
             blank_run = False
             continue
         last = utterances[-1]
+        if ln.tagged_text is not None:  # "EN: …" under "RU: …": the same turn, a new line
+            last.text = f"{last.text}\n{ln.tagged_text}" if last.text else ln.tagged_text
+            blank_run = False
+            continue
+        if blank_run and translation_at is None and TRANSLATION_HEADING.match(ln.rest):
+            translation_at = len(utterances)  # "Переклад українською:" above a whole translation
+            blank_run = False
+            continue
+        if not blank_run and last.text and _is_translation_line(last.text, ln.rest):
+            last.text = f"{last.text}\n{ln.rest}"  # "(Mom, everything is bad here.)"
+            continue
         if blank_run and last.text:
             paragraph_continuations.append(len(utterances) - 1)
             if epilogue_start is None:
@@ -400,6 +479,8 @@ def build_transcript(
         # After-blank prose only below the last turn: the release's closing words, not speech.
         utterances[-1].text = utterances[-1].text[:epilogue_cut]
         epilogue = "\n\n".join(" ".join(p) for p in paragraphs(lines[epilogue_start:]))
+    if translation_at is not None:
+        utterances = _attach_translation(utterances, translation_at)
     utterances = [u for u in utterances if u.text.strip()]
     if not utterances:
         raise ImportFailed(
@@ -408,15 +489,74 @@ def build_transcript(
         )
     fill_end_times(utterances)
     used = {u.speaker for u in utterances}
+    name_speakers_from_legend(
+        list(speakers.values()),
+        "\n".join(x for x in (preamble.title, preamble.description) if x),
+    )
     _apply_preamble(meta, preamble.title, preamble.description, epilogue)
     if not meta.language:
-        meta.language = guess_language(" ".join(u.text for u in utterances))
+        # the first line of each turn: the original, where translations follow on new lines
+        meta.language = guess_language(" ".join(u.text.split("\n", 1)[0] for u in utterances))
     return ParsedTranscript(
         meta=meta,
         speakers=[s for s in speakers.values() if s.label in used],
         utterances=utterances,
         format=fmt,
     )
+
+
+def _script(text: str) -> str | None:
+    cyr = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
+    lat = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    if cyr + lat < 3:
+        return None
+    return "cyr" if cyr > lat else "lat"
+
+
+def _is_translation_line(turn: str, line: str) -> bool:
+    """A whole line in brackets or italics, in another alphabet than the turn it follows, is
+    that turn's translation ("Мам, тут плохо." / "(Mom, it's bad here.)"): kept with the turn,
+    on a line of its own."""
+    line = line.strip()
+    wrapped = (line[:1], line[-1:]) in (("(", ")"), ("[", "]"), ("*", "*"), ("_", "_"))
+    if not wrapped or len(line) < 4:
+        return False
+    mine = _script(turn.rsplit("\n", 1)[-1])
+    theirs = _script(line)
+    return mine is not None and theirs is not None and mine != theirs
+
+
+def _attach_translation(utterances: list[ParsedUtterance], at: int) -> list[ParsedUtterance]:
+    """A whole translation under the original ("Переклад українською:" and the call again):
+    when it has the same speakers in the same order, each translated turn is added to its
+    original on a new line — the shape interleaved translations ("RU: …" / "EN: …") take too,
+    so the call is not listed twice. Otherwise both stay, as the file has them."""
+    original, translated = utterances[:at], utterances[at:]
+    if len(original) != len(translated) or [u.speaker for u in original] != [
+        u.speaker for u in translated
+    ]:
+        return utterances
+    for o, t in zip(original, translated, strict=True):
+        o.text = f"{o.text}\n{t.text}" if o.text else t.text
+    return original
+
+
+def name_speakers_from_legend(speakers: list[ParsedSpeaker], prose: str | None) -> None:
+    """Short labels explained in the headline or blurb — "(О. – окупант, Д. – дружина)",
+    "М — мужчина, Ж — женщина", "S = soldier" — give those speakers their names."""
+    if not prose:
+        return
+    for sp in speakers:
+        if sp.name or len(sp.label) > 3:
+            continue
+        m = re.search(
+            rf"(?<![\w.]){re.escape(sp.label)}\.?\s*(?:[—–=-]|:)\s*"
+            r"(?P<name>[^\W\d_][\w'’-]*(?: [^\W\d_][\w'’-]*){0,2}?)\s*(?=[,;)\].]|$|\n)",
+            prose,
+        )
+        if m:
+            name = m["name"].strip()
+            sp.name = name[:1].upper() + name[1:]
 
 
 def _apply_preamble(
@@ -439,7 +579,7 @@ def _apply_preamble(
 
 def parse_labelled_text(text: str, *, fmt: str = "labelled") -> ParsedTranscript:
     """Parse decoded text (front matter, headline, blurb, labelled turns)."""
-    fm, rest, consumed = parse_front_matter(text)
+    fm, rest, consumed = read_metadata(text)
     meta = SourceMeta()
     merge_meta(meta, fm)
     return build_transcript(rest.split("\n"), meta, line_offset=consumed, fmt=fmt)
@@ -451,7 +591,7 @@ class LabelledTextImporter(Importer):
     suffixes = (".txt", ".md", ".text")
 
     def sniff(self, source: SourceFile) -> float:
-        _fm, rest, _n = parse_front_matter(source.head)
+        _fm, rest, _n = read_metadata(source.head)
         return labelled_score(rest)
 
     def parse(self, source: SourceFile) -> ParsedTranscript:

@@ -247,6 +247,51 @@ def parse_front_matter(text: str) -> tuple[SourceMeta, str, int]:
     return meta, "\n".join(lines[consumed:]), consumed
 
 
+def _known_key(key: str) -> bool:
+    norm = normalise_key(key)
+    return norm in _SOURCE_KEYS or norm in _FIELDS or norm in KEY_ALIASES
+
+
+def parse_header_block(text: str) -> tuple[SourceMeta, str, int]:
+    """A release copied with its header but no ``---`` fences: a first paragraph made only of
+    ``key: value`` lines whose keys we know (``Дата: 14.03.2023`` / ``Джерело: ГУР``).
+
+    Every line must name a known field, so a dialogue that opens with ``Soldier: …`` is never
+    taken for a header. A publisher written out ("ГУР МО України") gets the library's short
+    name (HUR), as it would from prose. Returns like ``parse_front_matter``.
+    """
+    meta = SourceMeta()
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    end = start
+    pairs: list[tuple[str, str]] = []
+    while end < len(lines) and lines[end].strip() and end - start < 12:
+        m = _KEY_VALUE.match(lines[end])
+        if not m or not m[2].strip() or not _known_key(m[1]):
+            return meta, text, 0
+        pairs.append((m[1], m[2].strip()))
+        end += 1
+    if not pairs or (end < len(lines) and lines[end].strip()):
+        return meta, text, 0
+    for key, value in pairs:
+        set_field(meta, key, value)
+    if meta.publisher:
+        from intercept_viewer.core.importers.article_meta import find_publisher
+
+        meta.publisher = find_publisher([meta.publisher]) or meta.publisher
+    return meta, "\n".join(lines[end:]), end
+
+
+def read_metadata(text: str) -> tuple[SourceMeta, str, int]:
+    """Front matter, else an unfenced header block: (metadata, text after it, lines used)."""
+    fm, rest, consumed = parse_front_matter(text)
+    if consumed:
+        return fm, rest, consumed
+    return parse_header_block(text)
+
+
 def merge_meta(into: SourceMeta, other: SourceMeta) -> None:
     """Copy the fields ``other`` knows into ``into`` (``other`` wins), and its extra keys."""
     defaults = SourceMeta()

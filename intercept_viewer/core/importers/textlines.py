@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from intercept_viewer.core.model import ParsedUtterance
@@ -44,6 +45,27 @@ def parse_time(text: str) -> int | None:
     return ((hours * 60 + minutes) * 60 + seconds) * 1000 + ms
 
 
+#: Seconds from the start, as YouTube-description and quick-note transcripts write them:
+#: ``12s``, ``12 sec``, ``[12s]``, ``95 сек``. (A bare Cyrillic ``с`` is also the word "with".)
+LEADING_SECONDS = re.compile(
+    r"^\s*[\[(]?\s*(?P<sec>\d{1,5}(?:[.,]\d{1,3})?)\s?(?:s|secs?|сек)\.?\s*[\])]?"
+    r"(?=\s|[:\-–—|]|$)\s*(?P<sep>[:\-–—|])?\s*"
+)
+#: A bracketed timestamp closing a line: ``Солдат: Алло. [00:03]``.
+TRAILING_TIME = re.compile(rf"\s*[\[(]\s*{_RANGE}\s*[\])]\s*$")
+
+
+def split_trailing_time(text: str) -> tuple[int | None, int | None, str]:
+    """Take a bracketed timestamp off the end of ``text``: (start_ms, end_ms, rest)."""
+    m = TRAILING_TIME.search(text)
+    if not m or m.start() == 0:
+        return None, None, text
+    start, end = time_from_match(m)
+    if start is None:
+        return None, None, text
+    return start, end, text[: m.start()]
+
+
 def split_leading_time(line: str, *, keep_dash: bool = False) -> tuple[int | None, int | None, str]:
     """Take a timestamp (or range) off the start of ``line``: (start_ms, end_ms, rest).
 
@@ -52,7 +74,13 @@ def split_leading_time(line: str, *, keep_dash: bool = False) -> tuple[int | Non
     """
     m = LEADING_TIME.match(line)
     if not m:
-        return None, None, line
+        s = LEADING_SECONDS.match(line)
+        if not s:
+            return None, None, line
+        start_ms = round(float(s["sec"].replace(",", ".")) * 1000)
+        if keep_dash and s["sep"] and s["sep"] in "-–—":
+            return start_ms, None, line[s.start("sep") :]
+        return start_ms, None, line[s.end() :]
     start = m["start"] or m["pstart"] or m["bstart"]
     end = m["end"] or m["pend"] or m["bend"]
     start_ms = parse_time(start)
@@ -97,7 +125,23 @@ def clean_heading(line: str) -> str:
     m = _MD_EMPHASIS.match(text)
     if m:
         text = m[2].strip()
-    return text
+    return strip_pictographs(text)
+
+
+def _is_pictograph(ch: str) -> bool:
+    """Emoji and their joiners/selectors: Telegram posts open headlines with "🎧", "⚡️"."""
+    return unicodedata.category(ch) in ("So", "Sk", "Cf", "Mn", "Zs") or ch in "\ufe0f\u200d"
+
+
+def strip_pictographs(text: str) -> str:
+    """``"🎧 ПЕРЕХОПЛЕННЯ ГУР ⚡️"`` -> ``"ПЕРЕХОПЛЕННЯ ГУР"``: emoji at either end of a headline
+    are decoration; inside the text they are kept."""
+    start, end = 0, len(text)
+    while start < end and (_is_pictograph(text[start]) or text[start].isspace()):
+        start += 1
+    while end > start and (_is_pictograph(text[end - 1]) or text[end - 1].isspace()):
+        end -= 1
+    return text[start:end] if start < end else text.strip()
 
 
 def paragraphs(lines: list[str]) -> list[list[str]]:
@@ -127,7 +171,8 @@ def looks_like_title(para: list[str]) -> bool:
     text = line.strip()
     if len(text) > 160:
         return False
-    sentences = len(re.findall(r"[.!?…](?:\s|$)", text))
+    # "О. – окупант, Д. – дружина": a period after a lone letter is an initial, not a full stop
+    sentences = len(re.findall(r"(?<![\W\d_][^\W\d_])(?<!^[^\W\d_])[.!?…](?:\s|$)", text))
     return sentences <= 1 and (not text.endswith(".") or len(text) <= 90)
 
 
@@ -171,8 +216,25 @@ def guess_language(text: str) -> str | None:
     if cyr + latin < 3:
         return None
     if cyr >= latin:
+        if uk == ru:  # a few lines with none of the telling letters: the telling words decide
+            words = re.findall(r"[а-яё']+", text[:20000].lower())
+            uk = sum(1 for w in words if w in _UK_WORDS)
+            ru = sum(1 for w in words if w in _RU_WORDS)
         return "uk" if uk > ru else "ru"
     return "en"
+
+
+#: Common words spelt only in Ukrainian or only in Russian, without і ї є ґ / ы э ъ ё.
+_UK_SPELLINGS = (
+    "що та але як мамо синку тато добре погано дуже зараз нема чого навіщо тримайся тримайтеся "
+    "гаразд сюди туди коли зовсім треба кажу каже тобою разом вже щось чому"
+)
+_RU_SPELLINGS = (
+    "что как но да нет плохо хорошо очень сейчас зачем держись ладно сюда туда когда совсем "
+    "надо нужно говорю говорит тебя тобой вместе уже почему мама сынок папа"
+)
+_UK_WORDS = frozenset(_UK_SPELLINGS.split())
+_RU_WORDS = frozenset(_RU_SPELLINGS.split())
 
 
 def join_continuation(previous: str, line: str, *, after_blank: bool) -> str:
