@@ -17,7 +17,11 @@ one of a few well-known shapes, told apart by their top-level keys:
 * ``{"utterances": [{"speaker", "text", "start", "end"}]}`` (AssemblyAI and look-alikes) and a
   bare list of such segments. AssemblyAI gives milliseconds, most others seconds: times are
   read as milliseconds when the keys say so (``start_ms``) or every time is a whole number and
-  one of them is at least 1000; otherwise as seconds.
+  one of them is at least 1000; otherwise as seconds. AssemblyAI's speakers stay "A", "B".
+* Deepgram ``{"results": {"utterances" | "channels": [{"alternatives": [{"paragraphs"}]}]}}``
+  and Rev.ai ``{"monologues": [{"speaker", "elements"}]}``: their numbered speakers become
+  "Speaker 0", "Speaker 1" (as their own text output names them). Top-level word lists
+  (OpenAI ``words``, WhisperX ``word_segments``) are ignored: the segments hold the same words.
 
 Speech-to-text text is trimmed and empty segments dropped; a missing speaker stays None.
 """
@@ -54,7 +58,8 @@ EXPORT_META_KEYS: tuple[str, ...] = (*META_FIELDS, "origin")
 _SHAPES = (
     'this app\'s export ({"intercept_viewer": 1, ...}), Whisper / OpenAI verbose_json and '
     'WhisperX ({"segments": [...]}), whisper.cpp ({"transcription": [...]}), Hugging Face '
-    '({"chunks": [...]}), {"utterances": [...]} (AssemblyAI-like), or a list of segments'
+    '({"chunks": [...]}), {"utterances": [...]} (AssemblyAI-like), Deepgram ({"results": ...}), '
+    'Rev.ai ({"monologues": [...]}), or a list of segments'
 )
 _SENTENCE_END = re.compile(r"[.?!…]['\"»”)]*$")
 _WORD_PAUSE_MS = 1000
@@ -380,10 +385,106 @@ def _words_to_sentences(
     return out
 
 
+def _numbered_speaker(value: Any) -> str | None:
+    """Deepgram and Rev.ai number speakers 0, 1, ...: "Speaker 0", as their own text shows."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"Speaker {value}"
+    return _speaker(value)
+
+
+def _deepgram(data: dict[str, Any]) -> list[ParsedUtterance]:
+    """Deepgram: ``results.utterances`` (with ``utterances=true``), else the first channel's
+    first alternative's ``paragraphs``, else its ``transcript`` as one turn. Speakers are ints."""
+    results = _expect_dict(data.get("results"), "results")
+    if isinstance(results.get("utterances"), list) and results["utterances"]:
+        out = _segment_list(results["utterances"], "results.utterances", millis=False)
+        for u, raw in zip(out, [r for r in results["utterances"] if _has_text(r)], strict=True):
+            u.speaker = _numbered_speaker(raw.get("speaker"))
+        return out
+    channels = _expect_list(results.get("channels"), "results.channels")
+    if not channels:
+        raise _Fail('"results.channels" is empty: Deepgram returned no transcript')
+    channel = _expect_dict(channels[0], "results.channels[0]")
+    alternatives = _expect_list(channel.get("alternatives"), "results.channels[0].alternatives")
+    if not alternatives:
+        raise _Fail('"results.channels[0].alternatives" is empty')
+    where = "results.channels[0].alternatives[0]"
+    best = _expect_dict(alternatives[0], where)
+    paragraphs = best.get("paragraphs")
+    if isinstance(paragraphs, dict) and isinstance(paragraphs.get("paragraphs"), list):
+        out: list[ParsedUtterance] = []
+        for i, raw in enumerate(paragraphs["paragraphs"]):
+            path = f"{where}.paragraphs.paragraphs[{i}]"
+            para = _expect_dict(raw, path)
+            sentences = _expect_list(para.get("sentences"), f"{path}.sentences")
+            text = " ".join(
+                (
+                    _expect_str(_expect_dict(x, f"{path}.sentences[{j}]").get("text"), path) or ""
+                ).strip()
+                for j, x in enumerate(sentences)
+            ).strip()
+            if text:
+                out.append(
+                    ParsedUtterance(
+                        text=text,
+                        speaker=_numbered_speaker(para.get("speaker")),
+                        start_ms=_seconds_to_ms(_number(para.get("start"), f"{path}.start")),
+                        end_ms=_seconds_to_ms(_number(para.get("end"), f"{path}.end")),
+                    )
+                )
+        return out
+    text = (_expect_str(best.get("transcript"), f"{where}.transcript") or "").strip()
+    return [ParsedUtterance(text=text)] if text else []
+
+
+def _has_text(raw: Any) -> bool:
+    text = raw.get("text", raw.get("transcript")) if isinstance(raw, dict) else None
+    return isinstance(text, str) and bool(text.strip())
+
+
+def _revai(data: dict[str, Any]) -> list[ParsedUtterance]:
+    """Rev.ai: ``monologues`` of one speaker each, whose ``elements`` are words (``text``, with
+    ``ts``/``end_ts`` in seconds) and punctuation (``punct``, spaces included)."""
+    out: list[ParsedUtterance] = []
+    for i, raw in enumerate(_expect_list(data.get("monologues"), "monologues")):
+        path = f"monologues[{i}]"
+        mono = _expect_dict(raw, path)
+        parts: list[str] = []
+        starts: list[float] = []
+        ends: list[float] = []
+        for j, el_raw in enumerate(_expect_list(mono.get("elements"), f"{path}.elements")):
+            el = _expect_dict(el_raw, f"{path}.elements[{j}]")
+            parts.append(_expect_str(el.get("value"), f"{path}.elements[{j}].value") or "")
+            if el.get("type") == "text":
+                if (ts := _number(el.get("ts"), f"{path}.elements[{j}].ts")) is not None:
+                    starts.append(ts)
+                if (end := _number(el.get("end_ts"), f"{path}.elements[{j}].end_ts")) is not None:
+                    ends.append(end)
+        text = " ".join("".join(parts).split())
+        if not text:
+            continue
+        name = _speaker(mono.get("speaker_name"))
+        out.append(
+            ParsedUtterance(
+                text=text,
+                speaker=name or _numbered_speaker(mono.get("speaker")),
+                start_ms=_seconds_to_ms(min(starts)) if starts else None,
+                end_ms=_seconds_to_ms(max(ends)) if ends else None,
+            )
+        )
+    return out
+
+
 def _language(data: dict[str, Any]) -> str | None:
-    value = data.get("language")
+    value = data.get("language") or data.get("language_code")
     if value is None and isinstance(data.get("result"), dict):
         value = data["result"].get("language")
+    if value is None and isinstance(data.get("results"), dict):  # Deepgram
+        channels = data["results"].get("channels")
+        if isinstance(channels, list) and channels and isinstance(channels[0], dict):
+            value = channels[0].get("detected_language")
+    if isinstance(value, str) and "_" in value:
+        value = value.split("_", 1)[0]  # AssemblyAI's "en_us"
     if isinstance(value, str) and value.strip():
         return normalise_language(value)
     return None
@@ -394,6 +495,7 @@ _STT_SHAPES: tuple[tuple[str, Callable[[dict[str, Any]], list[ParsedUtterance]]]
     ("segments", _whisper_segments),
     ("chunks", _hf_chunks),
     ("utterances", _utterances_shape),
+    ("monologues", _revai),
 )
 
 
@@ -401,7 +503,7 @@ class JsonImporter(Importer):
     name = "json"
     description = (
         "JSON: this app's export, Whisper/OpenAI, WhisperX, whisper.cpp, Hugging Face, "
-        "AssemblyAI-like"
+        "AssemblyAI-like, Deepgram, Rev.ai"
     )
     suffixes = (".json",)
 
@@ -409,7 +511,15 @@ class JsonImporter(Importer):
         head = source.head.lstrip("\ufeff \t\r\n")
         if not head.startswith(("{", "[")):
             return 0.0
-        keys = ('"intercept_viewer"', '"segments"', '"transcription"', '"chunks"', '"utterances"')
+        keys = (
+            '"intercept_viewer"',
+            '"segments"',
+            '"transcription"',
+            '"chunks"',
+            '"utterances"',
+            '"monologues"',
+            '"results"',
+        )
         if any(k in head for k in keys):
             return 0.9
         return 0.4
@@ -441,12 +551,12 @@ class JsonImporter(Importer):
         elif isinstance(data, dict) and "intercept_viewer" in data:
             return _own_export(data)
         elif isinstance(data, dict):
-            for key, reader in _STT_SHAPES:
-                if isinstance(data.get(key), list):
-                    utterances = reader(data)
-                    break
-            else:
+            reader = next((r for key, r in _STT_SHAPES if isinstance(data.get(key), list)), None)
+            if reader is None and isinstance(data.get("results"), dict):
+                reader = _deepgram
+            if reader is None:
                 raise _Fail(f"valid JSON, but not a transcript shape I know; expected {_SHAPES}")
+            utterances = reader(data)
             meta = SourceMeta(language=_language(data))
         else:
             raise _Fail(f"valid JSON, but not a transcript shape I know; expected {_SHAPES}")
