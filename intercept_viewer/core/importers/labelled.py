@@ -285,6 +285,11 @@ def _headline_candidate(read: list[_Line]) -> _Candidate | None:
     nxt = first.index + 1
     if nxt < len(read) and not read[nxt].blank:
         return None
+    # Below a headline the dialogue runs line after line; a file whose every turn is its own
+    # paragraph ("Сергей: Привет" / blank / "Маша: Пока") has no headline this way.
+    after = [ln for ln in read[nxt:] if not ln.blank][:1]
+    if after and (after[0].index + 1 >= len(read) or read[after[0].index + 1].blank):
+        return None
     return c
 
 

@@ -517,3 +517,36 @@ def test_cli_import_and_show(tmp_path: Path) -> None:
     tid = json.loads(res.output)[0]["id"]
     shown = json.loads(runner.invoke(cli, ["--library", lib, "show", "--json", str(tid)]).output)
     assert [u["speaker"] for u in shown["utterances"]][:2] == ["Окупант", "Дружина"]
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "speakers"),
+    [
+        # every turn its own paragraph: the first line is a turn, not a headline
+        ("Сергей: Привет\n\nМаша: Пока\n", None, ["Сергей", "Маша"]),
+        ("ПЕРЕХВАТ: ЗВОНОК\n\nСОЛДАТ: Алло.\nМАТЬ: Да.\n", "ПЕРЕХВАТ: ЗВОНОК", ["СОЛДАТ", "МАТЬ"]),
+        # an adjective before a role word is a descriptor: a one-off speaker
+        (
+            "Невідома жінка: Алло.\nОкупант: Так.\nОкупант: Ну.\n",
+            None,
+            ["Невідома жінка", "Окупант", "Окупант"],
+        ),
+    ],
+)
+def test_headline_and_descriptor_edges(text: str, title: str | None, speakers: list[str]) -> None:
+    from intercept_viewer.core.importers.labelled import parse_labelled_text
+
+    p = parse_labelled_text(text)
+    assert p.meta.title == title
+    assert [u.speaker for u in p.utterances] == speakers
+
+
+def test_past_verb_before_a_role_word_is_not_a_label() -> None:
+    from intercept_viewer.core.importers.labelled import analyse
+
+    an = analyse(["Сказала жена: нет.", "Окупант: да", "Мать: ну", "Окупант: ладно"])
+    assert [ln.candidate.key for ln in an.turn_lines if ln.candidate] == [
+        "окупант",
+        "мать",
+        "окупант",
+    ]
