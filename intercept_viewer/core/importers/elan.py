@@ -153,6 +153,8 @@ class ElanImporter(Importer):
         head = source.head
         if "<ANNOTATION_DOCUMENT" in head or "<!DOCTYPE ANNOTATION_DOCUMENT" in head:
             return 0.95
+        if "<preferences" in head and "elan" in head.lower():
+            return 0.9  # ELAN's .pfsx next to an .eaf: say what it is rather than "unknown"
         start = head.lstrip("\ufeff \t\r\n")[:9]
         if start.startswith(("<?xml", "<!DOCTYPE")):
             # XML whose root is pushed out of the sniffing window (a long DTD, say): an .eaf
@@ -166,6 +168,12 @@ class ElanImporter(Importer):
 
     def parse(self, source: SourceFile) -> ParsedTranscript:
         root = vet_xml(source)
+        if root.tag == "preferences":
+            raise source.fail(
+                "this is ELAN's preferences file (.pfsx: window layout, selection), not a "
+                "transcript: import the .eaf file next to it",
+                line=1,
+            )
         if root.tag != "ANNOTATION_DOCUMENT":
             raise source.fail(
                 f"not an ELAN file: the root element is <{root.tag}>, expected "

@@ -24,6 +24,11 @@ Decisions (see the tests):
   marks a change to an unknown speaker.
 * When a file marks turns only with dashes (no labels, no voices), dash turns alternate between
   ``Speaker A`` and ``Speaker B`` (renamable later); cues without a dash are left unknown.
+* Bilingual subtitles (Cyrillic original + Latin translation line in each cue) keep the original
+  lines only; the description says how many translation lines were left out.
+* YouTube auto-captions (WebVTT with ``<00:00:01.500><c>`` word timings) repeat each line in
+  the next cue: every line is kept once. The header's ``Language:`` fills the language; an
+  ``.ass`` file's ``Title:`` the title.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from pysubs2.ssaevent import SSAEvent
 from pysubs2.time import timestamp_to_ms
 
 from intercept_viewer.core.importers.base import Importer, SourceFile
+from intercept_viewer.core.importers.metadata import normalise_language
 from intercept_viewer.core.model import ParsedSpeaker, ParsedTranscript, ParsedUtterance, SourceMeta
 
 _TS = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[,.](\d{1,3})"
@@ -66,6 +72,19 @@ _UNKNOWN_LABELS = frozenset(
 _DASH_SPEAKERS = ("Speaker A", "Speaker B")
 
 _FORMATS = {".srt": "srt", ".vtt": "vtt", ".ass": "ass", ".ssa": "ssa"}
+#: An inline word timing inside a WebVTT cue: YouTube's auto-captions.
+_WORD_TIMING = re.compile(r"<\d{1,2}:\d{2}(?::\d{2})?\.\d{3}>")
+#: Titles editors write when the user gave none.
+_ASS_DEFAULT_TITLES = frozenset(("default aegisub file", "untitled", "<untitled>"))
+
+
+def _ass_info(text: str, key: str) -> str | None:
+    """A ``Key: value`` line of the ``[Script Info]`` section."""
+    section = re.search(r"(?ms)^\[Script Info\]\s*$(.*?)(?=^\[|\Z)", text)
+    if not section:
+        return None
+    m = re.search(rf"(?m)^{re.escape(key)}\s*:\s*(.+?)\s*$", section.group(1))
+    return m.group(1) if m else None
 
 
 @dataclass
@@ -151,7 +170,8 @@ class SubtitleImporter(Importer):
             while start < len(lines) and lines[start].strip():
                 start += 1
         for number, raw in enumerate([*lines[start:], ""], start=start + 1):
-            if raw.strip():
+            # WebVTT ends a cue only at an empty line: YouTube writes " " lines inside cues
+            if raw.strip() or (kind == "vtt" and raw and block):
                 block.append((number, raw.rstrip()))
                 continue
             if block:
@@ -216,6 +236,56 @@ class SubtitleImporter(Importer):
                     line=first_no if i == 0 else number,
                 )
             i += 1
+
+    @staticmethod
+    def _unroll(cues: list[_Cue]) -> list[_Cue]:
+        """YouTube's auto-captions roll: each cue repeats the line the previous cue showed, then
+        adds the new words (with ``<00:00:01.500><c>`` word timings), and a 10 ms cue repeats
+        the finished line. Keep each line once, in the cue where it first appears."""
+        out: list[_Cue] = []
+        shown: list[str] = []
+        for cue in cues:
+            plain = [(raw, " ".join(strip_markup(raw).split())) for raw in cue.lines]
+            plain = [(raw, text) for raw, text in plain if text]
+            while plain and shown and plain[0][1] in shown[-2:]:
+                plain.pop(0)
+            if plain:
+                cue.lines = [raw for raw, _text in plain]
+                shown.extend(text for _raw, text in plain)
+                out.append(cue)
+        return out
+
+    @staticmethod
+    def _drop_translation(cues: list[_Cue]) -> int:
+        """Bilingual subtitles (a Cyrillic line and its Latin-script translation in every cue):
+        keep the original words only and return how many translation lines were left out.
+
+        The call was in Russian or Ukrainian; the Latin line is the publisher's translation.
+        Keeping both in one turn doubles every search hit and, worse, turns a dash cue
+        ("- Мам, привет." / "- Mum, hi.") into two speakers. A file is bilingual when at least
+        two cues, and a third of all multi-line cues, mix the two scripts line by line.
+        """
+
+        def script(line: str) -> str | None:
+            plain = strip_markup(line)
+            cyr = sum(1 for c in plain if "\u0400" <= c <= "\u04ff")
+            lat = sum(1 for c in plain if c.isascii() and c.isalpha())
+            if cyr > 2 * lat:
+                return "cyr"
+            if lat > 2 * cyr:
+                return "lat"
+            return None
+
+        multi = [c for c in cues if len([x for x in c.lines if x.strip()]) >= 2]
+        mixed = [c for c in multi if {"cyr", "lat"} <= {script(x) for x in c.lines}]
+        if len(mixed) < 2 or len(mixed) * 3 < len(multi):
+            return 0
+        dropped = 0
+        for cue in mixed:
+            kept = [x for x in cue.lines if script(x) != "lat"]
+            dropped += len(cue.lines) - len(kept)
+            cue.lines = kept
+        return dropped
 
     def _read_ass(self, source: SourceFile, text: str) -> list[_Cue]:
         try:
@@ -367,6 +437,9 @@ class SubtitleImporter(Importer):
         cues = (
             self._read_ass(source, text) if kind == "ass" else self._read_blocks(source, text, kind)
         )
+        if kind == "vtt" and _WORD_TIMING.search(text):
+            cues = self._unroll(cues)
+        dropped = self._drop_translation(cues)
         if not cues:
             raise source.fail(
                 "no subtitle cues found (expected timing lines like "
@@ -379,9 +452,22 @@ class SubtitleImporter(Importer):
                 labels.append(u.speaker)
         meta = SourceMeta()
         if kind == "vtt":
-            header = text.lstrip("\ufeff \t\n").split("\n", 1)[0]
-            title = header[len("WEBVTT") :].strip(" -\t")
+            head_block = text.lstrip("\ufeff \t\n").split("\n\n", 1)[0].split("\n")
+            title = head_block[0][len("WEBVTT") :].strip(" -\t")
             meta.title = title or None
+            for line in head_block[1:]:  # "Kind: captions", "Language: ru" (YouTube)
+                key, _, value = line.partition(":")
+                if key.strip().lower() == "language" and value.strip():
+                    meta.language = normalise_language(value.strip())
+        elif kind == "ass":
+            title = _ass_info(text, "Title")
+            if title and title.casefold() not in _ASS_DEFAULT_TITLES:
+                meta.title = title
+        if dropped:
+            meta.description = (
+                f"Bilingual subtitles: {dropped} Latin-script translation lines were left out; "
+                "the turns hold the original (Cyrillic) lines."
+            )
         return ParsedTranscript(
             meta=meta,
             speakers=[ParsedSpeaker(label=x) for x in labels],

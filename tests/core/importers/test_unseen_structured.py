@@ -53,7 +53,7 @@ def test_whisperx_with_top_level_word_segments() -> None:
 
 def test_whisper_cpp_full_output_with_model_and_params() -> None:
     parsed = read("whisper_cpp_full_ru.json")
-    assert [u.text for u in parsed.utterances][0] == "Алло, ты меня слышишь?"
+    assert parsed.utterances[0].text == "Алло, ты меня слышишь?"
     assert times(parsed)[-1] == (8000, 62500)
     assert parsed.meta.language == "ru"
 
@@ -110,3 +110,97 @@ def test_deepgram_without_channels_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text('{"metadata": {}, "results": {"channels": []}}', encoding="utf-8")
     with pytest.raises(ImportFailed, match="Deepgram returned no transcript"):
         parse_path(path)
+
+
+# ------------------------------------------------------------------ subtitles
+
+
+def test_youtube_auto_captions_keep_each_rolling_line_once() -> None:
+    parsed = read("youtube_auto_ru.vtt")
+    assert [u.text for u in parsed.utterances] == [
+        "алло мам привет",
+        "ну что там у вас",
+        "[музыка]",
+        "нас опять на штурм гонят",
+    ]
+    assert times(parsed)[0] == (0, 2869)
+    assert times(parsed)[3] == (8160, 11000)
+    assert parsed.meta.language == "ru"  # "Language: ru" header
+
+
+def test_subtitle_edit_font_tags_and_an8_overrides_are_stripped() -> None:
+    parsed = read("subtitle_edit_font_ru.srt")
+    assert turns(parsed) == [
+        ("ЖЕНА", "Алло, Серёжа?"),
+        ("СОЛДАТ", "Да, я. Слышишь меня?"),
+        ("ЖЕНА", "Слышу. Ты где сейчас?"),
+        ("СОЛДАТ", "Под Покровском. Не говори никому."),
+    ]
+
+
+def test_srt_with_bom_crlf_and_numbering_gaps() -> None:
+    parsed = read("gaps_bom_crlf_en.srt")
+    assert [s for s, _ in turns(parsed)] == ["MOTHER", "SOLDIER", "MOTHER", "SOLDIER"]
+    assert turns(parsed)[0] == ("MOTHER", "Hello? Sasha?")
+    assert times(parsed)[2] == (4500, 7000)
+
+
+def test_bilingual_cues_keep_the_original_and_sounds_stay_nobodys() -> None:
+    parsed = read("sounds_bilingual_ru_en.srt")
+    assert turns(parsed) == [
+        (None, "[музыка]"),
+        (None, "(ЗВОНОК)"),
+        (None, "Мам, привет."),  # one dash left after the translation: not two speakers
+        (None, "Привет, сынок. Ты живой?"),
+        (None, "[Music]"),
+        (None, "Живой. Нас вчера обстреляли."),
+    ]
+    assert "3 Latin-script translation lines" in (parsed.meta.description or "")
+
+
+def test_one_dash_per_cue_alternates_speakers_across_cues() -> None:
+    parsed = read("dash_per_cue_ru.srt")
+    assert turns(parsed) == [
+        ("Speaker A", "Мам?"),
+        ("Speaker B", "Да, сынок, слышу тебя."),
+        ("Speaker A", "Нас перебрасывают."),
+        ("Speaker B", "Куда?"),
+        ("Speaker A", "Не могу сказать."),
+        ("Speaker B", "Береги себя."),
+    ]
+
+
+def test_aegisub_name_field_comments_skipped_and_script_title() -> None:
+    parsed = read("aegisub_names_comments_uk.ass")
+    assert parsed.meta.title == "Перехоплення ГУР"
+    assert turns(parsed) == [
+        (None, "ГУР МО України"),  # an on-screen sign, no Name: nobody's turn
+        ("Окупант", "Алло, ти мене чуєш?"),
+        ("Дружина", "Чую. Де ти? Я так хвилювалася."),
+        ("Окупант", "Нас поклали майже всіх."),
+    ]
+    assert all("старий" not in u.text and "TODO" not in u.text for u in parsed.utterances)
+
+
+# ------------------------------------------------------------------ ELAN
+
+
+def test_elan_interview_with_unaligned_slots_and_symbolic_child_tiers() -> None:
+    parsed = read("interview_unaligned_ru.eaf")
+    assert turns(parsed) == [
+        ("Interviewer", "Алло, Вадим?"),
+        ("Speaker1", "Да. Нас опять отвели."),
+        ("Speaker1", "Из сорока человек осталось девять."),
+        ("Interviewer", "А командир что говорит?"),
+        ("Speaker1", "Ничего он не говорит."),
+    ]
+    assert times(parsed)[1] == (2100, None)  # an unaligned slot stays unknown, not invented
+    assert times(parsed)[2] == (None, 5600)
+    assert [s.label for s in parsed.speakers] == ["Interviewer", "Speaker1"]
+    assert parsed.meta.media_path is not None
+    assert parsed.meta.media_path.endswith("perehvat_0511.wav")
+
+
+def test_elan_preferences_file_says_what_it_is() -> None:
+    with pytest.raises(ImportFailed, match=r"preferences file \(\.pfsx"):
+        parse_path(UNSEEN / "interview_unaligned_ru.pfsx")
