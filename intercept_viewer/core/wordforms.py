@@ -116,6 +116,7 @@ def _english_stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
+@lru_cache(maxsize=64)
 def is_ukrainian_language(language: str | None) -> bool:
     """True for language tags meaning Ukrainian: ``uk``, ``uk-UA``, ``ukr``, ``Ukrainian``."""
     if not language:

@@ -196,23 +196,24 @@ def split_preamble(lines: list[str]) -> Preamble:
 # ----------------------------------------------------------------- language
 
 
+_CYRILLIC_LETTER = re.compile("[а-яёіїєґ]")
+_LATIN_LETTER = re.compile("[a-z]")
+_UK_LETTER = re.compile("[іїєґ]")
+_RU_LETTER = re.compile("[ыэъё]")
+
+
 def guess_language(text: str) -> str | None:
     """'uk', 'ru' or 'en' from the letters; None when there are too few letters to tell.
 
     Ukrainian has і ї є ґ, Russian has ы э ъ ё: whichever set is more frequent wins, so a
     Russian call under a Ukrainian headline still reads as Russian when given its turns only.
     """
-    cyr = latin = 0
-    uk = ru = 0
-    for ch in text[:20000].lower():  # a sample decides as well as the whole book
-        if "а" <= ch <= "я" or ch in "ёіїєґ":
-            cyr += 1
-            if ch in "іїєґ":
-                uk += 1
-            elif ch in "ыэъё":
-                ru += 1
-        elif "a" <= ch <= "z":
-            latin += 1
+    sample = text[:20000].lower()  # a sample decides as well as the whole book
+    # counted by regex (C speed): a per-character Python loop cost a quarter of a parse
+    cyr = len(_CYRILLIC_LETTER.findall(sample))
+    latin = len(_LATIN_LETTER.findall(sample))
+    uk = len(_UK_LETTER.findall(sample))
+    ru = len(_RU_LETTER.findall(sample))
     if cyr + latin < 3:
         return None
     if cyr >= latin:
