@@ -196,10 +196,10 @@ def split_preamble(lines: list[str]) -> Preamble:
 # ----------------------------------------------------------------- language
 
 
-_CYRILLIC_LETTER = re.compile("[а-яёіїєґ]")
-_LATIN_LETTER = re.compile("[a-z]")
-_UK_LETTER = re.compile("[іїєґ]")
-_RU_LETTER = re.compile("[ыэъё]")
+_NOT_CYRILLIC = re.compile("[^а-яёіїєґ]+")
+_NOT_LATIN = re.compile("[^a-z]+")
+_NOT_UK = re.compile("[^іїєґ]+")
+_NOT_RU = re.compile("[^ыэъё]+")
 
 
 def guess_language(text: str) -> str | None:
@@ -208,17 +208,18 @@ def guess_language(text: str) -> str | None:
     Ukrainian has і ї є ґ, Russian has ы э ъ ё: whichever set is more frequent wins, so a
     Russian call under a Ukrainian headline still reads as Russian when given its turns only.
     """
-    sample = text[:20000].lower()  # a sample decides as well as the whole book
-    # counted by regex (C speed): a per-character Python loop cost a quarter of a parse
-    cyr = len(_CYRILLIC_LETTER.findall(sample))
-    latin = len(_LATIN_LETTER.findall(sample))
-    uk = len(_UK_LETTER.findall(sample))
-    ru = len(_RU_LETTER.findall(sample))
+    sample = text[:8000].lower()  # a sample decides as well as the whole book
+    # counted by deleting everything else (C speed): a per-character loop cost a quarter of a
+    # parse, and findall() builds a list of one-letter strings
+    cyr = len(_NOT_CYRILLIC.sub("", sample))
+    latin = len(_NOT_LATIN.sub("", sample))
+    uk = len(_NOT_UK.sub("", sample))
+    ru = len(_NOT_RU.sub("", sample))
     if cyr + latin < 3:
         return None
     if cyr >= latin:
         if uk == ru:  # a few lines with none of the telling letters: the telling words decide
-            words = re.findall(r"[а-яё']+", text[:20000].lower())
+            words = re.findall(r"[а-яё']+", sample)
             uk = sum(1 for w in words if w in _UK_WORDS)
             ru = sum(1 for w in words if w in _RU_WORDS)
         return "uk" if uk > ru else "ru"
