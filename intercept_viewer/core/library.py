@@ -974,19 +974,7 @@ class Library:
         with self.db.atomic():
             self._insert_tag_row(tag)
             for p in deletion.deleted:
-                self._insert_passage(
-                    p.transcript_id,
-                    p.first_seq,
-                    p.last_seq,
-                    p.tags,
-                    note=p.note,
-                    state=p.state,
-                    start_char=p.start_char,
-                    end_char=p.end_char,
-                    created_at=p.created_at,
-                    updated_at=p.updated_at,
-                    passage_id=p.id,
-                )
+                self._reinsert_passage(p)
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO passage_tags (passage_id, tag_id) VALUES (?,?)",
                 [(pid, tag.id) for pid in deletion.passage_ids],
@@ -1112,20 +1100,24 @@ class Library:
         """Put back a deleted passage with its id (undo of a delete)."""
         self._writable()
         with self.db.atomic():
-            self._insert_passage(
-                passage.transcript_id,
-                passage.first_seq,
-                passage.last_seq,
-                passage.tags,
-                note=passage.note,
-                state=passage.state,
-                start_char=passage.start_char,
-                end_char=passage.end_char,
-                created_at=passage.created_at,
-                updated_at=passage.updated_at,
-                passage_id=passage.id,
-            )
+            self._reinsert_passage(passage)
         return self.passage(passage.id)
+
+    def _reinsert_passage(self, passage: Passage) -> int:
+        """Write back a passage read earlier, with its id and times (for every undo)."""
+        return self._insert_passage(
+            passage.transcript_id,
+            passage.first_seq,
+            passage.last_seq,
+            passage.tags,
+            note=passage.note,
+            state=passage.state,
+            start_char=passage.start_char,
+            end_char=passage.end_char,
+            created_at=passage.created_at,
+            updated_at=passage.updated_at,
+            passage_id=passage.id,
+        )
 
     def update_passage(
         self,
