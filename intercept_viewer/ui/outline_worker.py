@@ -29,6 +29,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signa
 from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Speaker
+from intercept_viewer.ui.library_worker import LibraryWorker
 from intercept_viewer.ui.turn_strip import TurnLayout, layout_turns
 
 
@@ -60,37 +61,23 @@ def load_outline(library: Library, request: OutlineRequest) -> OutlineResult:
     return OutlineResult(request.transcript_id, layout, speakers)
 
 
-class OutlineWorker(QObject):
-    """Lives in the loader's QThread; ``latest`` is written by the GUI thread (an int: atomic)."""
+class OutlineWorker(LibraryWorker):
+    """Lives in the loader's QThread."""
 
     done = Signal(int, object)
     failed = Signal(int, str)
-
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self._path = path
-        self._library: Library | None = None
-        self.latest = 0
 
     @Slot(object)
     def run(self, request: OutlineRequest) -> None:
         if request.generation < self.latest:
             return  # another transcript was opened since
         try:
-            if self._library is None:
-                self._library = Library(self._path, read_only=True)
-            result = load_outline(self._library, request)
+            result = load_outline(self.library(), request)
         except (InterceptViewerError, OSError) as exc:
             self.failed.emit(request.generation, f"Can't read the turn outline: {exc}")
             return
         if request.generation >= self.latest:
             self.done.emit(request.generation, result)
-
-    def close(self) -> None:
-        """Close the worker's library; called in the worker thread as it finishes."""
-        if self._library is not None:
-            self._library.close()
-            self._library = None
 
 
 class OutlineLoader(QObject):

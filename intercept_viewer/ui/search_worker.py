@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from intercept_viewer.core.errors import InterceptViewerError, QueryError
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.search import SearchResult
+from intercept_viewer.ui.library_worker import LibraryWorker
 
 PAGE_SIZE = 100
 
@@ -64,29 +65,22 @@ def run_request(library: Library, request: SearchRequest) -> SearchResult | str:
         return f"Search failed: {exc}"
 
 
-class SearchWorker(QObject):
-    """Lives in its own QThread; ``latest`` is written by the GUI thread (an int: atomic)."""
+class SearchWorker(LibraryWorker):
+    """Lives in its own QThread."""
 
     done = Signal(int, object, bool)
     failed = Signal(int, str)
-
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self._path = path
-        self._library: Library | None = None
-        self.latest = 0
 
     @Slot(object)
     def run(self, request: SearchRequest) -> None:
         if request.generation < self.latest:
             return  # the user typed on; nobody wants this answer
         try:
-            if self._library is None:
-                self._library = Library(self._path, read_only=True)
+            library = self.library()
         except (InterceptViewerError, OSError) as exc:
             self.failed.emit(request.generation, f"Search failed: {exc}")
             return
-        outcome = run_request(self._library, request)
+        outcome = run_request(library, request)
         if isinstance(outcome, str):
             self.failed.emit(request.generation, outcome)
         else:
@@ -97,12 +91,6 @@ class SearchWorker(QObject):
         library = self._library
         if library is not None:
             library.interrupt()
-
-    def close(self) -> None:
-        """Close the worker's library; called in the worker thread as it finishes."""
-        if self._library is not None:
-            self._library.close()
-            self._library = None
 
 
 class SearchThread(QObject):
