@@ -107,17 +107,31 @@ class DeletePassageCommand(_Applied):
 
 
 class UpdateTagCommand(_Applied):
-    """Rename or recolour a tag."""
+    """Rename, recolour or describe a tag."""
 
     def __init__(
-        self, target: TagTarget, before: Tag, *, name: str | None = None, color: str | None = None
+        self,
+        target: TagTarget,
+        before: Tag,
+        *,
+        name: str | None = None,
+        color: str | None = None,
+        description: str | None = None,
     ) -> None:
-        what = f"Rename tag {before.name} to {name}" if name is not None else "Recolour tag"
-        super().__init__(what if color is None or name is not None else f"Recolour {before.name}")
-        self.target, self.before, self.name, self.color = target, before, name, color
+        if name is not None:
+            what = f"Rename tag {before.name} to {name}"
+        elif description is not None:
+            what = f"Describe tag {before.name}"
+        else:
+            what = f"Recolour {before.name}"
+        super().__init__(what)
+        self.target, self.before = target, before
+        self.name, self.color, self.description = name, color, description
 
     def apply(self) -> None:
-        self.target.library.update_tag(self.before.id, name=self.name, color=self.color)
+        self.target.library.update_tag(
+            self.before.id, name=self.name, color=self.color, description=self.description
+        )
         self.target.tagging_changed()
 
     def revert(self) -> None:
@@ -125,6 +139,8 @@ class UpdateTagCommand(_Applied):
             self.before.id,
             name=self.before.name if self.name is not None else None,
             color=self.before.color if self.color is not None else None,
+            # "" clears: the tag had no description before
+            description=(self.before.description or "") if self.description is not None else None,
         )
         self.target.tagging_changed()
 

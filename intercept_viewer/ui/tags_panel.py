@@ -92,6 +92,14 @@ class TagPrompts:
         return value.strip() if ok and value.strip() else None
 
     @classmethod
+    def ask_description(cls, parent: QWidget | None, tag: Tag) -> str | None:
+        """The tag's description (what the tag is for); None when cancelled, "" clears it."""
+        value, ok = QInputDialog.getMultiLineText(
+            parent, "Describe tag", f"What is “{tag.name}” for?", tag.description or ""
+        )
+        return value.strip() if ok else None
+
+    @classmethod
     def ask_color(cls, parent: QWidget | None, current: str) -> str | None:
         color = QColorDialog.getColor(QColor(current), parent, "Tag colour")
         return color.name() if color.isValid() else None
@@ -380,6 +388,7 @@ class TagsPanel(QWidget):
     delete_requested = Signal(int)
     rename_requested = Signal(int)
     recolor_requested = Signal(int)
+    describe_requested = Signal(int)
     merge_requested = Signal(int)
     delete_tag_requested = Signal(int)
     filters_changed = Signal()
@@ -393,6 +402,8 @@ class TagsPanel(QWidget):
         self.tag_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tag_view.setToolTip("Click a tag to show its passages in the queue.")
         self.tag_view.clicked.connect(self._tag_clicked)
+        self.tag_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tag_view.customContextMenuRequested.connect(self._tag_menu)
         self.rename_button = QPushButton("Rename…", self)
         self.recolor_button = QPushButton("Colour…", self)
         self.merge_button = QPushButton("Merge…", self)
@@ -596,6 +607,21 @@ class TagsPanel(QWidget):
         if tag is not None:
             signal.emit(tag.id)
 
+    def _tag_menu(self, pos: QPoint) -> None:
+        """Right-click on a tag: every tag action, Describe… included (it has no button)."""
+        if self.current_tag() is None:
+            return
+        menu = QMenu(self)
+        for label, signal in (
+            ("Rename…", self.rename_requested),
+            ("Colour…", self.recolor_requested),
+            ("Describe…", self.describe_requested),
+            ("Merge…", self.merge_requested),
+            ("Delete…", self.delete_tag_requested),
+        ):
+            menu.addAction(label).triggered.connect(lambda _=False, s=signal: self._emit_tag(s))
+        menu.exec(self.tag_view.viewport().mapToGlobal(pos))
+
     def _emit_passage(self, signal: Any) -> None:
         pid = self.current_passage_id()
         if pid is not None:
@@ -657,6 +683,7 @@ class Tagging(QObject):
         p.delete_requested.connect(self.delete_passage)
         p.rename_requested.connect(self.rename_tag)
         p.recolor_requested.connect(self.recolor_tag)
+        p.describe_requested.connect(self.describe_tag)
         p.merge_requested.connect(self.merge_tag)
         p.delete_tag_requested.connect(self.delete_tag)
         window.current_transcript_changed.connect(lambda _tid: self.refresh_chips())
@@ -863,6 +890,15 @@ class Tagging(QObject):
             return
         if self._try(lambda: self.library.update_tag(tag_id, name=name)) is not None:
             self.window.undo_stack.push(UpdateTagCommand(self, tag, name=name))
+            self.tagging_changed()
+
+    def describe_tag(self, tag_id: int) -> None:
+        tag = self._tag(tag_id)
+        text = TagPrompts.ask_description(self.window, tag) if tag else None
+        if tag is None or text is None or text == (tag.description or ""):
+            return
+        if self._try(lambda: self.library.update_tag(tag_id, description=text)) is not None:
+            self.window.undo_stack.push(UpdateTagCommand(self, tag, description=text))
             self.tagging_changed()
 
     def recolor_tag(self, tag_id: int) -> None:

@@ -180,3 +180,23 @@ def test_rename_onto_existing_name_is_refused(setup, monkeypatch, no_dialogs):
     w.tagging.rename_tag(lib.tag("unit").id)
     assert no_dialogs and no_dialogs[-1][0] == "error" and "merge" in no_dialogs[-1][1]
     assert lib.tag("unit") and w.undo_stack.count() == 0
+
+
+def test_describe_a_tag_with_undo_and_its_tooltip(setup, monkeypatch):
+    w, _t, _p = setup
+    lib, t = w.library, w.tagging
+    unit = lib.tag("unit")
+    prompt(monkeypatch, "ask_description", "Which brigade? <b>check</b> open sources")
+    t.describe_tag(unit.id)
+    assert lib.tag(unit.id).description == "Which brigade? <b>check</b> open sources"
+    model = t.panel.tag_model
+    row = next(r for r in range(model.rowCount()) if "unit" in model.index(r).data())
+    tip = model.index(row).data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;check" in tip  # shown literally, never rendered
+    w.undo_stack.undo()
+    assert lib.tag(unit.id).description is None
+    w.undo_stack.redo()
+    assert lib.tag(unit.id).description.startswith("Which brigade?")
+    prompt(monkeypatch, "ask_description", None)  # cancelled: nothing changes
+    t.describe_tag(unit.id)
+    assert w.undo_stack.count() == 1
