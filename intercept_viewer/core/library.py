@@ -118,6 +118,10 @@ class TagDeletion:
     deleted: list[Passage]
 
 
+#: Endings under which an existing empty file may become a new library.
+LIBRARY_SUFFIXES = (".sqlite", ".sqlite3", ".db", ".library", "")
+
+
 def _check_sqlite_file(path: Path) -> None:
     """Refuse a file that exists but is not a SQLite database, without touching it.
 
@@ -133,7 +137,12 @@ def _check_sqlite_file(path: Path) -> None:
     except OSError as exc:
         raise LibraryError(f"Can't read the library {path}: {exc.strerror or exc}") from None
     if not head:
-        return  # an empty file is a new library
+        if path.suffix.lower() in LIBRARY_SUFFIXES:
+            return  # an empty library.sqlite (touched, or cut at creation) is a new library
+        raise LibraryError(
+            f"{path} is an empty file, not a library: name a .sqlite file (it is created if it "
+            "doesn't exist). The file was left untouched."
+        )
     if head[:16] != SQLITE_MAGIC:
         raise LibraryError(
             f"{path} is not an Intercept Viewer library (it is not a SQLite database). "

@@ -165,3 +165,15 @@ def test_an_importer_bug_fails_one_file_not_the_batch(
     assert "unexpectedly" in str(outcomes[bad]) and str(bad) in str(outcomes[bad])
     assert not isinstance(outcomes[good], ImportFailed)
     assert library.transcript_count() == 1
+
+
+def test_an_empty_document_is_not_taken_for_a_new_library(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.touch()
+    with pytest.raises(LibraryError, match="empty file"):
+        Library(notes)
+    assert notes.read_bytes() == b""
+    touched = tmp_path / "library.sqlite"
+    touched.touch()
+    with Library(touched) as lib:  # an empty .sqlite is a new library
+        assert lib.transcript_count() == 0
