@@ -43,7 +43,6 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPalette,
-    QTextCharFormat,
     QTextLayout,
     QTextOption,
 )
@@ -74,6 +73,7 @@ from intercept_viewer.core.search import (
     parse_query,
 )
 from intercept_viewer.core.timefmt import format_ms
+from intercept_viewer.ui.highlight_layout import highlighted_layout
 from intercept_viewer.ui.search_worker import SearchRequest, SearchThread, run_request
 from intercept_viewer.ui.style import (
     VERIFICATION_COLORS,
@@ -94,7 +94,6 @@ MAX_VISIBLE_ROWS = 300
 #: Forget per-row highlight results past this many rows (a long scroll through a transcript).
 MAX_CHECKED_ROWS = 20_000
 MARK_COLOR = QColor("#F59E0B")
-HIT_BACKGROUND = QColor(255, 214, 10, 170)
 SCOPE_TRANSCRIPT, SCOPE_LIBRARY = 0, 1
 ALL_SPEAKERS = "All speakers"
 
@@ -262,33 +261,15 @@ class SearchHitDelegate(QStyledItemDelegate):
 
     def _snippet_layout(self, hit: SearchHit, width: int) -> tuple[QTextLayout, int]:
         text, spans = split_marks(hit.snippet)
-        layout = QTextLayout(text, self._font)
-        opt = QTextOption()
-        opt.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        layout.setTextOption(opt)
-        ranges = []
-        for start, length in spans:
-            fr = QTextLayout.FormatRange()
-            fr.start, fr.length = start, length
-            fmt = QTextCharFormat()
-            fmt.setFontWeight(QFont.Weight.Bold)
-            fmt.setBackground(HIT_BACKGROUND)
-            fmt.setForeground(QColor("#000000"))
-            fr.format = fmt
-            ranges.append(fr)
-        layout.setFormats(ranges)
-        layout.beginLayout()
-        y = 0.0
-        lines = 0
-        while lines < SNIPPET_LINES:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(max(40, width))
-            line.setPosition(QRectF(0, y, 0, 0).topLeft())
-            y += line.height()
-            lines += 1
-        layout.endLayout()
+        layout, lines = highlighted_layout(
+            text,
+            self._font,
+            spans,
+            max(40, width),
+            bold=True,
+            max_lines=SNIPPET_LINES,
+            wrap=QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere,
+        )
         return layout, max(1, lines)
 
     def _chip_width(self, hit: SearchHit) -> int:

@@ -18,12 +18,10 @@ from PySide6.QtGui import (
     QFontMetrics,
     QPainter,
     QPalette,
-    QTextCharFormat,
-    QTextLayout,
-    QTextOption,
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from intercept_viewer.ui.highlight_layout import highlighted_layout
 from intercept_viewer.ui.roles import UtteranceRole
 from intercept_viewer.ui.style import text_color_on
 
@@ -33,7 +31,6 @@ PAD = 6
 GAP = 8
 CHIP_MAX = 170
 TAG_GAP = 4
-HIGHLIGHT = QColor(255, 214, 10, 150)
 
 
 class UtteranceDelegate(QStyledItemDelegate):
@@ -205,30 +202,7 @@ class UtteranceDelegate(QStyledItemDelegate):
         self, painter: QPainter, rect: QRect, text: str, spans: list[tuple[int, int]], fg: QColor
     ) -> None:
         """Plain text with background ranges, laid out by QTextLayout (no HTML anywhere)."""
-        layout = QTextLayout(text, self._font)
-        opt = QTextOption()
-        opt.setWrapMode(QTextOption.WrapMode.WordWrap)
-        layout.setTextOption(opt)
-        ranges = []
-        for start, length in spans:
-            fr = QTextLayout.FormatRange()
-            fr.start, fr.length = int(start), int(length)
-            fmt = QTextCharFormat()
-            fmt.setBackground(HIGHLIGHT)
-            fmt.setForeground(QColor("#000000"))
-            fr.format = fmt
-            ranges.append(fr)
-        layout.setFormats(ranges)
-        layout.beginLayout()
-        y = 0.0
-        while True:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(rect.width())
-            line.setPosition(QRectF(0, y, 0, 0).topLeft())
-            y += line.height()
-        layout.endLayout()
+        layout, _lines = highlighted_layout(text, self._font, spans, rect.width())
         painter.setPen(fg)
         painter.save()
         painter.setClipRect(rect)
