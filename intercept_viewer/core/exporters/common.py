@@ -66,6 +66,21 @@ def time_span(start_ms: int | None, end_ms: int | None) -> str:
     return f"{format_ms(start_ms)}–{format_ms(end_ms)}"
 
 
+def passage_fields(p: Passage) -> dict[str, object]:
+    """A passage's own fields, as both the passage exports and the project JSON write them."""
+    return {
+        "first_seq": p.first_seq,
+        "last_seq": p.last_seq,
+        "start_char": p.start_char,
+        "end_char": p.end_char,
+        "tags": list(p.tags),
+        "note": p.note,
+        "state": p.state,
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
+    }
+
+
 def citation_fields(t: Transcript) -> dict[str, str | None]:
     """The fields a citation is made of, for structured exports (CSV columns, JSON)."""
     return {

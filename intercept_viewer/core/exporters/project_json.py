@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
+from intercept_viewer.core.exporters.common import passage_fields
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import META_FIELDS, Passage
 
@@ -57,20 +58,7 @@ def transcript_document(library: Library, transcript_id: int) -> dict[str, Any]:
             }
             for u in library.utterances(transcript_id)
         ],
-        "passages": [
-            {
-                "first_seq": p.first_seq,
-                "last_seq": p.last_seq,
-                "start_char": p.start_char,
-                "end_char": p.end_char,
-                "tags": list(p.tags),
-                "note": p.note,
-                "state": p.state,
-                "created_at": p.created_at,
-                "updated_at": p.updated_at,
-            }
-            for p in passages
-        ],
+        "passages": [passage_fields(p) for p in passages],
         "tags": [{"name": t.name, "color": t.color, "description": t.description} for t in tags],
     }
 
