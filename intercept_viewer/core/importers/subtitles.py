@@ -188,6 +188,12 @@ class SubtitleImporter(Importer):
         self, source: SourceFile, block: list[tuple[int, str]], cues: list[_Cue], kind: str
     ) -> None:
         first_no, first = block[0]
+        # the timing line to show in errors, in this file's own notation
+        example = (
+            "'00:00:01.000 --> 00:00:03.000'"
+            if kind == "vtt"
+            else "'00:00:01,000 --> 00:00:03,000'"
+        )
         if kind == "vtt" and _VTT_BLOCK.match(first):
             return
         for number, line in block:
@@ -204,8 +210,7 @@ class SubtitleImporter(Importer):
                 cues.append(cue)
             elif "-->" in line:
                 raise source.fail(
-                    f"malformed timing line {line.strip()!r}; expected "
-                    "'00:00:01,000 --> 00:00:03,000'",
+                    f"malformed timing line {line.strip()!r}; expected {example}",
                     line=number,
                 )
             elif cue is not None:
@@ -218,13 +223,13 @@ class SubtitleImporter(Importer):
             elif _INDEX.match(line) and i + 1 < len(block) and _PARTIAL_TIME.match(block[i + 1][1]):
                 raise source.fail(
                     f"the timing line of cue {line.strip()} is cut short "
-                    f"({block[i + 1][1].strip()!r}); expected '00:00:01,000 --> 00:00:03,000'",
+                    f"({block[i + 1][1].strip()!r}); expected {example}",
                     line=block[i + 1][0],
                 )
             elif _INDEX.match(line):
                 raise source.fail(
-                    f"cue {line.strip()} has no timing line (expected "
-                    "'00:00:01,000 --> 00:00:03,000' after it): the file looks cut off or broken",
+                    f"cue {line.strip()} has no timing line (expected {example} after it): the "
+                    "file looks cut off or broken",
                     line=number + 1 if i + 1 < len(block) else number,
                 )
             elif kind == "srt" and cues and i == 0:
@@ -232,7 +237,7 @@ class SubtitleImporter(Importer):
                 cue.lines.append(line)
             else:
                 raise source.fail(
-                    "expected a cue number or a timing line like '00:00:01,000 --> 00:00:03,000'",
+                    f"expected a cue number or a timing line like {example}",
                     line=first_no if i == 0 else number,
                 )
             i += 1

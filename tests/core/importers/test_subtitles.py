@@ -322,3 +322,15 @@ def test_unknown_label_means_no_speaker_so_our_own_srt_export_reads_back() -> No
     parsed = parse(text)
     assert turns(parsed) == [("SOLDIER", "Алло."), (None, "[помехи]"), (None, "Хто це?")]
     assert [s.label for s in parsed.speakers] == ["SOLDIER"]
+
+
+def test_a_broken_vtt_timing_line_is_explained_in_vtt_notation(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from intercept_viewer.core.errors import ImportFailed
+    from intercept_viewer.core.importers import parse_path
+
+    path = tmp_path / "cut.vtt"
+    path.write_text("WEBVTT\n\n00:01.000 --> 00:0\n<v Мать>Алло", encoding="utf-8")
+    with pytest.raises(ImportFailed) as err:
+        parse_path(path)
+    assert err.value.line == 3
+    assert "00:00:01.000 --> 00:00:03.000" in err.value.message
