@@ -464,7 +464,7 @@ class Library:
             return
         self.db.conn.execute(
             "INSERT INTO utterances_fts(rowid, text, text_norm) "
-            "SELECT id, text, text_norm FROM utterances WHERE transcript_id = ?",
+            f"SELECT {schema.FTS_ROW_SELECT} FROM utterances WHERE transcript_id = ?",
             [transcript_id],
         )
         self.db.conn.execute(trigger_sql)
