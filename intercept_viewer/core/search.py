@@ -42,6 +42,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, Literal
 
+from intercept_viewer.core import search_pool
 from intercept_viewer.core.errors import QueryError
 from intercept_viewer.core.model import VERIFICATION_STATES
 from intercept_viewer.core.wordforms import (
@@ -787,12 +788,15 @@ class _RowFilter:
     params: list[object] = field(default_factory=list)
     rowid_range: tuple[int, int] | None = None
 
-    def sql(self, column: str) -> tuple[str, list[object]]:
+    def sql(self, column: str, part: tuple[int, int] | None = None) -> tuple[str, list[object]]:
+        """`` AND ...`` conditions on ``column`` and their parameters; ``part`` narrows the
+        rowid range further (it must lie inside ``rowid_range``)."""
         conds = [c.replace("{rowid}", column) for c in self.conds]
         params = list(self.params)
-        if self.rowid_range is not None:
+        span = part or self.rowid_range
+        if span is not None:
             conds.append(f"{column} BETWEEN ? AND ?")
-            params += list(self.rowid_range)
+            params += list(span)
         return "".join(f" AND {c}" for c in conds), params
 
 
@@ -847,7 +851,7 @@ def _row_filter(
             runs = _merged_runs(sorted(ranges[t] for t in passing if t in ranges))
             if not runs:
                 return None
-            f.conds.append(f"iv_in_runs({_register_runs(conn, runs)}, {{rowid}})")
+            f.conds.append(f"iv_in_runs({_register_runs(runs)}, {{rowid}})")
     return f
 
 
@@ -867,14 +871,13 @@ _runs: dict[int, tuple[list[int], list[int]]] = {}
 _RUNS_KEPT = 64
 
 
-def _register_runs(conn: sqlite3.Connection, runs: list[tuple[int, int]]) -> int:
+def _register_runs(runs: list[tuple[int, int]]) -> int:
     """Keep ``runs`` for ``iv_in_runs`` and return their handle (a literal in the SQL)."""
     key = hash(tuple(runs)) & 0x7FFFFFFF
     if key not in _runs:
         if len(_runs) >= _RUNS_KEPT:
             _runs.pop(next(iter(_runs)))
         _runs[key] = ([lo for lo, _hi in runs], [hi for _lo, hi in runs])
-    conn.create_function("iv_in_runs", 2, _in_runs, deterministic=True)
     return key
 
 
@@ -950,7 +953,7 @@ def search(
     limit = max(0, int(limit))
     offset = max(0, int(offset))
     conn: sqlite3.Connection = library.db.conn
-    conn.create_function("iv_fold", 1, _sql_fold, deterministic=True)
+    _setup_connection(conn)
     try:
         if q.has_words:
             rf = _row_filter(library, q, transcript_id, speaker)
@@ -968,13 +971,54 @@ def search(
         raise
 
 
-def _rank_sql(rf: _RowFilter) -> tuple[str, list[object]]:
-    """One tier's ranking: bm25 over every match that passes the filters, best first."""
+def _setup_connection(conn: sqlite3.Connection) -> None:
+    """The SQL functions a search's statements call, on any connection that runs them."""
+    conn.create_function("iv_fold", 1, _sql_fold, deterministic=True)
+    conn.create_function("iv_in_runs", 2, _in_runs, deterministic=True)
+
+
+def _parts(conn: sqlite3.Connection, rf: _RowFilter, parallel: bool) -> list[tuple[int, int]]:
+    """The rowid ranges to rank side by side: two halves when ``parallel``, else one."""
+    if rf.rowid_range is not None:
+        lo, hi = rf.rowid_range
+    else:
+        # Two subqueries: min() and max() in one SELECT would scan the table.
+        row = conn.execute(
+            "SELECT (SELECT min(id) FROM utterances), (SELECT max(id) FROM utterances)"
+        ).fetchone()
+        if row[0] is None:
+            return []
+        lo, hi = int(row[0]), int(row[1])
+    if not parallel or hi - lo < 1_000:
+        return [(lo, hi)]
+    mid = (lo + hi) // 2
+    return [(lo, mid), (mid + 1, hi)]
+
+
+def _rank_statement(
+    match: str, rf: _RowFilter, part: tuple[int, int], page: tuple[str, list[object]], n: int
+) -> tuple[str, list[object]]:
+    """One tier's ranking over one rowid range: bm25 over every match there that passes the
+    filters, best first; ``page`` is the cursor's condition (or none)."""
+    cond, params = rf.sql("utterances_fts.rowid", part)
+    # bm25, then rowid: rowid order is (transcript, seq) order, the stable tie-break.
+    sql = (
+        f"SELECT rowid, s FROM (SELECT utterances_fts.rowid, "
+        f"bm25(utterances_fts, {TEXT_WEIGHT}, {NORM_WEIGHT}) AS s "
+        f"FROM utterances_fts WHERE utterances_fts MATCH ?{cond}){page[0]} "
+        "ORDER BY s, rowid LIMIT ?"
+    )
+    return sql, [match, *params, *page[1], n]
+
+
+def _count_statement(match: str, rf: _RowFilter) -> tuple[str, list[object]]:
+    """Matches passing the filters, counted (without bm25) up to ``COUNT_CAP`` + 1."""
     cond, params = rf.sql("utterances_fts.rowid")
-    return (
-        f"SELECT utterances_fts.rowid, bm25(utterances_fts, {TEXT_WEIGHT}, {NORM_WEIGHT}) AS s "
-        f"FROM utterances_fts WHERE utterances_fts MATCH ?{cond}"
-    ), params
+    sql = (
+        "SELECT count(*) FROM (SELECT utterances_fts.rowid FROM utterances_fts "
+        f"WHERE utterances_fts MATCH ?{cond} LIMIT ?)"
+    )
+    return sql, [match, *params, COUNT_CAP + 1]
 
 
 def _search_fts(
@@ -990,54 +1034,56 @@ def _search_fts(
     """Words (and maybe filters): each tier ranked in turn until the page is full.
 
     A tier's statement is the bare ``MATCH ... ORDER BY bm25 LIMIT n`` plus the filters'
-    conditions, so FTS5 ranks every row of the tier (no cap) but only rows that pass. The
-    count is a separate, cheaper pass (no bm25) over the widest expression, stopped at
-    ``COUNT_CAP``; it is skipped when the first page already holds every match.
+    conditions, so FTS5 ranks every row of the tier (no cap) but only rows that pass. On a
+    library file the two halves of the rowids are ranked at once and merged, with the count
+    beside them (``search_pool``). The count is a cheaper pass (no bm25) over the widest
+    expression, stopped at ``COUNT_CAP``; on one connection it is skipped when the first page
+    already holds every match.
     """
     conn = library.db.conn
-    rank, filter_params = _rank_sql(rf)
+    parallel = search_pool.can_share(library)
+    parts = _parts(conn, rf, parallel)
+    if not parts:
+        return SearchResult([], 0, query=q)
     want = offset + limit
     picked: list[tuple[int, float, int]] = []  # (tier, score, id)
-    tiers = compile_tiers(query, bridge)
     exhausted = True
-    for tier, match in tiers:
+    counted: int | None = None
+    widest = compile_match(query, bridge) or ""
+    for tier, match in compile_tiers(query, bridge):
         if cursor is not None and tier < cursor[0]:
             continue
-        page_where, page_args = "", []
-        if cursor is not None and tier == cursor[0]:
-            page_where = " WHERE s > ? OR (s = ? AND rowid > ?)"
-            page_args = [float(cursor[1]), float(cursor[1]), int(cursor[2])]
         need = want - len(picked)
         if need <= 0:
             exhausted = False
             break
-        # bm25, then rowid: rowid order is (transcript, seq) order, the stable tie-break.
-        sql = f"SELECT rowid, s FROM ({rank}){page_where} ORDER BY s, rowid LIMIT ?"
-        rows = conn.execute(sql, [match, *filter_params, *page_args, need + 1]).fetchall()
+        page: tuple[str, list[object]] = ("", [])
+        if cursor is not None and tier == cursor[0]:
+            c_score, c_id = float(cursor[1]), int(cursor[2])
+            page = (" WHERE s > ? OR (s = ? AND rowid > ?)", [c_score, c_score, c_id])
+        statements = [_rank_statement(match, rf, part, page, need + 1) for part in parts]
+        with_count = parallel and counted is None
+        if with_count:
+            statements.append(_count_statement(widest, rf))
+        results = search_pool.run_all(library, statements, _setup_connection)
+        if with_count:
+            counted = int(results.pop()[0][0])
+        rows = sorted((float(sc), int(rid)) for part in results for rid, sc in part)
         if len(rows) > need:
             exhausted = False
             rows = rows[:need]
-        picked += [(tier, float(sc), int(rid)) for rid, sc in rows]
+        picked += [(tier, sc, rid) for sc, rid in rows]
         if not exhausted:
             break
-    page = picked[offset:]
+    page_rows = picked[offset:]
     if cursor is None and offset == 0 and exhausted:
         n, exact = len(picked), True
     else:
-        n, exact = _count(conn, compile_match(query, bridge) or "", rf)
-        n = max(n, len(picked) if exhausted else 0)
-    return _result(q, _hit_rows(conn, page), n, exact, limit, bridge)
-
-
-def _count(conn: sqlite3.Connection, match: str, rf: _RowFilter) -> tuple[int, bool]:
-    """Matches passing the filters, counted up to ``COUNT_CAP``: (count, exact)."""
-    cond, params = rf.sql("utterances_fts.rowid")
-    n = conn.execute(
-        "SELECT count(*) FROM (SELECT utterances_fts.rowid FROM utterances_fts "
-        f"WHERE utterances_fts MATCH ?{cond} LIMIT ?)",
-        [match, *params, COUNT_CAP + 1],
-    ).fetchone()[0]
-    return min(n, COUNT_CAP), n <= COUNT_CAP
+        if counted is None:
+            sql, params = _count_statement(widest, rf)
+            counted = int(conn.execute(sql, params).fetchone()[0])
+        n, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
+    return _result(q, _hit_rows(conn, page_rows), n, exact, limit, bridge)
 
 
 def _hit_rows(
