@@ -33,7 +33,7 @@ def set_turn_times(
     for seq, start, end in changes:
         if not 1 <= seq <= count:
             raise ValueError(f"Transcript {transcript_id} has utterances 1..{count}; got {seq}.")
-        if start is not None and start < 0 or end is not None and end < 0:
+        if (start is not None and start < 0) or (end is not None and end < 0):
             raise ValueError("A time can't be negative.")
     conn = library.db.conn
     before: list[TurnTimes] = []

@@ -62,7 +62,7 @@ def test_a_video_is_probed_and_its_sound_decoded(tmp_path: Path, ending: str) ->
 def test_a_file_that_is_not_a_recording_is_refused(tmp_path: Path, memory_library) -> None:
     fake = tmp_path / "call.mp3"
     fake.write_text("not a recording")
-    with pytest.raises(MediaError, match="call.mp3"):
+    with pytest.raises(MediaError, match=r"call\.mp3"):
         probe(fake)
     with pytest.raises(MediaError):
         memory_library.attach_media(_transcript(memory_library), fake)
@@ -129,7 +129,7 @@ def test_import_attaches_the_video_a_front_matter_media_key_names(
     library: Library, tmp_path: Path
 ) -> None:
     (tmp_path / "clips").mkdir()
-    video = write_video(tmp_path / "clips" / "release 12.mp4", 1.0)
+    write_video(tmp_path / "clips" / "release 12.mp4", 1.0)
     (tmp_path / "call.txt").write_text(
         "---\nTitle: Call\nMedia: clips/release 12.mp4\n---\n" + CALL, encoding="utf-8"
     )
