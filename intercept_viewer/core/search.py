@@ -808,14 +808,14 @@ def _row_filter(
     f = _RowFilter()
     if transcript_id is not None:
         lo_hi = conn.execute(
-            "SELECT (SELECT id FROM utterances WHERE transcript_id = ?1 ORDER BY seq LIMIT 1), "
-            "(SELECT id FROM utterances WHERE transcript_id = ?1 ORDER BY seq DESC LIMIT 1)",
-            [transcript_id],
+            "SELECT min(id), max(id) FROM utterances WHERE transcript_id = ?", [transcript_id]
         ).fetchone()
         if lo_hi[0] is None:
             return None
-        # A transcript's utterances are inserted together: one rowid range FTS5 can skip to.
-        f.rowid_range = (min(lo_hi), max(lo_hi))
+        # A transcript's utterances are inserted together: one rowid range FTS5 can skip to
+        # (turns inserted by a correction later may lie outside the run, hence min and max,
+        # and the test of the transcript below).
+        f.rowid_range = (int(lo_hi[0]), int(lo_hi[1]))
         f.conds.append("({rowid} + 0) IN (SELECT id FROM utterances WHERE transcript_id = ?)")
         f.params.append(transcript_id)
     ids = _speaker_ids(library, q, transcript_id, speaker)
