@@ -216,6 +216,8 @@ def _m0004_i18_media(db: Database) -> None:
         CREATE INDEX media_sha256 ON media(sha256);
         """
     )
+
+
 def _folded_sql(column: str) -> str:
     """SQL that folds a text the way ``wordforms.fold`` folds a word, before unicode61 lower-cases
     it: every apostrophe (``'`` ``’`` ``ʼ`` `````) dropped, so ``Куп'янськ`` is one token,

@@ -630,6 +630,9 @@ class SearchResult:
     approximate: bool = False
     next_cursor: Cursor | None = None
     query: Query | None = None
+    #: {transcript id: matches}, when the caller asked (``count_by_transcript``)
+    by_transcript: dict[int, int] | None = None
+    by_transcript_exact: bool = True
 
     @property
     def total_label(self) -> str:
@@ -1165,3 +1168,95 @@ def _result(
     if hits and len(hits) == limit:
         next_cursor = (hits[-1].tier, hits[-1].score, hits[-1].utterance_id)
     return SearchResult(hits, total, total_exact, False, next_cursor, q)
+
+
+# ---------------------------------------------------------------------------- the window's helpers
+
+
+def step_in_transcript(
+    library: Library,
+    query: str,
+    transcript_id: int,
+    seq: int,
+    step: int = 1,
+    speaker: str | int | None = None,
+    *,
+    bridge: bool = True,
+) -> int | None:
+    """The seq of the next (``step`` > 0) or previous hit after ``seq`` in reading order,
+    wrapping around the transcript's ends; None when nothing in it matches.
+
+    F3 inside a transcript goes down the page, not down the ranking: one statement over the
+    transcript's matches (its rowid range), no bm25. Raises only ``QueryError``.
+    """
+    q = _parsed(query)
+    conn = library.db.conn
+    _setup_connection(conn)
+    match = compile_match(query, bridge)
+    if match is None:
+        filt = _filters(library, q, transcript_id, speaker)
+        if filt is None:
+            return None
+        where, params, needs_t = filt
+        joins = " JOIN transcripts t ON t.id = u.transcript_id" if needs_t else ""
+        base, args = f"FROM utterances u{joins} WHERE {' AND '.join(where)}", params
+    else:
+        rf = _row_filter(library, q, transcript_id, speaker)
+        if rf is None:
+            return None
+        cond, args = rf.sql("utterances_fts.rowid")
+        base = (
+            "FROM utterances_fts JOIN utterances u ON u.id = utterances_fts.rowid "
+            f"WHERE utterances_fts MATCH ?{cond} AND u.transcript_id = ?"
+        )
+        args = [match, *args, transcript_id]
+    order = "ASC" if step > 0 else "DESC"
+    beyond = "u.seq > ?" if step > 0 else "u.seq < ?"
+    try:
+        row = conn.execute(
+            f"SELECT u.seq {base} AND {beyond} ORDER BY u.seq {order} LIMIT 1", [*args, seq]
+        ).fetchone()
+        if row is None:  # wrap around
+            row = conn.execute(
+                f"SELECT u.seq {base} ORDER BY u.seq {order} LIMIT 1", args
+            ).fetchone()
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc).lower():
+            raise _fail(str(exc)) from exc
+        raise
+    return None if row is None else int(row[0])
+
+
+def count_by_transcript(
+    library: Library,
+    query: str,
+    speaker: str | int | None = None,
+    *,
+    bridge: bool = True,
+) -> tuple[dict[int, int], bool]:
+    """{transcript id: matches in it} over the whole library, for grouping hits by transcript;
+    counted up to ``COUNT_CAP`` matches in all (the bool says whether that was every match).
+    Raises only ``QueryError``."""
+    q = _parsed(query)
+    match = compile_match(query, bridge)
+    if match is None:
+        return {}, True
+    conn = library.db.conn
+    _setup_connection(conn)
+    rf = _row_filter(library, q, None, speaker)
+    if rf is None:
+        return {}, True
+    cond, params = rf.sql("utterances_fts.rowid")
+    try:
+        rows = conn.execute(
+            "SELECT u.transcript_id, count(*) FROM (SELECT utterances_fts.rowid AS id "
+            f"FROM utterances_fts WHERE utterances_fts MATCH ?{cond} LIMIT ?) m "
+            "JOIN utterances u ON u.id = m.id GROUP BY u.transcript_id",
+            [match, *params, COUNT_CAP + 1],
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc).lower():
+            raise _fail(str(exc)) from exc
+        raise
+    counts = {int(t): int(n) for t, n in rows}
+    return counts, sum(counts.values()) <= COUNT_CAP

@@ -32,6 +32,7 @@ analysed once (``functools.lru_cache``); repeated words cost a dictionary lookup
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
@@ -64,6 +65,7 @@ _ENDINGS = tuple(sorted(set(_ENDING_TEXT.split()), key=len, reverse=True))
 _MIN_STEM = 4
 
 _analyzers: dict[str, Any] = {}
+_analyzers_lock = threading.Lock()
 _stemmer: Any = None
 
 
@@ -111,13 +113,27 @@ def stem_rule(word: str) -> str:
 
 
 def _analyzer(lang: str) -> Any:
-    """The pymorphy3 analyser for ``lang`` ('ru' or 'uk'), built once per process."""
+    """The pymorphy3 analyser for ``lang`` ('ru' or 'uk'), built once per process (under a
+    lock: the window builds them on a background thread while a search may want them)."""
     a = _analyzers.get(lang)
     if a is None:
-        import pymorphy3
+        with _analyzers_lock:
+            a = _analyzers.get(lang)
+            if a is None:
+                import pymorphy3
 
-        a = _analyzers[lang] = pymorphy3.MorphAnalyzer(lang=lang)
+                a = _analyzers[lang] = pymorphy3.MorphAnalyzer(lang=lang)
     return a
+
+
+def warm() -> None:
+    """Build the analysers and the stemmer now (about 200 ms), so the first search or import
+    doesn't pay for them: the window calls this on a background thread at start."""
+    _analyzer("ru")
+    _analyzer("uk")
+    _english_stem("warming")
+    query_forms("бахмут")
+    word_keys("київ")
 
 
 def _english_stem(word: str) -> str:

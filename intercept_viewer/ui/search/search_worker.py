@@ -27,7 +27,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from intercept_viewer.core.errors import InterceptViewerError, QueryError
 from intercept_viewer.core.library import Library
-from intercept_viewer.core.search import SearchResult
+from intercept_viewer.core.search import SearchResult, count_by_transcript
 from intercept_viewer.ui.library_worker import LibraryWorker
 
 PAGE_SIZE = 100
@@ -41,8 +41,10 @@ class SearchRequest:
     query: str
     transcript_id: int | None = None
     speaker: str | int | None = None
-    cursor: tuple[float, int] | None = None
+    cursor: tuple[int, float, int] | None = None
     limit: int = PAGE_SIZE
+    #: other spellings too (Kupyansk finds Купянск); the search bar's switch
+    bridge: bool = True
 
     @property
     def appended(self) -> bool:
@@ -50,15 +52,22 @@ class SearchRequest:
 
 
 def run_request(library: Library, request: SearchRequest) -> SearchResult | str:
-    """Run one request: the result, or the message to show instead (never raises)."""
+    """Run one request: the result, or the message to show instead (never raises). A first
+    page of the whole library also counts the matches per transcript, for the groups."""
     try:
-        return library.search(
+        result = library.search(
             request.query,
             transcript_id=request.transcript_id,
             limit=request.limit,
             speaker=request.speaker,
             cursor=request.cursor,
+            bridge=request.bridge,
         )
+        if request.transcript_id is None and not request.appended and result.hits:
+            result.by_transcript, result.by_transcript_exact = count_by_transcript(
+                library, request.query, request.speaker, bridge=request.bridge
+            )
+        return result
     except QueryError as exc:
         return str(exc)
     except InterceptViewerError as exc:
