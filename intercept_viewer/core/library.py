@@ -302,6 +302,9 @@ class Library:
             conn.execute("PRAGMA synchronous = NORMAL")
 
     def close(self) -> None:
+        from intercept_viewer.core.search_pool import close_readers
+
+        close_readers(self.path)  # the search's own connections to this file
         self.db.close()
 
     def __enter__(self) -> Library:

@@ -35,7 +35,6 @@ import json
 import re
 import sqlite3
 import weakref
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -771,7 +770,7 @@ def _tag_condition(column: str) -> str:
         f"{column} IN (SELECT u.id FROM tags tg JOIN passage_tags pt ON pt.tag_id = tg.id "
         "JOIN passages p ON p.id = pt.passage_id JOIN utterances u "
         "ON u.transcript_id = p.transcript_id AND u.seq BETWEEN p.first_seq AND p.last_seq "
-        "WHERE tg.name_key = ?)"
+        "WHERE tg.name_key = ?{part})"
     )
 
 
@@ -787,20 +786,36 @@ class _RowFilter:
       from an index: a speaker's rows, a tag's passages).
     """
 
+    #: SQL with ``{rowid}`` for the match's rowid and maybe ``{part}`` (where an id set can
+    #: be narrowed to the rowid range ranked), and each one's parameters
     conds: list[str] = field(default_factory=list)
-    params: list[object] = field(default_factory=list)
+    params: list[list[object]] = field(default_factory=list)
     rowid_range: tuple[int, int] | None = None
+    #: the run tables the conditions read (``_prepare_runs``)
+    run_keys: list[int] = field(default_factory=list)
+
+    def prepare(self, conn: sqlite3.Connection) -> None:
+        _prepare_runs(conn, self.run_keys)
 
     def sql(self, column: str, part: tuple[int, int] | None = None) -> tuple[str, list[object]]:
         """`` AND ...`` conditions on ``column`` and their parameters; ``part`` narrows the
-        rowid range further (it must lie inside ``rowid_range``)."""
-        conds = [c.replace("{rowid}", column) for c in self.conds]
-        params = list(self.params)
+        rowid range further (it must lie inside ``rowid_range``), and the id sets are then
+        built for that range only."""
         span = part or self.rowid_range
+        out: list[str] = []
+        params: list[object] = []
+        for cond, args in zip(self.conds, self.params, strict=True):
+            cond = cond.replace("{rowid}", column)
+            if "{part}" in cond:
+                cond = cond.replace("{part}", "" if span is None else " AND u.id BETWEEN ? AND ?")
+                params += [*args, *(span or ())]
+            else:
+                params += args
+            out.append(cond)
         if span is not None:
-            conds.append(f"{column} BETWEEN ? AND ?")
+            out.append(f"{column} BETWEEN ? AND ?")
             params += list(span)
-        return "".join(f" AND {c}" for c in conds), params
+        return "".join(f" AND {c}" for c in out), params
 
 
 def _row_filter(
@@ -819,20 +834,22 @@ def _row_filter(
         # (turns inserted by a correction later may lie outside the run, hence min and max,
         # and the test of the transcript below).
         f.rowid_range = (int(lo_hi[0]), int(lo_hi[1]))
-        f.conds.append("({rowid} + 0) IN (SELECT id FROM utterances WHERE transcript_id = ?)")
-        f.params.append(transcript_id)
+        f.conds.append(
+            "({rowid} + 0) IN (SELECT u.id FROM utterances u WHERE u.transcript_id = ?{part})"
+        )
+        f.params.append([transcript_id])
     ids = _speaker_ids(library, q, transcript_id, speaker)
     if ids is not None:
         if not ids:
             return None
         f.conds.append(
-            "({rowid} + 0) IN (SELECT id FROM utterances WHERE speaker_id IN "
-            "(SELECT value FROM json_each(?)))"
+            "({rowid} + 0) IN (SELECT u.id FROM utterances u WHERE u.speaker_id IN "
+            "(SELECT value FROM json_each(?)){part})"
         )
-        f.params.append(json.dumps(ids))
+        f.params.append([json.dumps(ids)])
     for tag in q.tags:
         f.conds.append(_tag_condition("({rowid} + 0)"))
-        f.params.append(tag.strip().casefold())
+        f.params.append([tag.strip().casefold()])
     where, params = _transcript_conditions(q)
     if where:
         passing = [
@@ -846,15 +863,18 @@ def _row_filter(
         ranges = _transcript_ranges(library)
         if ranges is None:
             f.conds.append(
-                "({rowid} + 0) IN (SELECT id FROM utterances WHERE transcript_id IN "
-                "(SELECT value FROM json_each(?)))"
+                "({rowid} + 0) IN (SELECT u.id FROM utterances u WHERE u.transcript_id IN "
+                "(SELECT value FROM json_each(?)){part})"
             )
-            f.params.append(json.dumps(passing))
+            f.params.append([json.dumps(passing)])
         elif len(passing) < len(ranges):
             runs = _merged_runs(sorted(ranges[t] for t in passing if t in ranges))
             if not runs:
                 return None
-            f.conds.append(f"iv_in_runs({_register_runs(runs)}, {{rowid}})")
+            key = _register_runs(runs)
+            f.run_keys.append(key)
+            f.conds.append(_runs_condition(key))
+            f.params.append([])
     return f
 
 
@@ -869,26 +889,49 @@ def _merged_runs(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-#: Id runs of the statements running now, by a small number the SQL passes back in.
-_runs: dict[int, tuple[list[int], list[int]]] = {}
+#: Id runs a filter stands for, by the number its temporary table is named after.
+_runs: dict[int, list[tuple[int, int]]] = {}
 _RUNS_KEPT = 64
 
 
 def _register_runs(runs: list[tuple[int, int]]) -> int:
-    """Keep ``runs`` for ``iv_in_runs`` and return their handle (a literal in the SQL)."""
+    """Keep ``runs`` and return their key: ``_runs_table`` names the temporary table that
+    holds them on each connection (``_prepare_runs`` fills it there)."""
     key = hash(tuple(runs)) & 0x7FFFFFFF
     if key not in _runs:
         if len(_runs) >= _RUNS_KEPT:
             _runs.pop(next(iter(_runs)))
-        _runs[key] = ([lo for lo, _hi in runs], [hi for _lo, hi in runs])
+        _runs[key] = runs
     return key
 
 
-def _in_runs(key: int, rowid: int) -> bool:
-    """True when ``rowid`` lies in one of the runs registered as ``key`` (a binary search)."""
-    los, his = _runs[key]
-    i = bisect_right(los, rowid) - 1
-    return i >= 0 and rowid <= his[i]
+def _runs_table(key: int) -> str:
+    return f"temp.iv_runs_{key}"
+
+
+def _runs_condition(key: int) -> str:
+    """A match's rowid inside one of the runs: one seek in a small temporary table (C speed;
+    a Python function per match cost twice as much and held the GIL)."""
+    return (
+        f"(SELECT hi FROM {_runs_table(key)} WHERE lo <= {{rowid}} ORDER BY lo DESC LIMIT 1)"
+        " >= {rowid}"
+    )
+
+
+def _prepare_runs(conn: sqlite3.Connection, keys: Sequence[int]) -> None:
+    """Create and fill the temporary run tables ``keys`` name on ``conn``, once each. Temporary
+    tables can be written on a read-only connection; a transaction this opens is committed."""
+    for key in keys:
+        table = _runs_table(key)
+        was_open = conn.in_transaction
+        conn.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS iv_runs_{key} "
+            "(lo INTEGER PRIMARY KEY, hi INTEGER NOT NULL)"
+        )
+        if conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None:
+            conn.executemany(f"INSERT INTO {table} (lo, hi) VALUES (?, ?)", _runs[key])
+            if not was_open:
+                conn.commit()
 
 
 def _filters(
@@ -908,7 +951,7 @@ def _filters(
         where.append("u.transcript_id = ?")
         params.append(transcript_id)
     for tag in q.tags:
-        where.append(_tag_condition("u.id"))
+        where.append(_tag_condition("u.id").replace("{part}", ""))
         params.append(tag.strip().casefold())
     t_where, t_params = _transcript_conditions(q)
     return where + t_where, params + t_params, bool(t_where)
@@ -977,7 +1020,6 @@ def search(
 def _setup_connection(conn: sqlite3.Connection) -> None:
     """The SQL functions a search's statements call, on any connection that runs them."""
     conn.create_function("iv_fold", 1, _sql_fold, deterministic=True)
-    conn.create_function("iv_in_runs", 2, _in_runs, deterministic=True)
 
 
 def _parts(conn: sqlite3.Connection, rf: _RowFilter, parallel: bool) -> list[tuple[int, int]]:
@@ -1068,7 +1110,7 @@ def _search_fts(
         with_count = parallel and counted is None
         if with_count:
             statements.append(_count_statement(widest, rf))
-        results = search_pool.run_all(library, statements, _setup_connection)
+        results = search_pool.run_all(library, statements, _setup_connection, rf.prepare)
         if with_count:
             counted = int(results.pop()[0][0])
         rows = sorted((float(sc), int(rid)) for part in results for rid, sc in part)
@@ -1083,6 +1125,7 @@ def _search_fts(
         n, exact = len(picked), True
     else:
         if counted is None:
+            rf.prepare(conn)
             sql, params = _count_statement(widest, rf)
             counted = int(conn.execute(sql, params).fetchone()[0])
         n, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
@@ -1204,6 +1247,7 @@ def step_in_transcript(
         rf = _row_filter(library, q, transcript_id, speaker)
         if rf is None:
             return None
+        rf.prepare(conn)
         cond, args = rf.sql("utterances_fts.rowid")
         base = (
             "FROM utterances_fts JOIN utterances u ON u.id = utterances_fts.rowid "
@@ -1246,6 +1290,7 @@ def count_by_transcript(
     rf = _row_filter(library, q, None, speaker)
     if rf is None:
         return {}, True
+    rf.prepare(conn)
     cond, params = rf.sql("utterances_fts.rowid")
     try:
         rows = conn.execute(

@@ -36,7 +36,6 @@ Setup = Callable[[sqlite3.Connection], None]
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
-_local = threading.local()
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -58,40 +57,96 @@ def _file_id(path: Path) -> tuple[int, int]:
     return st.st_dev, st.st_ino
 
 
-def _reader(path: Path, setup: Setup) -> sqlite3.Connection:
-    """This thread's read-only connection to ``path`` (reopened if the file was replaced)."""
-    readers: dict[Path, tuple[tuple[int, int], sqlite3.Connection]] = (
-        getattr(_local, "readers", None) or {}
-    )
-    _local.readers = readers
-    fid = _file_id(path)
-    found = readers.get(path)
-    if found is not None and found[0] == fid:
-        return found[1]
+class _Reader:
+    """A worker thread's read-only connection to one file. ``lock`` is held while a statement
+    runs, so ``close_readers`` (from another thread) never closes it mid-statement."""
+
+    def __init__(self, path: Path, setup: Setup) -> None:
+        self.file_id = _file_id(path)
+        self.lock = threading.Lock()
+        # check_same_thread=False: only so close_readers may close it from another thread;
+        # statements run on the worker thread that opened it, under ``lock``.
+        self.conn: sqlite3.Connection | None = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        setup(self.conn)
+
+    def close(self) -> None:
+        with self.lock:
+            if self.conn is not None:
+                self.conn.close()
+                self.conn = None
+
+
+#: (worker thread id, resolved path) -> its reader
+_readers: dict[tuple[int, Path], _Reader] = {}
+_readers_lock = threading.Lock()
+
+
+def close_readers(path: Path | None) -> None:
+    """Close every worker connection to ``path`` (the library is closing: a restore moves the
+    file away and must find nothing holding it open). The next search opens them again."""
+    if path is None:
+        return
+    key_path = path.resolve()
+    with _readers_lock:
+        found = [(k, r) for k, r in _readers.items() if k[1] == key_path]
+        for k, _r in found:
+            del _readers[k]
+    for _k, r in found:
+        r.close()
+
+
+def _reader(path: Path, setup: Setup) -> _Reader:
+    """This thread's reader of ``path`` (reopened if the file was replaced or it was closed)."""
+    key = (threading.get_ident(), path.resolve())
+    with _readers_lock:
+        found = _readers.get(key)
+    if found is not None and found.conn is not None and found.file_id == _file_id(path):
+        return found
     if found is not None:
-        found[1].close()
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    setup(conn)
-    readers[path] = (fid, conn)
-    return conn
+        found.close()
+    reader = _Reader(path, setup)
+    with _readers_lock:
+        _readers[key] = reader
+    return reader
 
 
-def _run_on_reader(path: Path, setup: Setup, sql: str, params: Sequence[Any]) -> list[Any]:
-    return _reader(path, setup).execute(sql, list(params)).fetchall()
+def _run_on_reader(
+    path: Path, setup: Setup, prepare: Setup | None, sql: str, params: Sequence[Any]
+) -> list[Any]:
+    for _attempt in range(2):
+        reader = _reader(path, setup)
+        with reader.lock:
+            conn = reader.conn
+            if conn is None:
+                continue  # closed under us: open another
+            if prepare is not None:
+                prepare(conn)
+            return conn.execute(sql, list(params)).fetchall()
+    raise sqlite3.OperationalError("the library was closed while searching")
 
 
-def run_all(library: Library, statements: Sequence[Statement], setup: Setup) -> list[list[Any]]:
+def run_all(
+    library: Library,
+    statements: Sequence[Statement],
+    setup: Setup,
+    prepare: Setup | None = None,
+) -> list[list[Any]]:
     """Every statement's rows, in order. The first runs on the library's own connection (so
     ``Library.interrupt`` stops it), the others at the same time on worker connections when
-    ``can_share``; otherwise all run here, in turn."""
+    ``can_share``; otherwise all run here, in turn. ``setup`` runs once on a new worker
+    connection, ``prepare`` on every connection before its statement (temporary tables)."""
     conn = library.db.conn
+    if prepare is not None:
+        prepare(conn)
     if len(statements) == 1 or not can_share(library):
         return [conn.execute(sql, list(params)).fetchall() for sql, params in statements]
     assert library.path is not None
     path = library.path
     futures: list[Future[list[Any]]] = [
-        _executor().submit(_run_on_reader, path, setup, sql, params)
+        _executor().submit(_run_on_reader, path, setup, prepare, sql, params)
         for sql, params in statements[1:]
     ]
     first_sql, first_params = statements[0]
