@@ -17,13 +17,13 @@ import datetime as _dt
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from intercept_viewer.core import schema
+from intercept_viewer.core import import_report, schema
 from intercept_viewer.core.colors import color_for
 from intercept_viewer.core.errors import (
     ImportFailed,
@@ -36,14 +36,16 @@ from intercept_viewer.core.model import (
     META_FIELDS,
     ORIGINS,
     VERIFICATION_STATES,
+    ImportWarning,
     ParsedTranscript,
     Passage,
     Speaker,
     Tag,
+    StoredWarning,
     Transcript,
     Utterance,
 )
-from intercept_viewer.core.wordforms import normalize_text
+from intercept_viewer.core.translation_norm import searchable_norm
 
 if TYPE_CHECKING:
     from intercept_viewer.core.search import SearchResult
@@ -92,6 +94,9 @@ class AddResult:
     utterances: int
     speakers: int
     duplicate: bool
+    #: What the importer assumed or skipped (the import report); for a duplicate, the stored
+    #: remarks not yet dismissed.
+    warnings: list[ImportWarning] = field(default_factory=list)
 
 
 @dataclass
@@ -333,7 +338,10 @@ class Library:
                 n_speakers = self.db.execute(
                     "SELECT count(*) FROM speakers WHERE transcript_id = ?", [existing]
                 ).fetchone()[0]
-                return AddResult(existing, t.title, t.utterance_count, n_speakers, True)
+                return AddResult(
+                    existing, t.title, t.utterance_count, n_speakers, True,
+                    self._report_of(existing),
+                )  # fmt: skip
         meta = parsed.meta
         verification = (
             meta.verification if meta.verification in VERIFICATION_STATES else ("unverified")
@@ -401,7 +409,7 @@ class Library:
             fts_trigger = self._pause_fts_trigger(len(parsed.utterances))
             conn.executemany(
                 "INSERT INTO utterances (transcript_id, seq, speaker_id, start_ms, end_ms, "
-                "text, text_norm, context) VALUES (?,?,?,?,?,?,?,?)",
+                "text, text_norm, context, translation) VALUES (?,?,?,?,?,?,?,?,?)",
                 (
                     (
                         tid,
@@ -410,13 +418,15 @@ class Library:
                         u.start_ms,
                         u.end_ms,
                         u.text,
-                        normalize_text(u.text, language),
+                        searchable_norm(u.text, u.translation, language),
                         u.context,
+                        u.translation,
                     )
                     for seq, u in enumerate(parsed.utterances, start=1)
                 ),
             )
             self._resume_fts_trigger(fts_trigger, tid)
+            import_report.store_warnings(conn, tid, parsed.warnings)
             for p in parsed.passages:
                 self._insert_passage(
                     tid,
@@ -433,7 +443,12 @@ class Library:
                     tag_descriptions=parsed.tag_descriptions,
                 )
         return AddResult(
-            tid, meta.title or file_name or "Untitled", len(parsed.utterances), len(labels), False
+            tid,
+            meta.title or file_name or "Untitled",
+            len(parsed.utterances),
+            len(labels),
+            False,
+            list(parsed.warnings),
         )
 
     #: From this many utterances on, ``add`` fills the FTS index in one statement. Measured by
@@ -479,7 +494,7 @@ class Library:
         if existing is not None:
             t = self.transcript(existing)
             n = len(self.speakers(existing))
-            return AddResult(existing, t.title, t.utterance_count, n, True)
+            return AddResult(existing, t.title, t.utterance_count, n, True, self._report_of(existing))
         del source
         pf = parse_path(path, format=format)
         try:
@@ -611,7 +626,7 @@ class Library:
         Pages by ``seq`` (keyset), so fetching page 1,000 costs what page 1 costs.
         """
         sql = (
-            "SELECT id, transcript_id, seq, speaker_id, start_ms, end_ms, text, context "
+            "SELECT id, transcript_id, seq, speaker_id, start_ms, end_ms, text, context, translation "
             "FROM utterances WHERE transcript_id = ? AND seq >= ? ORDER BY seq"
         )
         params: list[Any] = [transcript_id, first_seq]
@@ -625,6 +640,31 @@ class Library:
         if not rows or rows[0].seq != seq:
             raise NotFound(f"Transcript {transcript_id} has no utterance {seq}.")
         return rows[0]
+
+    # ------------------------------------------------------------------ the import report
+
+    def _report_of(self, transcript_id: int) -> list[ImportWarning]:
+        return [ImportWarning(w.message, w.line) for w in self.import_warnings(transcript_id)]
+
+    def import_warnings(
+        self, transcript_id: int, *, include_dismissed: bool = False
+    ) -> list[StoredWarning]:
+        """What the importer assumed or skipped for this transcript, in file order."""
+        return import_report.warnings_for(
+            self.db.conn, transcript_id, include_dismissed=include_dismissed
+        )
+
+    def dismiss_import_warnings(
+        self, transcript_id: int, ids: Iterable[int] | None = None
+    ) -> int:
+        """Mark the transcript's warnings (or the given ones) reviewed; returns how many."""
+        self._writable()
+        with self.db.atomic():
+            return import_report.dismiss(self.db.conn, transcript_id, ids)
+
+    def review_counts(self) -> dict[int, int]:
+        """Transcript id -> undismissed import warnings, for the "needs review" filter."""
+        return import_report.review_counts(self.db.conn)
 
     def turn_outline(self, transcript_id: int) -> list[tuple[int, int | None, int | None, int]]:
         """Compact rows (seq, speaker_id, start_ms, end_ms) for drawing the turn strip.

@@ -23,7 +23,8 @@ def test_import_json_keys_and_duplicate(tmp_path: Path) -> None:
     result = _run(lib, "import", "--json", *files)
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert [set(r) for r in rows] == [{"id", "title", "utterances", "speakers", "duplicate"}] * 2
+    keys = {"id", "title", "utterances", "speakers", "duplicate", "warnings"}
+    assert [set(r) for r in rows] == [keys] * 2
     assert rows[0]["title"] == "Soldier tells wife the unit was sent in without armour"
     assert (rows[0]["utterances"], rows[0]["speakers"], rows[0]["duplicate"]) == (5, 2, False)
     again = json.loads(_run(lib, "import", "--json", files[1]).stdout)

@@ -137,6 +137,8 @@ class QuoteLine:
     #: the quote begins/ends inside the utterance (a character range), shown as "…"
     cut_start: bool = False
     cut_end: bool = False
+    #: the file's translation of the whole utterance, if it gave one
+    translation: str | None = None
 
     @property
     def shown_text(self) -> str:
@@ -177,6 +179,10 @@ class QuotedPassage:
             first, *rest = q.shown_text.split("\n")
             out.append(with_status(self.verification, f"{q.speaker}{when}: {first}"))
             out.extend(with_status(self.verification, f"    {line}") for line in rest)
+            if q.translation:
+                out.append(
+                    with_status(self.verification, f"    (translation: {one_line(q.translation)})")
+                )
         return out
 
 
@@ -209,6 +215,7 @@ def quote_passages(library: Library, passages: Sequence[Passage]) -> list[Quoted
                 cut_end=i == len(quoted) - 1
                 and p.end_char is not None
                 and p.end_char < len(u.text),
+                translation=u.translation,
             )
             for i, (u, text) in enumerate(quoted)
         ]

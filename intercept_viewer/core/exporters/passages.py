@@ -117,6 +117,7 @@ def passage_record(qp: QuotedPassage) -> dict[str, Any]:
                 "start_ms": q.start_ms,
                 "end_ms": q.end_ms,
                 "text": q.text,
+                "translation": q.translation,
                 "verification": t.verification,
             }
             for q in qp.lines
@@ -151,6 +152,8 @@ def _md_quote_lines(qp: QuotedPassage) -> list[str]:
         first, *rest = q.shown_text.split("\n")
         lines.append(f"> {flag}**{md_escape(q.speaker)}**{when}: {md_escape(first.strip())}")
         lines.extend(f"> {flag}{md_escape(line.strip())}" for line in rest)
+        if q.translation:
+            lines.append(f"> {flag}_{md_escape(one_line(q.translation))}_")
     return [line + "\\" for line in lines[:-1]] + lines[-1:]
 
 

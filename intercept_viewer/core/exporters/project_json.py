@@ -55,6 +55,7 @@ def transcript_document(library: Library, transcript_id: int) -> dict[str, Any]:
                 "end_ms": u.end_ms,
                 "text": u.text,
                 "context": u.context,
+                "translation": u.translation,
             }
             for u in library.utterances(transcript_id)
         ],

@@ -89,6 +89,12 @@ def _cue_lines(text: str) -> list[str]:
     return lines or ["…"]
 
 
+def _translation_lines(u: Utterance) -> list[str]:
+    """A translation goes under the original in italics, as bilingual subtitles carry it (our
+    subtitle importer reads such a line back as the translation)."""
+    return [one_line(u.translation)] if u.translation else []
+
+
 def _status_lines(t: Transcript, estimated: int, total: int) -> list[str]:
     lines = []
     tag = status_tag(t.verification)
@@ -134,7 +140,7 @@ def write_srt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, i
         cue(*_status_window(times[0][0] if times else None), status)
     for u, (start, end) in zip(utts, times, strict=True):
         first, *rest = _cue_lines(u.text)
-        cue(start, end, [f"{speaker_label(u, names)}: {first}", *rest])
+        cue(start, end, [f"{speaker_label(u, names)}: {first}", *rest, *(f"<i>{x}</i>" for x in _translation_lines(u))])
     return len(utts), estimated
 
 
@@ -178,6 +184,7 @@ def write_vtt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, i
             lines[0] = f"<v {voice}>{lines[0]}</v>" if len(lines) == 1 else f"<v {voice}>{lines[0]}"
             if len(lines) > 1:
                 lines[-1] += "</v>"
+        lines.extend(f"<i>{vtt_escape(line)}</i>" for line in _translation_lines(u))
         out.write(f"{_timestamp(start, '.')} --> {_timestamp(end, '.')}\n")
         out.write("\n".join(lines) + "\n\n")
     return len(utts), estimated

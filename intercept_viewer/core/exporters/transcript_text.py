@@ -71,6 +71,8 @@ def write_txt(library: Library, transcript_id: int, out: TextIO) -> int:
         out.write(f"{when}{speaker_label(u, names)}: {first}\n")
         for line in rest:
             out.write(f"    {line}\n")
+        if u.translation:
+            out.write(f"    Translation: {one_line(u.translation)}\n")
         n += 1
     return n
 
@@ -109,7 +111,10 @@ def write_markdown(library: Library, transcript_id: int, out: TextIO) -> int:
     for u in library.utterances(transcript_id):
         when = f" \\[{format_ms(u.start_ms)}\\]" if u.start_ms is not None else ""
         body = "  \n".join(md_escape(line) for line in u.text.split("\n"))
-        w(f"**{md_escape(speaker_label(u, names))}**{when}: {body}\n\n")
+        w(f"**{md_escape(speaker_label(u, names))}**{when}: {body}\n")
+        if u.translation:
+            w(f"> _{md_escape(one_line(u.translation))}_\n")
+        w("\n")
         n += 1
     passages = library.passages(transcript_id=transcript_id)
     if passages:
