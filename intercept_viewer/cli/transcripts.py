@@ -96,9 +96,7 @@ def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str
                     "utterances": outcome.utterances,
                     "speakers": outcome.speakers,
                     "duplicate": outcome.duplicate,
-                    "warnings": [
-                        {"line": w.line, "message": w.message} for w in outcome.warnings
-                    ],
+                    "warnings": [{"line": w.line, "message": w.message} for w in outcome.warnings],
                 }
             )
     if as_json:

@@ -48,9 +48,7 @@ def warnings_for(
     ]
 
 
-def dismiss(
-    conn: sqlite3.Connection, transcript_id: int, ids: Iterable[int] | None = None
-) -> int:
+def dismiss(conn: sqlite3.Connection, transcript_id: int, ids: Iterable[int] | None = None) -> int:
     """Mark warnings reviewed (all of the transcript's when ``ids`` is None); returns how many."""
     if ids is None:
         cur = conn.execute(

@@ -40,8 +40,8 @@ from intercept_viewer.core.model import (
     ParsedTranscript,
     Passage,
     Speaker,
-    Tag,
     StoredWarning,
+    Tag,
     Transcript,
     Utterance,
 )
@@ -494,7 +494,9 @@ class Library:
         if existing is not None:
             t = self.transcript(existing)
             n = len(self.speakers(existing))
-            return AddResult(existing, t.title, t.utterance_count, n, True, self._report_of(existing))
+            return AddResult(
+                existing, t.title, t.utterance_count, n, True, self._report_of(existing)
+            )
         del source
         pf = parse_path(path, format=format)
         try:
@@ -626,8 +628,8 @@ class Library:
         Pages by ``seq`` (keyset), so fetching page 1,000 costs what page 1 costs.
         """
         sql = (
-            "SELECT id, transcript_id, seq, speaker_id, start_ms, end_ms, text, context, translation "
-            "FROM utterances WHERE transcript_id = ? AND seq >= ? ORDER BY seq"
+            "SELECT id, transcript_id, seq, speaker_id, start_ms, end_ms, text, context, "
+            "translation FROM utterances WHERE transcript_id = ? AND seq >= ? ORDER BY seq"
         )
         params: list[Any] = [transcript_id, first_seq]
         if limit is not None:
@@ -654,9 +656,7 @@ class Library:
             self.db.conn, transcript_id, include_dismissed=include_dismissed
         )
 
-    def dismiss_import_warnings(
-        self, transcript_id: int, ids: Iterable[int] | None = None
-    ) -> int:
+    def dismiss_import_warnings(self, transcript_id: int, ids: Iterable[int] | None = None) -> int:
         """Mark the transcript's warnings (or the given ones) reviewed; returns how many."""
         self._writable()
         with self.db.atomic():

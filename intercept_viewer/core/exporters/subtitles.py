@@ -140,7 +140,8 @@ def write_srt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, i
         cue(*_status_window(times[0][0] if times else None), status)
     for u, (start, end) in zip(utts, times, strict=True):
         first, *rest = _cue_lines(u.text)
-        cue(start, end, [f"{speaker_label(u, names)}: {first}", *rest, *(f"<i>{x}</i>" for x in _translation_lines(u))])
+        italics = [f"<i>{x}</i>" for x in _translation_lines(u)]
+        cue(start, end, [f"{speaker_label(u, names)}: {first}", *rest, *italics])
     return len(utts), estimated
 
 

@@ -20,6 +20,7 @@ import re
 
 from intercept_viewer.core.errors import ImportFailed
 from intercept_viewer.core.importers.base import Importer, SourceFile
+from intercept_viewer.core.importers.import_notes import Report
 from intercept_viewer.core.importers.labelled import analyse
 from intercept_viewer.core.importers.metadata import merge_meta, read_metadata
 from intercept_viewer.core.importers.textlines import (
@@ -92,6 +93,9 @@ def build_dash_transcript(
             line=content + 1 + line_offset,
         )
     preamble = split_preamble(lines[:first])
+    report = Report(line_offset)
+    report.preamble(preamble, [i for i in range(first) if lines[i].strip()], lines)
+    joined: list[int] = []
     utterances: list[ParsedUtterance] = []
     after_blank = False
     tail_start: int | None = None  # first line of prose after a blank below the last turn
@@ -114,18 +118,31 @@ def build_dash_transcript(
                     text=text, speaker=who, start_ms=start, end_ms=end, line=i + 1 + line_offset
                 )
             )
+            joined.append(0)
         else:
             last = utterances[-1]
             if after_blank and tail_start is None:
                 tail_start, tail_cut = i, len(last.text)
             last.text = join_continuation(last.text, raw, after_blank=after_blank)
+            joined[-1] += 1
+            if joined[-1] == 1 and not after_blank:
+                report.joined_line(i, last)
         after_blank = False
     epilogue = None
     if tail_start is not None and not inner_paragraphs:
         utterances[-1].text = utterances[-1].text[:tail_cut]
         epilogue = "\n\n".join(" ".join(p) for p in paragraphs(lines[tail_start:]))
+        report.add(
+            "the paragraphs below the last turn were taken as the release's closing words "
+            "(description), not speech",
+            tail_start,
+        )
+    for u, n in zip(utterances, joined, strict=True):
+        report.long_turn(u, n)
     utterances = [u for u in utterances if u.text]
     fill_end_times(utterances)
+    if preamble.released_on and not meta.released_on:
+        meta.released_on = preamble.released_on
     if preamble.title and not meta.title:
         meta.title = preamble.title
     elif preamble.title:
@@ -141,6 +158,7 @@ def build_dash_transcript(
         speakers=[ParsedSpeaker(s.label, s.name) for s in SPEAKERS if s.label in used],
         utterances=utterances,
         format=fmt,
+        warnings=report.warnings,
     )
 
 
