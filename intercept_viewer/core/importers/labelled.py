@@ -214,7 +214,21 @@ def _valid_name(name: str) -> bool:
     if len(name) > _MAX_LABEL_CHARS or len(name.split()) > 4:
         return False
     key = label_key(name)
-    return key not in _NOT_LABELS and key not in _LANGUAGE_TAGS and not _STAGE_DIRECTIONS.match(key)
+    if key in _NOT_LABELS or key in _LANGUAGE_TAGS or _STAGE_DIRECTIONS.match(key):
+        return False
+    return not _names_a_speech_act(key)
+
+
+def _names_a_speech_act(key: str) -> bool:
+    """ "ГУР зазначає", "Буданов раніше заявляв", "Yusov added": prose introducing a quote
+    after a colon, not a speaker's label (a label never holds a speech verb)."""
+    words = key.split()
+    if len(words) < 2:
+        return False
+    from intercept_viewer.core.importers.article_speakers import is_speech_verb, language_of
+
+    lang = language_of(key)
+    return any(is_speech_verb(w, lang)[0] for w in words[1:])
 
 
 def _match_label(rest: str) -> tuple[str, str, str, int | None, int | None] | None:
@@ -468,9 +482,12 @@ def build_transcript(
     epilogue_start: int | None = None  # line index of the first after-blank continuation
     epilogue_cut = 0  # length of the last turn's text before that continuation
     translation_at: int | None = None  # index of the first utterance below a translation heading
+    between: list[str] = []  # the writer's prose between dialogue blocks ("Потім батько питає…")
+    linking = False
     for ln in an.lines[first_turn:]:
         if ln.blank:
             blank_run = True
+            linking = False
             continue
         c = ln.candidate if an.is_turn(ln) else None
         loose = None if c is not None else _loose_turn(an, ln)
@@ -542,6 +559,18 @@ def build_transcript(
             _add_translation(last, ln.rest.strip()[1:-1].strip())  # "(Mom, it's bad here.)"
             report.translation(ln.index)
             continue
+        if linking or (blank_run and last.text and _narration_paragraph(an, ln.index)):
+            # a paragraph about the people, between blocks of turns: the writer's, not speech
+            if not linking:
+                between.append("")
+                report.add(
+                    "taken as the writer's prose between dialogue blocks (description), not "
+                    "part of a turn",
+                    ln.index,
+                )
+            between[-1] = f"{between[-1]} {ln.rest}".strip()
+            linking, blank_run = True, False
+            continue
         if blank_run and last.text:
             paragraph_continuations.append(len(utterances) - 1)
             if epilogue_start is None:
@@ -597,6 +626,8 @@ def build_transcript(
     )
     if preamble.released_on and not meta.released_on:
         meta.released_on = preamble.released_on
+    if between:
+        epilogue = "\n\n".join(x for x in (*between, epilogue) if x)
     _apply_preamble(meta, preamble.title, preamble.description, epilogue)
     if not meta.language:
         # the turns' own words: the originals, where translations sit beside them
@@ -692,6 +723,20 @@ def _split_language_tag(text: str) -> tuple[str, str | None]:
     if m and label_key(m["tag"]) in _LANGUAGE_TAGS:
         return m["text"].strip(), None
     return text, None
+
+
+def _narration_paragraph(an: Analysis, index: int) -> bool:
+    """The paragraph from line ``index`` (up to a blank line or a turn) is the writer's sentence
+    about the call's people ("Later in the call the mother asks about his friend.")."""
+    from intercept_viewer.core.importers.dialogue_blocks import is_narration
+
+    para: list[str] = []
+    for ln in an.lines[index:]:
+        if ln.blank or an.is_turn(ln):
+            break
+        para.append(ln.rest)
+    text = " ".join(para)
+    return len(text) >= 20 and is_narration(text)
 
 
 def _times_follow_turns(an: Analysis, first_turn: int) -> bool:
