@@ -31,7 +31,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -117,7 +117,6 @@ class TaskHandle(QObject):
 class _Job:
     handle: TaskHandle
     path: Path
-    progress_value: list[Any] = field(default_factory=list)
 
 
 def _drive(handle: TaskHandle, library: Library, report: Callable[[str, Any], None]) -> None:
@@ -240,9 +239,10 @@ class TaskRunner(QObject):
         self._lanes: dict[str, _Lane] = {}
         self._running: dict[int, TaskHandle] = {}
         self._ids = itertools.count(1)
+        self.closed = False
         app = QCoreApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(self.stop_all)
+            app.aboutToQuit.connect(self.shutdown)
 
     # ---------------------------------------------------------------- submitting
 
@@ -272,6 +272,10 @@ class TaskRunner(QObject):
                 signal.connect(slot)
         self._running[handle.task_id] = handle
         self.task_started.emit(handle)
+        if self.closed:  # the window closed: start no thread that could outlive it
+            handle.cancel()
+            self._report(handle.task_id, "cancelled", None)
+            return handle
         path = self.library.path
         if path is None:
             _drive(
@@ -321,17 +325,25 @@ class TaskRunner(QObject):
         """Tasks submitted and not yet finished (of one name, or all)."""
         return [h for h in self._running.values() if name is None or h.name == name]
 
+    def lane_library(self, lane: str) -> Library | None:
+        """The connection a lane keeps open, if it runs (for diagnostics and tests)."""
+        found = self._lanes.get(lane)
+        return found.worker._library if found is not None else None
+
     def cancel(self, name: str) -> None:
         for handle in self.running(name):
             handle.cancel()
 
-    def stop_all(self) -> None:
+    def stop_all(self, keep: tuple[str, ...] = ()) -> None:
         """Cancel every task and wait for every lane to end (their connections close).
 
-        Tasks still queued report ``cancelled``; the next ``submit`` starts lanes again.
+        Running tasks named in ``keep`` (an export, a backup) are let finish instead of
+        cancelled. Tasks still queued report ``cancelled``; the next ``submit`` starts lanes
+        again.
         """
         for handle in list(self._running.values()):
-            handle.cancel()
+            if handle.name not in keep:
+                handle.cancel()
         lanes, self._lanes = list(self._lanes.values()), {}
         for lane in lanes:
             lane.stop()
@@ -343,8 +355,18 @@ class TaskRunner(QObject):
             lane.worker.deleteLater()
             lane.deleteLater()
 
+    def shutdown(self, keep: tuple[str, ...] = ()) -> None:
+        """``stop_all`` and accept no more tasks (they report ``cancelled``) until ``reopen``:
+        the window is closing, and a QThread destroyed while running aborts the app."""
+        self.closed = True
+        self.stop_all(keep)
+
+    def reopen(self) -> None:
+        """Accept tasks again (the window is shown again)."""
+        self.closed = False
+
     def set_library(self, library: Library) -> None:
-        """Work on another open Library (after a restore); call ``stop_all`` first."""
+        """Work on another open Library (after a restore); its lanes were stopped."""
         self.stop_all()
         self.library = library
 
