@@ -28,7 +28,9 @@ from sqlite_utils import Database
 from intercept_viewer.core import schema
 from intercept_viewer.core.errors import LibraryError
 from intercept_viewer.core.store.base import now_iso
+from intercept_viewer.core.store.corrections import CorrectionStore
 from intercept_viewer.core.store.importing import AddResult, ImportStore
+from intercept_viewer.core.store.media import MediaStore
 from intercept_viewer.core.store.passages import PassageStore
 from intercept_viewer.core.store.speakers import SpeakerStore
 from intercept_viewer.core.store.tags import TagDeletion, TagMerge, TagStore
@@ -162,7 +164,16 @@ class _LibraryDatabase(Database):
             raise write_failure(exc) from exc
 
 
-class Library(ImportStore, TranscriptStore, SpeakerStore, UtteranceStore, TagStore, PassageStore):
+class Library(
+    ImportStore,
+    TranscriptStore,
+    SpeakerStore,
+    UtteranceStore,
+    TagStore,
+    PassageStore,
+    MediaStore,
+    CorrectionStore,
+):
     """An open library file. Use as a context manager or call ``close()``.
 
     Attributes:

@@ -89,4 +89,5 @@ class StoreBase:
             tag_colors: dict[str, str] | None = None,
             tag_descriptions: dict[str, str] | None = None,
             passage_id: int | None = None,
+            turns_deleted_at: str | None = None,
         ) -> int: ...

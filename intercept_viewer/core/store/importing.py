@@ -27,7 +27,7 @@ from intercept_viewer.core.store.base import StoreBase, now_iso
 from intercept_viewer.core.wordforms import normalize_text
 
 if TYPE_CHECKING:
-    pass
+    from intercept_viewer.core.media import Media
 
 
 @dataclass
@@ -39,6 +39,8 @@ class AddResult:
     utterances: int
     speakers: int
     duplicate: bool
+    #: the recording attached on import (found beside the file or named by its metadata)
+    media: Media | None = None
 
 
 class ImportStore(StoreBase):
@@ -217,9 +219,13 @@ class ImportStore(StoreBase):
         del source
         pf = parse_path(path, format=format)
         try:
-            return self.add(pf.parsed, file_name=pf.file_name, sha256=pf.sha256, format=pf.format)
+            result = self.add(pf.parsed, file_name=pf.file_name, sha256=pf.sha256, format=pf.format)
         except sqlite3.Error as exc:
             raise ImportFailed(f"the library refused it: {exc}", file=str(path)) from None
+        from intercept_viewer.core import media
+
+        result.media = media.attach_found(self, result.id, Path(path), pf.parsed.meta.media_path)
+        return result
 
     def import_files(
         self,

@@ -46,6 +46,7 @@ class PassageStore(StoreBase):
         tag_colors: dict[str, str] | None = None,
         tag_descriptions: dict[str, str] | None = None,
         passage_id: int | None = None,
+        turns_deleted_at: str | None = None,
     ) -> int:
         if state not in FOLLOW_UP_STATES:
             raise ValueError(f"Follow-up state must be open or done; got {state!r}.")
@@ -54,7 +55,7 @@ class PassageStore(StoreBase):
         stamp = now_iso()
         cur = self.db.conn.execute(
             "INSERT INTO passages (id, transcript_id, first_seq, last_seq, start_char, end_char, "
-            "note, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "note, state, created_at, updated_at, turns_deleted_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
                 passage_id,
                 transcript_id,
@@ -66,6 +67,7 @@ class PassageStore(StoreBase):
                 state,
                 created_at or stamp,
                 updated_at or created_at or stamp,
+                turns_deleted_at,
             ],
         )
         pid = int(cur.lastrowid or 0)
@@ -164,6 +166,7 @@ class PassageStore(StoreBase):
             created_at=passage.created_at,
             updated_at=passage.updated_at,
             passage_id=passage.id,
+            turns_deleted_at=passage.turns_deleted_at,
         )
 
     def update_passage(
@@ -211,7 +214,7 @@ class PassageStore(StoreBase):
     def _passages_where(self, where: str, params: Sequence[Any], order: str) -> list[Passage]:
         rows = self.db.execute(
             "SELECT p.id, p.transcript_id, p.first_seq, p.last_seq, p.note, p.state, "
-            "p.start_char, p.end_char, p.created_at, p.updated_at, "
+            "p.start_char, p.end_char, p.created_at, p.updated_at, p.turns_deleted_at, "
             "(SELECT group_concat(name, char(31)) FROM (SELECT t.name FROM passage_tags pt "
             " JOIN tags t ON t.id = pt.tag_id WHERE pt.passage_id = p.id ORDER BY t.name_key)) "
             f"AS tags FROM passages p JOIN transcripts tr ON tr.id = p.transcript_id "
@@ -259,7 +262,12 @@ class PassageStore(StoreBase):
         return self._passages_where(" AND ".join(where), params, order)
 
     def passage_text(self, passage: Passage) -> list[tuple[Utterance, str]]:
-        """The utterances of a passage with the quoted part of each (character range applied)."""
+        """The utterances of a passage with the quoted part of each (character range applied).
+
+        A passage whose turns were all deleted by a correction quotes nothing.
+        """
+        if passage.turns_deleted_at:
+            return []
         utts = self.utterances(
             passage.transcript_id, passage.first_seq, passage.last_seq - passage.first_seq + 1
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from intercept_viewer.core import corrections
 from intercept_viewer.core.errors import (
     LibraryError,
     NotFound,
@@ -19,7 +20,8 @@ from intercept_viewer.core.store.base import StoreBase, named_row, named_rows
 _TRANSCRIPT_COLUMNS = (
     "id, title, publisher, channel, source_url, archive_url, released_on, recorded_on, "
     "language, original_language, translator, verification, verification_note, description, "
-    "media_path, file_name, file_sha256, format, imported_at, utterance_count, has_times, origin"
+    "media_path, file_name, file_sha256, format, imported_at, utterance_count, has_times, origin, "
+    "(SELECT m.sha256 FROM media m WHERE m.transcript_id = transcripts.id) AS media_sha256"
 )
 
 
@@ -54,8 +56,14 @@ class TranscriptStore(StoreBase):
 
     # ------------------------------------------------------------------ editing transcripts
 
-    def update_transcript(self, transcript_id: int, **fields: Any) -> Transcript:
-        """Change source fields; unknown field names and bad statuses raise ValueError."""
+    def update_transcript(
+        self, transcript_id: int, *, reason: str | None = None, **fields: Any
+    ) -> Transcript:
+        """Change source fields; unknown field names and bad statuses raise ValueError.
+
+        A change of the verification status or note is recorded as a verification event
+        (with ``reason``), for the transcript's history.
+        """
         self._writable()
         unknown = set(fields) - set(META_FIELDS)
         if unknown:
@@ -67,7 +75,7 @@ class TranscriptStore(StoreBase):
             )
         if "title" in fields and not (fields["title"] or "").strip():
             raise ValueError("A transcript needs a title.")
-        self.transcript(transcript_id)
+        before = self.transcript(transcript_id)
         if fields:
             assignments = ", ".join(f"{name} = ?" for name in fields)
             with self.db.atomic():
@@ -75,6 +83,7 @@ class TranscriptStore(StoreBase):
                     f"UPDATE transcripts SET {assignments} WHERE id = ?",
                     [*fields.values(), transcript_id],
                 )
+                corrections.record_verification(self, before, fields, reason)
         return self.transcript(transcript_id)
 
     def delete_transcripts(self, ids: Iterable[int], *, delete_passages: bool = False) -> None:

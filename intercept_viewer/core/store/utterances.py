@@ -38,8 +38,8 @@ class UtteranceStore(StoreBase):
         Pages by ``seq`` (keyset), so fetching page 1,000 costs what page 1 costs.
         """
         sql = (
-            "SELECT id, transcript_id, seq, speaker_id, start_ms, end_ms, text, context "
-            "FROM utterances WHERE transcript_id = ? AND seq >= ? ORDER BY seq"
+            "SELECT id, transcript_id, seq, speaker_id, start_ms, end_ms, text, context, "
+            "original_text FROM utterances WHERE transcript_id = ? AND seq >= ? ORDER BY seq"
         )
         params: list[Any] = [transcript_id, first_seq]
         if limit is not None:
