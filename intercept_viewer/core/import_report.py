@@ -65,6 +65,11 @@ def dismiss(conn: sqlite3.Connection, transcript_id: int, ids: Iterable[int] | N
     return n
 
 
+def report_of(conn: sqlite3.Connection, transcript_id: int) -> list[ImportWarning]:
+    """The undismissed warnings as an importer gives them (for a duplicate import's result)."""
+    return [ImportWarning(w.message, w.line) for w in warnings_for(conn, transcript_id)]
+
+
 def review_counts(conn: sqlite3.Connection) -> dict[int, int]:
     """transcript id -> number of undismissed warnings, for transcripts that have any."""
     rows = conn.execute(
