@@ -20,9 +20,7 @@ class ReviewStore(StoreBase):
             self.db.conn, transcript_id, include_dismissed=include_dismissed
         )
 
-    def dismiss_import_warnings(
-        self, transcript_id: int, ids: Iterable[int] | None = None
-    ) -> int:
+    def dismiss_import_warnings(self, transcript_id: int, ids: Iterable[int] | None = None) -> int:
         """Mark the transcript's warnings (or the given ones) reviewed; returns how many."""
         self._writable()
         with self.db.atomic():
