@@ -8,6 +8,7 @@ the transcripts that still have some. The functions take the open sqlite3 connec
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
 from collections.abc import Iterable, Sequence
 
@@ -19,15 +20,35 @@ MAX_STORED = 500
 
 
 def store_warnings(
-    conn: sqlite3.Connection, transcript_id: int, warnings: Sequence[ImportWarning]
+    conn: sqlite3.Connection,
+    transcript_id: int,
+    warnings: Sequence[ImportWarning],
+    turn_lines: Sequence[int | None] = (),
 ) -> None:
-    rows = [(transcript_id, w.line, w.message) for w in warnings[:MAX_STORED]]
+    """Store the report; ``turn_lines`` (each turn's source line, in order) lets each remark
+    name the turn its line belongs to."""
+    known = [(line, seq) for seq, line in enumerate(turn_lines, start=1) if line is not None]
+    known.sort()
+    starts = [line for line, _seq in known]
+
+    def seq_of(line: int | None) -> int | None:
+        if line is None or not known:
+            return None
+        at = bisect.bisect_right(starts, line) - 1
+        return known[max(at, 0)][1]  # above the first turn (a headline): the first turn
+
+    rows = [(transcript_id, w.line, seq_of(w.line), w.message) for w in warnings[:MAX_STORED]]
     if len(warnings) > MAX_STORED:
         rows.append(
-            (transcript_id, None, f"… and {len(warnings) - MAX_STORED} more remarks not listed")
+            (
+                transcript_id,
+                None,
+                None,
+                f"… and {len(warnings) - MAX_STORED} more remarks not listed",
+            )
         )
     conn.executemany(
-        "INSERT INTO import_warnings (transcript_id, line, message) VALUES (?,?,?)", rows
+        "INSERT INTO import_warnings (transcript_id, line, seq, message) VALUES (?,?,?,?)", rows
     )
 
 
@@ -36,14 +57,14 @@ def warnings_for(
 ) -> list[StoredWarning]:
     """The transcript's warnings in file order (those without a line first)."""
     sql = (
-        "SELECT id, transcript_id, line, message, dismissed FROM import_warnings "
+        "SELECT id, transcript_id, line, message, dismissed, seq FROM import_warnings "
         "WHERE transcript_id = ?"
     )
     if not include_dismissed:
         sql += " AND dismissed = 0"
     sql += " ORDER BY line IS NOT NULL, line, id"
     return [
-        StoredWarning(r[0], r[1], r[2], r[3], bool(r[4]))
+        StoredWarning(r[0], r[1], r[2], r[3], bool(r[4]), r[5])
         for r in conn.execute(sql, [transcript_id]).fetchall()
     ]
 

@@ -216,6 +216,8 @@ class StoredWarning:
     line: int | None
     message: str
     dismissed: bool = False
+    #: the turn the line belongs to (None when the remark is about the whole file)
+    seq: int | None = None
 
 
 @dataclass

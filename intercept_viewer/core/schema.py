@@ -225,7 +225,8 @@ def _m0005_i14_translation_and_warnings(db: Database) -> None:
     ``utterances.translation`` holds a translation the file gave with the turn (a bilingual
     cue's second line); its words are folded into ``text_norm`` so search finds them without a
     change to the FTS layout. ``import_warnings`` keeps what the importer assumed or skipped,
-    line by line, until the user dismisses it.
+    line by line, until the user dismisses it; ``seq`` is the turn that line belongs to (the
+    last turn starting at or above it), so the window can jump there.
     """
     db.executescript(
         """
@@ -234,6 +235,7 @@ def _m0005_i14_translation_and_warnings(db: Database) -> None:
             id INTEGER PRIMARY KEY,
             transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
             line INTEGER,
+            seq INTEGER,
             message TEXT NOT NULL,
             dismissed INTEGER NOT NULL DEFAULT 0
         );

@@ -120,3 +120,10 @@ def test_project_json_round_trip_keeps_translation(library: Library, tmp_path: P
     doc = json.loads(out.getvalue())
     assert doc["utterances"][0]["translation"] == "They abandoned us near Kupiansk."
     assert ParsedUtterance("x").translation is None
+
+
+def test_each_warning_names_the_turn_its_line_belongs_to(library: Library) -> None:
+    tid = library.import_file(I14 / "no_silent_gluing" / "time_label_continuation_ru.txt").id
+    by_line = {w.line: w.seq for w in library.import_warnings(tid)}
+    assert by_line[1] == 1  # the headline, above the first turn: the first turn
+    assert by_line[6] == 4  # "00.12 Мать — …" became the fourth turn

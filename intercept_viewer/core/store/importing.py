@@ -166,7 +166,9 @@ class ImportStore(StoreBase):
                 ),
             )
             self._resume_fts_trigger(fts_trigger, tid)
-            import_report.store_warnings(conn, tid, parsed.warnings)
+            import_report.store_warnings(
+                conn, tid, parsed.warnings, [u.line for u in parsed.utterances]
+            )
             for p in parsed.passages:
                 self._insert_passage(
                     tid,

@@ -208,6 +208,8 @@ class UtteranceListModel(QAbstractListModel):
             return self.tags_for(u.seq)
         if role == UtteranceRole.Utterance:
             return u
+        if role == UtteranceRole.Translation:
+            return u.translation
         if role == Qt.ItemDataRole.ToolTipRole and u.context:
             # Turns quoted from an article keep the paragraph they came from: hovering a turn
             # shows it, so the reader can check the attribution against the writer's words.

@@ -27,6 +27,8 @@ class UtteranceRole(IntEnum):
     TagChips = _BASE + 7
     #: the ``core.model.Utterance`` itself
     Utterance = _BASE + 8
+    #: the translation the file gave beside the original, or None (painted under the text)
+    Translation = _BASE + 9
 
 
 class TranscriptRole(IntEnum):
