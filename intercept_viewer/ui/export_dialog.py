@@ -42,6 +42,7 @@ TRANSCRIPT_FILTERS: dict[str, str] = {
 }
 PASSAGE_FILTERS: dict[str, str] = {
     "csv": "CSV spreadsheet (*.csv)",
+    "csv-excel": "CSV for Excel, UTF-8 with BOM (*.csv)",
     "json": "JSON (*.json)",
     "md": "Markdown (*.md)",
 }
@@ -56,8 +57,15 @@ def safe_file_stem(title: str) -> str:
 
 
 def resolve_choice(path: str, selected_filter: str, filters: dict[str, str]) -> tuple[str, str]:
-    """The format (from the file's ending, else the chosen filter) and the path with its ending."""
-    fmt = format_for_path(path, {k: v for k, v in _suffixes(filters).items()})
+    """The format (from the file's ending, else the chosen filter) and the path with its ending.
+
+    Where the chosen filter's ending matches the file's (two CSV flavours), the filter wins.
+    """
+    suffixes = _suffixes(filters)
+    chosen = next((k for k, v in filters.items() if v == selected_filter), None)
+    if chosen is not None and path.lower().endswith(suffixes[chosen]):
+        return path, chosen
+    fmt = format_for_path(path, suffixes)
     if fmt is None:
         fmt = next((k for k, v in filters.items() if v == selected_filter), next(iter(filters)))
         path += _suffixes(filters)[fmt]

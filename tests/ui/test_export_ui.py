@@ -104,4 +104,9 @@ def test_format_from_filter_or_ending():
         "md",
     )
     assert resolve_choice("/x/q", PASSAGE_FILTERS["json"], PASSAGE_FILTERS) == ("/x/q.json", "json")
+    # two CSV flavours share the ending: the chosen filter decides, else plain CSV
+    excel = PASSAGE_FILTERS["csv-excel"]
+    assert resolve_choice("/x/q.csv", excel, PASSAGE_FILTERS) == ("/x/q.csv", "csv-excel")
+    assert resolve_choice("/x/q", excel, PASSAGE_FILTERS) == ("/x/q.csv", "csv-excel")
+    assert resolve_choice("/x/q.csv", PASSAGE_FILTERS["md"], PASSAGE_FILTERS) == ("/x/q.csv", "csv")
     assert safe_file_stem("Дзвінок: 1/2 <b>") == "Дзвінок_ 1_2 _b"
