@@ -248,7 +248,7 @@ def test_the_status_notice_never_overlaps_a_cue(
         assert flagged == []
     else:
         assert [(s, e) for s, e, _ in flagged] == [notice]
-    for s, e, _ in flagged:
+    for _, e, _ in flagged:
         assert all(e <= ts for ts, _, _ in talk)  # ends before any real cue starts
 
 

@@ -3,8 +3,9 @@
 TXT starts with a ``---`` front-matter block (the form our importers read back) holding the
 citation, with the verification flag as its first line, then one ``[m:ss] Speaker: text``
 line per utterance; while the release is not verified every line starts with its status
-(``[UNVERIFIED] [0:05] Soldier: …``), so a line copied out of the file keeps the flag. Markdown has a title, the flag as a block quote, the citation as a list,
-the conversation, and the tagged passages with their notes.
+(``[UNVERIFIED] [0:05] Soldier: …``), so a line copied out of the file keeps the flag.
+Markdown has a title, the flag as a block quote, the citation as a list, the conversation
+(each turn flagged the same way), and the tagged passages with their notes.
 """
 
 from __future__ import annotations
