@@ -40,6 +40,7 @@ from intercept_viewer.core.errors import ImportFailed, InterceptViewerError, Not
 from intercept_viewer.core.importers import accepted_suffixes
 from intercept_viewer.core.library import AddResult, Library
 from intercept_viewer.core.model import Transcript
+from intercept_viewer.core.status import quoted_turn
 from intercept_viewer.ui.commands import (
     EditTranscriptCommand,
     MergeSpeakersCommand,
@@ -586,7 +587,11 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- copy and links
 
     def selection_text(self) -> str:
-        """The selected utterances as ``Speaker: text`` lines plus the citation line."""
+        """The selected utterances as ``Speaker: text`` lines plus the citation line.
+
+        While the release is not verified every line carries its status (``[UNVERIFIED]
+        Soldier: …``): a line pasted on its own must not lose the flag.
+        """
         t = self.current_transcript()
         rows = self.list_view.selected_rows()
         if t is None or not rows:
@@ -596,7 +601,7 @@ class MainWindow(QMainWindow):
         for row in rows:
             u = model.utterance_at(row)
             if u is not None:
-                lines.append(f"{model.speaker_name(u)}: {u.text}")
+                lines.extend(quoted_turn(t.verification, model.speaker_name(u), u.text))
         return "\n".join(lines) + "\n\n" + citation(t) + "\n"
 
     def copy_selection(self) -> str:

@@ -637,3 +637,18 @@ def test_an_export_killed_midway_leaves_the_older_complete_file(tmp_path: Path, 
     [part] = [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
     partial = part.read_text(encoding="utf-8")
     assert "A newer title" in partial and len(partial) < len(expected)
+
+
+@pytest.mark.parametrize(
+    "verification, text, expected",
+    [
+        ("unverified", "Алло", ["[UNVERIFIED] Мать: Алло"]),
+        ("verified", "Алло", ["Мать: Алло"]),
+        ("disputed", "a\nb", ["[DISPUTED] Мать: a", "[DISPUTED]     b"]),
+        ("corroborated", "", ["[CORROBORATED] Мать: "]),
+    ],
+)
+def test_a_quoted_turn_flags_every_line(verification: str, text: str, expected: list[str]) -> None:
+    from intercept_viewer.core.status import quoted_turn
+
+    assert quoted_turn(verification, "Мать", text) == expected

@@ -19,6 +19,7 @@ from typing import TextIO
 from intercept_viewer.core.atomic_write import atomic_write
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Passage, Speaker, Transcript, Utterance
+from intercept_viewer.core.status import status_tag, with_status
 from intercept_viewer.core.timefmt import format_ms
 
 #: What an export writes to: a file path (written atomically) or an open text stream.
@@ -26,17 +27,6 @@ Destination = str | os.PathLike[str] | TextIO
 
 #: The name shown for an utterance whose speaker the file did not say.
 UNKNOWN_SPEAKER = "Unknown"
-
-
-def status_tag(verification: str) -> str:
-    """``[UNVERIFIED]`` for anything short of verified; empty for a verified transcript."""
-    return "" if verification == "verified" else f"[{verification.upper()}]"
-
-
-def with_status(verification: str, line: str) -> str:
-    """Prefix ``line`` with the status tag when the transcript is not verified."""
-    tag = status_tag(verification)
-    return f"{tag} {line}" if tag else line
 
 
 def status_sentence(t: Transcript) -> str:
