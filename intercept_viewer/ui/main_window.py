@@ -57,6 +57,7 @@ from intercept_viewer.ui.transcript.speakers_panel import SpeakersPanel
 from intercept_viewer.ui.transcript.transcript_view import TranscriptView
 from intercept_viewer.ui.transcript.turn_strip import tooltip_html
 from intercept_viewer.ui.transcript.utterance_view import UtteranceView
+from intercept_viewer.ui.widgets.layout_defaults import default_layout
 from intercept_viewer.ui.widgets.prompts import DELETE_WITH_PASSAGES, Prompts
 
 MAX_RECENT = 10
@@ -119,6 +120,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Intercept Viewer")
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
+        # the bottom dock (the follow-up queue) spans the whole width, under the side docks
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
 
         self.transcript_view = TranscriptView(library, self)
         self.setCentralWidget(self.transcript_view)
@@ -629,15 +633,22 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray(geometry))
         else:  # first run: a window that fits the screen, not Qt's small default
             screen = self.screen().availableGeometry()
-            self.resize(
-                min(1280, int(screen.width() * 0.95)), min(820, int(screen.height() * 0.95))
-            )
-            self.resizeDocks(
-                [self.library_dock, self.source_dock], [400, 310], Qt.Orientation.Horizontal
-            )
+            layout = default_layout(screen.width(), screen.height())
+            self.resize(layout.width, layout.height)
+            self.apply_default_layout()
         state = self.settings.value(K_STATE)
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))
+
+    def apply_default_layout(self) -> None:
+        """Size the docks for the window's current size (first run, View ▸ Reset layout)."""
+        layout = default_layout(self.width(), self.height())
+        self.resizeDocks(
+            [self.library_dock, self.source_dock],
+            [layout.left, layout.right],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks([self.tagging.dock], [layout.bottom], Qt.Orientation.Vertical)
 
     def save_state(self) -> None:
         self.source_panel.commit_pending()

@@ -61,13 +61,11 @@ class Tagging(QObject):
         self.window = window
         self.library = window.library
         self.panel = TagsPanel(window.library, window)
+        # Its own dock along the bottom, the window's full width: as a tab beside the library
+        # only three of its columns showed and the tag list had room for two rows.
         self.dock = window.add_dock(
-            self.panel, "Tags / Follow-up", Qt.DockWidgetArea.LeftDockWidgetArea, "tags"
+            self.panel, "Tags / Follow-up", Qt.DockWidgetArea.BottomDockWidgetArea, "tags"
         )
-        # A third tab beside Library and Search: the queue needs the height, and stacking it
-        # under the library left room for only a handful of transcripts.
-        window.tabifyDockWidget(window.library_dock, self.dock)
-        window.library_dock.raise_()
         self.chip_passages: dict[int, list[Passage]] = {}
         view = window.list_view
         self.tag_action = QAction("&Tag selection…", window)
