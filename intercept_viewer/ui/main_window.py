@@ -42,6 +42,7 @@ from intercept_viewer.core.library import AddResult, Library
 from intercept_viewer.core.model import Transcript
 from intercept_viewer.core.status import quoted_turn
 from intercept_viewer.ui.export.export_actions import install_export
+from intercept_viewer.ui.help.menu import install_help, main_toolbar
 from intercept_viewer.ui.library.import_worker import FolderImportWorker, collect_files
 from intercept_viewer.ui.library.library_panel import LibraryPanel
 from intercept_viewer.ui.search.search_panel import install_search
@@ -57,6 +58,7 @@ from intercept_viewer.ui.transcript.speakers_panel import SpeakersPanel
 from intercept_viewer.ui.transcript.transcript_view import TranscriptView
 from intercept_viewer.ui.transcript.turn_strip import tooltip_html
 from intercept_viewer.ui.transcript.utterance_view import UtteranceView
+from intercept_viewer.ui.widgets.feedback import UndoFeedback
 from intercept_viewer.ui.widgets.layout_defaults import default_layout
 from intercept_viewer.ui.widgets.prompts import DELETE_WITH_PASSAGES, Prompts
 
@@ -157,6 +159,29 @@ class MainWindow(QMainWindow):
         self.search_panel = install_search(self)
         self.tagging = install_tagging(self)
         install_export(self, self.tagging)
+        self.help = install_help(
+            self,
+            self.settings,
+            lambda: self.library.path,
+            self.open_action,
+            self.import_folder_action,
+            self.view_menu,
+        )
+        self.toolbar = main_toolbar(
+            self,
+            [
+                ("open", self.open_action),
+                ("import_folder", self.import_folder_action),
+                None,
+                ("find", self.find_action),
+                ("tag", self.tagging.tag_action),
+                ("export", self.tagging.export_transcript_action),
+                None,
+                ("undo", self.undo_action),
+                ("redo", self.redo_action),
+            ],
+        )
+        self.feedback = UndoFeedback(self.undo_stack, self.statusBar())
         self.refresh_library()
         self.library_note = QLabel(self)
         self.library_note.setTextFormat(Qt.TextFormat.PlainText)

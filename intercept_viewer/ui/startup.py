@@ -104,10 +104,10 @@ def start_daily_backup(
     def finished(path: str, error: str) -> None:
         window.backup_worker = None  # type: ignore[attr-defined]
         status = getattr(window, "statusBar", None)
-        if status is not None and (path or error):
-            status().showMessage(
-                f"Daily backup written: {path}" if path else f"Daily backup failed: {error}", 8000
-            )
+        # a written backup is routine (File ▸ Restore backup lists them): not worth a newcomer's
+        # first message; a failed one is
+        if status is not None and error:
+            status().showMessage(f"Daily backup failed: {error}", 8000)
 
     thread.done.connect(finished)
     thread.finished.connect(thread.deleteLater)
