@@ -14,10 +14,10 @@ from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.library import Library, default_library_path
 from intercept_viewer.ui.help.welcome import show_welcome_once
 from intercept_viewer.ui.main_window import MainWindow
-from intercept_viewer.ui.widgets.theme import SETTINGS_KEY as THEME_KEY
-from intercept_viewer.ui.widgets.theme import apply_theme
 from intercept_viewer.ui.startup import install_error_hook, open_library, start_daily_backup
 from intercept_viewer.ui.widgets.prompts import Prompts
+from intercept_viewer.ui.widgets.theme import SETTINGS_KEY as THEME_KEY
+from intercept_viewer.ui.widgets.theme import apply_theme
 
 ORGANIZATION = "intercept-viewer"
 APPLICATION = "Intercept Viewer"
