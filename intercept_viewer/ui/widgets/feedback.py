@@ -7,6 +7,7 @@ tagging, a status change or a rename in one place, in the words of the command i
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QStatusBar
@@ -23,10 +24,11 @@ class UndoFeedback(QObject):
         self.stack, self.status = stack, status
         self._index = stack.index()
         stack.indexChanged.connect(self._moved)
-        stack.cleanChanged.connect(lambda _clean: None)
 
     def _moved(self, index: int) -> None:
         before, self._index = self._index, index
+        if not (shiboken6.isValid(self.stack) and shiboken6.isValid(self.status)):
+            return  # the window is going away: its stack clears itself on the way out
         if index > before:
             text = self.stack.text(index - 1)
             if text:
