@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QThread, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from intercept_viewer.core.errors import InterceptViewerError
@@ -70,6 +70,27 @@ def resolve_choice(path: str, selected_filter: str, filters: dict[str, str]) -> 
         fmt = next((k for k, v in filters.items() if v == selected_filter), next(iter(filters)))
         path += _suffixes(filters)[fmt]
     return path, fmt
+
+
+#: Where the last export went (QSettings key): the next Save dialog starts there.
+K_EXPORT_FOLDER = "export/last_folder"
+
+
+def export_folder(settings: QSettings) -> Path:
+    """The folder a Save dialog starts in: the last export's, else Documents, else home.
+
+    Never the process's current folder, which for a desktop launch is wherever the launcher
+    happened to be (often ``/`` or the install folder).
+    """
+    last = settings.value(K_EXPORT_FOLDER)
+    if isinstance(last, str) and last and Path(last).is_dir():
+        return Path(last)
+    documents = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation
+    )
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return Path.home()
 
 
 def _suffixes(filters: dict[str, str]) -> dict[str, str]:
@@ -154,23 +175,37 @@ class Exporter(QObject):
             self.window.statusBar().showMessage("Open a transcript to export it.", 5000)
             return False
         choice = ExportDialogs.ask_path(
-            self.window, "Export transcript", safe_file_stem(t.title) + ".txt", TRANSCRIPT_FILTERS
+            self.window,
+            "Export transcript",
+            str(self._folder() / (safe_file_stem(t.title) + ".txt")),
+            TRANSCRIPT_FILTERS,
         )
         if choice is None:
             return False
         path, fmt = choice
+        self._remember(path)
         tid = t.id
         return self._run(path, lambda lib: export_transcript(lib, tid, fmt, path))
 
     def export_passages(self) -> bool:
         filters = {k: v for k, v in self.passage_filters().items() if v not in (None, "")}
         choice = ExportDialogs.ask_path(
-            self.window, "Export passages (the queue as filtered)", "passages.csv", PASSAGE_FILTERS
+            self.window,
+            "Export passages (the queue as filtered)",
+            str(self._folder() / "passages.csv"),
+            PASSAGE_FILTERS,
         )
         if choice is None:
             return False
         path, fmt = choice
+        self._remember(path)
         return self._run(path, lambda lib: export_passages(lib, lib.passages(**filters), fmt, path))
+
+    def _folder(self) -> Path:
+        return export_folder(self.window.settings)
+
+    def _remember(self, path: str) -> None:
+        self.window.settings.setValue(K_EXPORT_FOLDER, str(Path(path).parent))
 
     def _run(self, path: str, job: ExportJob) -> bool:
         lib = self.window.library

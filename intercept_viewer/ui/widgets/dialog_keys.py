@@ -22,7 +22,7 @@ class _CtrlEnter(QObject):
         super().__init__(dialog)
         self.save = save
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
@@ -45,7 +45,9 @@ def save_on_ctrl_enter(dialog: QDialog, save: Callable[[], None]) -> QObject:
     return keys
 
 
-def multiline_text_dialog(parent: QWidget | None, title: str, label: str, text: str) -> QInputDialog:
+def multiline_text_dialog(
+    parent: QWidget | None, title: str, label: str, text: str
+) -> QInputDialog:
     """A multi-line QInputDialog that Ctrl+Enter saves (the static helper can't be given keys)."""
     dialog = QInputDialog(parent)
     dialog.setWindowTitle(title)
