@@ -82,6 +82,26 @@ def file_filters() -> str:
     return ";;".join(filters)
 
 
+def import_summary(imported: int, known: int, failed: int) -> str:
+    """What the status bar says after an import: new files, ones already there, failures."""
+    new = imported - known
+    parts = []
+    if imported == 1 and known == 1:
+        parts.append("Already in the library — shown")
+    else:
+        if new or not known:
+            parts.append(f"Imported {new} file{'s' if new != 1 else ''}")
+        if known:
+            parts.append(
+                f"{known} {'was' if known == 1 else 'were'} already in the library"
+                if new
+                else f"All {known} were already in the library"
+            )
+    if failed:
+        parts.append(f"{failed} failed")
+    return "; ".join(parts)
+
+
 def citation(t: Transcript) -> str:
     """The citation line that goes with every copied quote, flag included."""
     parts = [f"“{t.title}”", t.publisher or "unknown publisher", t.released_on or "undated"]
@@ -118,6 +138,7 @@ class MainWindow(QMainWindow):
         self.import_worker: FolderImportWorker | None = None
         self.backup_worker: QThread | None = None  # the daily backup (ui.startup)
         self._progress: QProgressDialog | None = None
+        self._known = 0  # of the files just imported, how many were in the library already
         self.find_handler: Callable[[], None] | None = None
         self.setWindowTitle("Intercept Viewer")
         self.setAcceptDrops(True)
@@ -403,10 +424,11 @@ class MainWindow(QMainWindow):
         if folder:
             self.open_paths([folder])
 
-    def open_paths(self, paths: Iterable[str | Path]) -> list[int]:
+    def open_paths(self, paths: Iterable[str | Path], format: str | None = None) -> list[int]:
         """Import files (folders go to a worker thread) and show the first one imported.
 
-        Returns the ids imported here; a folder import reports through ``import_worker``.
+        ``format`` forces an importer (the failure dialog's "Import as…"). Returns the ids
+        imported here; a folder import reports through ``import_worker``.
         """
         paths = [Path(p) for p in paths]
         if any(p.is_dir() for p in paths):
@@ -414,15 +436,17 @@ class MainWindow(QMainWindow):
             return []
         ids: list[int] = []
         failures: list[ImportFailed] = []
+        self._known = 0
         for path in paths:
             try:
-                result: AddResult | ImportFailed = self.library.import_file(path)
+                result: AddResult | ImportFailed = self.library.import_file(path, format=format)
             except ImportFailed as exc:
                 result = exc
             except (InterceptViewerError, OSError, ValueError) as exc:
                 result = ImportFailed(str(exc), file=str(path))
             if isinstance(result, AddResult):
                 ids.append(result.id)
+                self._known += result.duplicate
                 self.add_recent(path)
             else:
                 failures.append(result)
@@ -475,18 +499,16 @@ class MainWindow(QMainWindow):
         self._imported([tid for _p, tid in results], failures)
 
     def _imported(self, ids: list[int], failures: list[ImportFailed]) -> None:
+        known, self._known = self._known, 0
         self.refresh_library()
         if ids:
             self.show_transcript(ids[0])
             self.library_changed.emit()
-        n = len(ids)
-        self.statusBar().showMessage(
-            f"Imported {n} file{'s' if n != 1 else ''}"
-            + (f"; {len(failures)} failed" if failures else ""),
-            8000,
-        )
+        self.statusBar().showMessage(import_summary(len(ids), known, len(failures)), 8000)
         if failures:
-            Prompts.show_import_errors(self, failures)
+            fmt = Prompts.show_import_errors(self, failures)
+            if fmt is not None:
+                self.open_paths([f.file for f in failures if f.file], format=fmt)
 
     # ---------------------------------------------------------------- recent files
 
