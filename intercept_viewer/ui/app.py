@@ -51,7 +51,7 @@ def build_window(
     window.restore_state()
     if files:
         ids = window.open_paths(files)
-        if not ids and window.import_worker is None:
+        if not ids and window.import_task is None:
             window.restore_last_transcript()
     else:
         window.restore_last_transcript()
@@ -73,7 +73,7 @@ def run_app(library_path: Path | None, files: list[str]) -> int:
     window = MainWindow(library, settings)
     window.restore_state()
     window.show()
-    start_daily_backup(window, library)
+    start_daily_backup(window.context)
     # after the first paint: the window behind it is what the welcome talks about
     QTimer.singleShot(
         0,
@@ -92,5 +92,5 @@ def run_app(library_path: Path | None, files: list[str]) -> int:
 
 
 def _open_or_restore(window: MainWindow, files: list[str]) -> None:
-    if not window.open_paths(files) and window.import_worker is None:
+    if not window.open_paths(files) and window.import_task is None:
         window.restore_last_transcript()
