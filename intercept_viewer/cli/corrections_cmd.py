@@ -9,8 +9,8 @@ from __future__ import annotations
 import click
 
 from intercept_viewer.cli.app import AppState, cli, fail, print_json
+from intercept_viewer.core.corrections import value_text
 from intercept_viewer.core.errors import InterceptViewerError
-from intercept_viewer.core.timefmt import format_ms
 
 pass_state = click.make_pass_decorator(AppState)
 
@@ -55,24 +55,6 @@ def edit_turn_cmd(
     click.echo(f"{seq:>4} {name}: {u.text}")
 
 
-def _value(v: object) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, dict) and "start_ms" in v:
-        start, end = v.get("start_ms"), v.get("end_ms")
-        if start is None and end is None:
-            return "no time"
-        return f"{format_ms(start) if start is not None else '—'}–" + (
-            format_ms(end) if end is not None else "—"
-        )
-    if isinstance(v, dict):
-        note = f" ({v['note']})" if v.get("note") else ""
-        return f"{v.get('status')}{note}"
-    if isinstance(v, list):
-        return " | ".join(str(x) for x in v)
-    return str(v)
-
-
 @cli.command("history")
 @click.argument("transcript_id", metavar="ID", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print the history as a JSON list.")
@@ -100,7 +82,7 @@ def history_cmd(state: AppState, transcript_id: int, as_json: bool) -> None:
     for e in entries:
         where = f"#{e.seq} " if e.seq is not None else ""
         why = f"  ({e.reason})" if e.reason else ""
-        before, after = _value(e.before), _value(e.after)
+        before, after = value_text(e.before), value_text(e.after)
         click.echo(f"{e.at[:19].replace('T', ' ')} {e.kind:<12} {where}{before} → {after}{why}")
 
 

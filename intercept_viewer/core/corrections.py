@@ -642,6 +642,26 @@ class HistoryEntry:
         }
 
 
+def value_text(v: Any) -> str:
+    """A history value as one short line (the CLI's listing and the window's History)."""
+    from intercept_viewer.core.timefmt import format_ms
+
+    if v is None:
+        return "—"
+    if isinstance(v, dict) and "start_ms" in v:
+        start, end = v.get("start_ms"), v.get("end_ms")
+        if start is None and end is None:
+            return "no time"
+        shown = [format_ms(x) if x is not None else "—" for x in (start, end)]
+        return "–".join(shown)
+    if isinstance(v, dict):
+        note = f" ({v['note']})" if v.get("note") else ""
+        return f"{v.get('status')}{note}"
+    if isinstance(v, list):
+        return " | ".join(str(x) for x in v)
+    return str(v)
+
+
 def _shown(kind: str, turns: list[dict[str, Any]]) -> Any:
     """A revision's turns as a value a person reads: the text, the speaker, the times."""
     if kind == "speaker":

@@ -54,6 +54,7 @@ from intercept_viewer.ui.transcript.commands import (
 from intercept_viewer.ui.transcript.source_panel import SourcePanel, safe_web_url
 from intercept_viewer.ui.transcript.speakers_panel import SpeakersPanel
 from intercept_viewer.ui.transcript.transcript_view import TranscriptView
+from intercept_viewer.ui.transcript.turn_corrections import install_corrections
 from intercept_viewer.ui.transcript.turn_strip import tooltip_html
 from intercept_viewer.ui.transcript.utterance_view import UtteranceView
 from intercept_viewer.ui.widgets.prompts import DELETE_WITH_PASSAGES, Prompts
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
         self.transcript_view.speaker_stats_loaded.connect(self.speakers_panel.update_stats)
         self.search_panel = install_search(self)
         self.tagging = install_tagging(self)
+        self.corrections = install_corrections(self)
         install_export(self, self.tagging)
         self.refresh_library()
         self.library_note = QLabel(self)
@@ -511,6 +513,8 @@ class MainWindow(QMainWindow):
         if t is None:
             return
         old = getattr(t, field)
+        if field == "verification" and self.corrections.confirm_status(t.id, str(value)):
+            return  # the note was updated with the status, as one undoable step
         if not self._try(lambda: self.library.update_transcript(t.id, **{field: value})):
             self.source_panel.set_transcript(t)
             return

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 from intercept_viewer.core.model import Tag
 
 if TYPE_CHECKING:
-
     pass
 
 #: Answers of ``TagPrompts.ask_delete``.
@@ -87,4 +86,3 @@ class TagPrompts:
         if drop is not None and clicked is drop:
             return DELETE_PASSAGES
         return None
-

@@ -356,6 +356,9 @@ class Tagging(QObject):
             act.triggered.connect(lambda _=False, pid=p.id: self.edit_passage(pid))
         menu.addSeparator()
         menu.addAction(self.window.copy_action)
+        corrections = getattr(self.window, "corrections", None)
+        if corrections is not None:
+            menu.addMenu(corrections.menu)
         menu.popup(view.viewport().mapToGlobal(pos))
 
     def chip_at(self, pos: QPoint) -> Passage | None:
