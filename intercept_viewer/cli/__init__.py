@@ -12,6 +12,7 @@ import sys
 from intercept_viewer.cli import (  # noqa: F401
     corrections_cmd,
     export_cmd,
+    media_cmd,
     passages_cmd,
     search_cmd,
     transcripts,

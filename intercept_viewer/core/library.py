@@ -47,7 +47,9 @@ from intercept_viewer.core.model import (
 from intercept_viewer.core.wordforms import normalize_text
 
 if TYPE_CHECKING:
+    from intercept_viewer.core.media import Media
     from intercept_viewer.core.search import SearchResult
+    from intercept_viewer.core.waveform import Peaks
 
 ENV_LIBRARY = "INTERCEPT_VIEWER_LIBRARY"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -58,7 +60,8 @@ QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
 _TRANSCRIPT_COLUMNS = (
     "id, title, publisher, channel, source_url, archive_url, released_on, recorded_on, "
     "language, original_language, translator, verification, verification_note, description, "
-    "media_path, file_name, file_sha256, format, imported_at, utterance_count, has_times, origin"
+    "media_path, file_name, file_sha256, format, imported_at, utterance_count, has_times, origin, "
+    "(SELECT m.sha256 FROM media m WHERE m.transcript_id = transcripts.id)"
 )
 
 
@@ -93,6 +96,8 @@ class AddResult:
     utterances: int
     speakers: int
     duplicate: bool
+    #: the recording attached on import (found beside the file or named by its metadata)
+    media: Media | None = None
 
 
 @dataclass
@@ -484,9 +489,13 @@ class Library:
         del source
         pf = parse_path(path, format=format)
         try:
-            return self.add(pf.parsed, file_name=pf.file_name, sha256=pf.sha256, format=pf.format)
+            result = self.add(pf.parsed, file_name=pf.file_name, sha256=pf.sha256, format=pf.format)
         except sqlite3.Error as exc:
             raise ImportFailed(f"the library refused it: {exc}", file=str(path)) from None
+        from intercept_viewer.core import media
+
+        result.media = media.attach_found(self, result.id, Path(path), pf.parsed.meta.media_path)
+        return result
 
     def import_files(
         self,
@@ -530,7 +539,7 @@ class Library:
     # ------------------------------------------------------------------ reading transcripts
 
     def _transcript_from_row(self, row: Sequence[Any]) -> Transcript:
-        t = Transcript(*row[:20], has_times=bool(row[20]), origin=row[21])
+        t = Transcript(*row[:20], has_times=bool(row[20]), origin=row[21], media_sha256=row[22])
         return t
 
     def transcripts(self) -> list[Transcript]:
@@ -640,6 +649,44 @@ class Library:
                 [transcript_id],
             ).fetchall()
         ]
+
+    # ------------------------------------------------------------------ media (core.media)
+
+    def attach_media(self, transcript_id: int, path: str | os.PathLike[str]) -> Media:
+        """Attach a recording (hash, duration, place) to a transcript; see ``core.media``."""
+        from intercept_viewer.core import media
+
+        return media.attach(self, transcript_id, path)
+
+    def detach_media(self, transcript_id: int) -> Media | None:
+        from intercept_viewer.core import media
+
+        return media.detach(self, transcript_id)
+
+    def media(self, transcript_id: int) -> Media | None:
+        """The transcript's recording, or None."""
+        from intercept_viewer.core import media
+
+        return media.media_for(self, transcript_id)
+
+    def media_peaks(self, transcript_id: int) -> Peaks | None:
+        from intercept_viewer.core import media
+
+        return media.peaks(self, transcript_id)
+
+    def set_media_peaks(self, transcript_id: int, sha256: str, peaks: Peaks) -> bool:
+        from intercept_viewer.core import media
+
+        return media.set_peaks(self, transcript_id, sha256, peaks)
+
+    def relink_media(
+        self, folder: str | os.PathLike[str], transcript_ids: Iterable[int] | None = None
+    ) -> list[Media]:
+        """Find moved recordings in ``folder`` by their SHA-256."""
+        from intercept_viewer.core import media
+
+        return media.relink(self, folder, transcript_ids)
+
 
     # ------------------------------------------------------------------ editing transcripts
 

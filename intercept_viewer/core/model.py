@@ -149,6 +149,8 @@ class Transcript:
     utterance_count: int = 0
     has_times: bool = False
     origin: str = "transcript"
+    #: the attached recording's SHA-256 (its provenance), None without one
+    media_sha256: str | None = None
 
     @property
     def is_verified(self) -> bool:

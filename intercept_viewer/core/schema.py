@@ -188,6 +188,36 @@ def _m0003_i15_revisions(db: Database) -> None:
     )
 
 
+@migrations(name="0004_i18_media")
+def _m0004_i18_media(db: Database) -> None:
+    """The recording beside a transcript (issue 18): where it is, what it is, its waveform.
+
+    ``path`` is relative to the library's folder when the file lies beside (or below) it, so
+    a library moved together with its recordings still finds them. ``sha256`` is the
+    recording's provenance (and how a moved file is found again, with ``size_bytes`` as the
+    cheap first test). ``peaks`` caches the waveform: ``peaks_rate`` bytes per second, each
+    the loudest sample of its slice scaled to 0..255, decoded once in the background.
+    """
+    db.executescript(
+        """
+        CREATE TABLE media (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL UNIQUE
+                REFERENCES transcripts(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size_bytes INTEGER,
+            duration_ms INTEGER,
+            has_video INTEGER NOT NULL DEFAULT 0,
+            peaks BLOB,
+            peaks_rate INTEGER,
+            added_at TEXT NOT NULL
+        );
+        CREATE INDEX media_sha256 ON media(sha256);
+        """
+    )
+
+
 def schema_version(db: Database) -> int:
     """How many of our migrations the library has applied (0 for a new file)."""
     return len(migrations.applied(db))

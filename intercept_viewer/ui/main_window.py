@@ -87,6 +87,8 @@ def citation(t: Transcript) -> str:
     status = t.verification.upper()
     if t.verification_note:
         status += f" ({t.verification_note})"
+    if t.media_sha256:
+        parts.append(f"recording SHA-256 {t.media_sha256}")
     line = "— " + ", ".join(parts) + f". Status: {status}."
     if t.origin == "article":
         line += " Quoted from a news article, not a full transcript."

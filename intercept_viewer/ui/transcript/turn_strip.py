@@ -61,6 +61,8 @@ class TurnLayout:
         speaker_ids: per turn its speaker id (the list's Alt+Up/Down needs it).
         by_time: placed by timestamps, else by position.
         coverage: per lane, the merged ``[start, end)`` runs of RESOLUTION columns it covers.
+        t0_ms, span_ms: for a layout by time, the time at 0 and the time 0..1 spans (so a
+            recording's playhead and waveform can be drawn in step with the turns).
     """
 
     lanes: list[int | None] = field(default_factory=list)
@@ -71,6 +73,8 @@ class TurnLayout:
     speaker_ids: list[int | None] = field(default_factory=list)
     by_time: bool = False
     coverage: Runs = field(default_factory=list)
+    t0_ms: float = 0.0
+    span_ms: float = 0.0
 
 
 def layout_turns(outline: Outline, speaker_ids: Sequence[int], has_times: bool) -> TurnLayout:
@@ -93,8 +97,9 @@ def layout_turns(outline: Outline, speaker_ids: Sequence[int], has_times: bool) 
     lane_idx = array("H", map(lane_of.__getitem__, sids))
     by_time = has_times and any(s is not None for s in starts)
     n = len(seqs)
+    t0_ms = span_ms = 0.0
     if by_time:
-        x0, x1 = _time_positions(starts, ends)
+        x0, x1, t0_ms, span_ms = _time_positions(starts, ends)
     else:
         step = 1.0 / n
         x0 = array("d", [i * step for i in range(n)])
@@ -108,14 +113,17 @@ def layout_turns(outline: Outline, speaker_ids: Sequence[int], has_times: bool) 
         speaker_ids=list(sids),
         by_time=by_time,
         coverage=_coverage(len(lanes), lane_idx, x0, x1),
+        t0_ms=t0_ms,
+        span_ms=span_ms,
     )
 
 
 def _time_positions(
     starts: Sequence[int | None], ends: Sequence[int | None]
-) -> tuple[array[float], array[float]]:
-    """Normalised start and end of each turn. A turn without a start begins where the ones
-    before it ended; an end before the start (or none) is the start."""
+) -> tuple[array[float], array[float], float, float]:
+    """Normalised start and end of each turn, and the time frame (t0, span) in ms. A turn
+    without a start begins where the ones before it ended; an end before the start (or none)
+    is the start."""
     s_vals: Sequence[float]
     e_vals: Sequence[float]
     if None in starts or None in ends:
@@ -142,7 +150,7 @@ def _time_positions(
         s_vals = list(accumulate(s_vals, max))
     x0 = array("d", [(v - t0) * scale for v in s_vals])
     x1 = array("d", [(v - t0) * scale for v in e_vals])
-    return x0, x1
+    return x0, x1, t0, span
 
 
 def _coverage(
