@@ -39,6 +39,8 @@ GAP = 8
 CHIP_MAX = 170
 TAG_GAP = 4
 EDITED_LABEL = "edited"
+#: Amber: noticeable beside the text without reading as a warning band.
+EDITED_COLOR = "#B45309"
 
 
 class UtteranceDelegate(QStyledItemDelegate):
@@ -232,13 +234,13 @@ class UtteranceDelegate(QStyledItemDelegate):
         if tags:
             self._draw_tags(painter, self.tag_chip_rects(r, tags), tags)
         if self._mark_width and index.data(UtteranceRole.Corrected):
-            self._draw_mark(painter, self.mark_rect(r), fg)
+            self._draw_mark(painter, self.mark_rect(r), fg, selected)
         painter.restore()
 
-    def _draw_mark(self, painter: QPainter, rect: QRect, fg: QColor) -> None:
+    def _draw_mark(self, painter: QPainter, rect: QRect, fg: QColor, selected: bool) -> None:
         painter.setFont(self._small)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        color = QColor("#B45309")
+        color = fg if selected else QColor(EDITED_COLOR)
         painter.setPen(color)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
