@@ -687,7 +687,6 @@ class Library:
 
         return media.relink(self, folder, transcript_ids)
 
-
     # ------------------------------------------------------------------ editing transcripts
 
     def update_transcript(

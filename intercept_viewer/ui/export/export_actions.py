@@ -24,10 +24,19 @@ def install_export(window: MainWindow, tagging: Tagging) -> Exporter:
     tagging.export_transcript_action = QAction("&Export transcript…", window)
     tagging.export_transcript_action.setShortcut(QKeySequence("Ctrl+E"))
     tagging.export_transcript_action.triggered.connect(exporter.export_transcript)
+    tagging.export_original_action = QAction("Export transcript as &imported…", window)
+    tagging.export_original_action.setToolTip("Without the corrections made since the import")
+    tagging.export_original_action.triggered.connect(
+        lambda: exporter.export_transcript(original=True)
+    )
     tagging.export_passages_action = QAction("Export &passages (queue as filtered)…", window)
     tagging.export_passages_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
     tagging.export_passages_action.triggered.connect(exporter.export_passages)
-    for action in (tagging.export_transcript_action, tagging.export_passages_action):
+    for action in (
+        tagging.export_transcript_action,
+        tagging.export_original_action,
+        tagging.export_passages_action,
+    ):
         window.addAction(action)
         window.file_menu.insertAction(window.delete_action, action)
     window.file_menu.insertSeparator(window.delete_action)

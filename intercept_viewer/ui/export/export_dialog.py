@@ -140,19 +140,28 @@ class Exporter(QObject):
         self.last_path: str | None = None
         self.passage_filters = passage_filters or (lambda: {})
 
-    def export_transcript(self) -> bool:
+    def export_transcript(self, *, original: bool = False) -> bool:
+        """Export the shown transcript; ``original``: as imported, without corrections."""
         t = self.window.current_transcript()
         if t is None:
             self.window.statusBar().showMessage("Open a transcript to export it.", 5000)
             return False
+        title = "Export transcript as imported" if original else "Export transcript"
+        filters = (
+            {k: v for k, v in TRANSCRIPT_FILTERS.items() if k != "json"}
+            if original
+            else TRANSCRIPT_FILTERS
+        )
         choice = ExportDialogs.ask_path(
-            self.window, "Export transcript", safe_file_stem(t.title) + ".txt", TRANSCRIPT_FILTERS
+            self.window, title, safe_file_stem(t.title) + ".txt", filters
         )
         if choice is None:
             return False
         path, fmt = choice
         tid = t.id
-        return self._run(path, lambda lib: export_transcript(lib, tid, fmt, path))
+        return self._run(
+            path, lambda lib: export_transcript(lib, tid, fmt, path, original=original)
+        )
 
     def export_passages(self) -> bool:
         filters = {k: v for k, v in self.passage_filters().items() if v not in (None, "")}

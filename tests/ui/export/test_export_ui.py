@@ -105,3 +105,24 @@ def test_format_from_filter_or_ending():
     )
     assert resolve_choice("/x/q", PASSAGE_FILTERS["json"], PASSAGE_FILTERS) == ("/x/q.json", "json")
     assert safe_file_stem("Дзвінок: 1/2 <b>") == "Дзвінок_ 1_2 _b"
+
+
+def test_export_transcript_as_imported_leaves_corrections_out(
+    window, monkeypatch, qtbot, shown, tmp_path
+):
+    lib = window.library
+    tid = window.current_transcript_id()
+    first = lib.utterance(tid, 1).text
+    lib.edit_turn_text(tid, 1, "Corrected first line.")
+    exporter = window.tagging.exporter
+    for name, original in (("corrected.txt", False), ("original.txt", True)):
+        dest = tmp_path / name
+        choose(monkeypatch, dest, "txt")
+        with qtbot.waitSignal(exporter.finished, timeout=10_000):
+            assert exporter.export_transcript(original=original)
+        qtbot.waitUntil(lambda: exporter.worker is None)
+    corrected = (tmp_path / "corrected.txt").read_text(encoding="utf-8")
+    original = (tmp_path / "original.txt").read_text(encoding="utf-8")
+    assert "Corrected first line. [corrected]" in corrected
+    assert first in original and "Corrected first line." not in original
+    assert window.tagging.export_original_action in window.file_menu.actions()
