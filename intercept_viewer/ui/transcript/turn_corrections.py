@@ -27,7 +27,8 @@ from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Utterance
 from intercept_viewer.core.timefmt import format_ms, parse_ms
-from intercept_viewer.ui.transcript.commands import EditTranscriptCommand
+from intercept_viewer.ui.context import Change
+from intercept_viewer.ui.transcript.commands import EditTranscriptCommand, field_change
 from intercept_viewer.ui.transcript.correction_commands import CorrectionCommand, TurnTimesCommand
 from intercept_viewer.ui.transcript.history_panel import KIND_LABELS, HistoryPanel, when
 from intercept_viewer.ui.widgets.prompts import Prompts
@@ -128,8 +129,12 @@ class TurnCorrections(QObject):
         delegate.commit_text = self._commit_text
         delegate.split_at = self._split_from_editor
         window.transcript_view.model.history_tip = self._history_tip
+        # From the speaker list too: right-click a speaker to give it the selected turns.
+        table = window.speakers_panel.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._speaker_list_menu)
         window.current_transcript_changed.connect(self._transcript_shown)
-        window.library_changed.connect(self.refresh_history)
+        window.context.changed.connect(self._library_changed)
         self._later = QTimer(self)
         self._later.setSingleShot(True)
         self._later.setInterval(0)
@@ -190,6 +195,14 @@ class TurnCorrections(QObject):
         self.show_imported_action.blockSignals(False)
         self._update_marks(tid if tid >= 0 else None)
         self.refresh_history()
+
+    def _library_changed(self, change: Change) -> None:
+        """Another write (a status edit, an undo, another panel): the history may have grown."""
+        tid = self.window.current_transcript_id()
+        if change.touches("utterances", "verification", "transcripts") and (
+            change.touches_transcript(tid)
+        ):
+            self.refresh_history()
 
     def _update_marks(self, tid: int | None) -> None:
         view = self.window.list_view
@@ -279,6 +292,27 @@ class TurnCorrections(QObject):
             else (f"Give {len(seqs)} turns to another speaker")
         )
         self._run(label, lambda: [self.library.reassign_turns(tid, seqs, speaker)])
+
+    def speaker_list_menu(self, row: int) -> QMenu | None:
+        """The Speakers panel's context menu for ``row``: give it the selected turns."""
+        model = self.window.speakers_panel.model
+        if not 0 <= row < model.rowCount():
+            return None
+        sp = model.speaker_at(row)
+        n = len(self._rows())
+        menu = QMenu(self.window.speakers_panel)
+        act = menu.addAction(
+            f"Give the selected turn{'s' if n != 1 else ''} to {sp.name.replace('&', '&&')}"
+        )
+        act.setEnabled(n > 0 and not self.window.transcript_view.model.showing_fixed)
+        act.triggered.connect(lambda _=False, sid=sp.id: self.reassign_selection(sid))
+        return menu
+
+    def _speaker_list_menu(self, pos: QPoint) -> None:
+        table = self.window.speakers_panel.table
+        menu = self.speaker_list_menu(table.indexAt(pos).row())
+        if menu is not None:
+            menu.popup(table.viewport().mapToGlobal(pos))
 
     def _reassign_new(self) -> None:
         name = CorrectionPrompts.ask_new_speaker(self.window)
@@ -426,7 +460,8 @@ class TurnCorrections(QObject):
             if c.row_delta or c.kind in ("speaker", "split", "merge"):
                 self._structure_changed = True
             if c.created_speakers or c.removed_speakers:
-                self.window.speakers_edited(transcript_id, rows_changed=False)
+                # names and colours only: the rows were patched above, no reload
+                self.window.context.notify(Change.of("speakers", transcripts=[transcript_id]))
         self._after_change(transcript_id)
 
     def times_applied(self, transcript_id: int, seqs: Sequence[int]) -> None:
@@ -460,9 +495,11 @@ class TurnCorrections(QObject):
             self._structure_changed = False
             tv._outline_pending = t.id
             tv.load_outline()
-        self.window.tagging.refresh_chips()
-        self.window.library_panel.model.update_transcript(t)
-        self.refresh_history()
+        # everyone else (tag chips and queue, the library row, search, the history) hears it
+        # now, after the frame: the list itself was patched already
+        self.window.context.notify(
+            Change.of("utterances", "passages", "transcripts", transcripts=[t.id])
+        )
 
     # ---------------------------------------------------------------- verification status
 
@@ -485,18 +522,17 @@ class TurnCorrections(QObject):
             return True
         stack = self.undo_stack
         stack.beginMacro(f"Mark {status} and update the note")
+        ctx = self.window.context
         stack.push(
-            EditTranscriptCommand(
-                self.window, transcript_id, "verification", t.verification, status
-            )
+            EditTranscriptCommand(ctx, transcript_id, "verification", t.verification, status)
         )
         stack.push(
             EditTranscriptCommand(
-                self.window, transcript_id, "verification_note", t.verification_note, new_note
+                ctx, transcript_id, "verification_note", t.verification_note, new_note
             )
         )
         stack.endMacro()
-        self.window.transcript_edited(transcript_id)
+        ctx.notify(field_change(transcript_id, "verification"))
         return True
 
 
@@ -507,4 +543,5 @@ def install_corrections(window: MainWindow) -> TurnCorrections:
     window.edit_menu.addMenu(corrections.menu)
     window.view_menu.addSeparator()
     window.view_menu.addAction(corrections.show_imported_action)
+    window.tagging.menu_actions.append(corrections.menu.menuAction())  # the list's right-click
     return corrections

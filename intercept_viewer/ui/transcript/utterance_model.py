@@ -298,6 +298,8 @@ class UtteranceListModel(QAbstractListModel):
         if tip is None:
             if u.original_text == "":
                 tip = "Inserted: this turn is not in the release as imported."
+            elif u.original_text == u.text:
+                tip = "Corrected (the text is as imported):"
             else:
                 tip = f"Edited. As imported:\n\n{u.original_text}"
             if self.history_tip is not None:

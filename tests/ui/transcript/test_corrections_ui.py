@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QMenu
 
 from intercept_viewer.core.library import Library
+from intercept_viewer.ui.context import Change
 from intercept_viewer.ui.transcript.turn_corrections import CorrectionPrompts
 from intercept_viewer.ui.transcript.turn_editor import TurnEditor
 from intercept_viewer.ui.widgets.roles import UtteranceRole
@@ -299,7 +300,7 @@ def test_verified_while_the_note_says_unverified_asks_to_update_it(
     assert (t.verification, t.verification_note) == ("corroborated", "Not verified.")
     # a note that doesn't say unverified is not questioned
     lib.update_transcript(tid, verification_note="Matched.")
-    w.transcript_edited(tid)
+    w.context.notify(Change.of("transcripts", "verification", transcripts=[tid]))
     answer(monkeypatch, "ask_note_update", "never asked")
     w.edit_field("verification", "verified")
     assert lib.transcript(tid).verification_note == "Matched."
@@ -336,3 +337,15 @@ def test_split_and_delete_insert_and_remove_rows_without_a_reset(qtbot, shown) -
         w.corrections.delete_selection()
     assert rem.args[1:] == [4, 4]
     assert texts(w) == ["Hello, mum.", "We are near Kupyansk.", LINES[1][1], LINES[2][1]]
+
+
+def test_the_speaker_list_gives_the_selected_turns_to_a_speaker(qtbot, shown) -> None:
+    w, lib, tid = shown
+    _soldier, mother = lib.speakers(tid)
+    select(w, 2, 3)
+    menu = w.corrections.speaker_list_menu(1)
+    (action,) = menu.actions()
+    assert action.text() == "Give the selected turns to Mother"
+    action.trigger()
+    assert [lib.utterance(tid, s).speaker_id for s in (3, 4)] == [mother.id, mother.id]
+    assert w.corrections.speaker_list_menu(7) is None
