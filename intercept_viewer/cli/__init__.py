@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from intercept_viewer.cli import (  # noqa: F401
+    corrections_cmd,
     export_cmd,
     media_cmd,
     passages_cmd,

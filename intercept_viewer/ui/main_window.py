@@ -63,6 +63,7 @@ from intercept_viewer.ui.transcript.commands import (
 from intercept_viewer.ui.transcript.source_panel import SourcePanel, safe_web_url
 from intercept_viewer.ui.transcript.speakers_panel import SpeakersPanel
 from intercept_viewer.ui.transcript.transcript_view import TranscriptView
+from intercept_viewer.ui.transcript.turn_corrections import install_corrections
 from intercept_viewer.ui.transcript.utterance_view import UtteranceView
 from intercept_viewer.ui.widgets.feedback import UndoFeedback
 from intercept_viewer.ui.widgets.layout_defaults import default_layout
@@ -196,6 +197,7 @@ class MainWindow(QMainWindow):
         ctx.flush_edits.connect(self.source_panel.commit_pending)
         self._add_search()
         self._add_tagging()
+        self.corrections = install_corrections(self)
         self.help = install_help(
             self,
             self.settings,
@@ -273,7 +275,11 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(tagging.tag_part_action)
         self.exporter = Exporter(self.context, tagging.panel.filters, self)
         exporter = self.exporter
-        for action in (exporter.export_transcript_action, exporter.export_passages_action):
+        for action in (
+            exporter.export_transcript_action,
+            exporter.export_original_action,
+            exporter.export_passages_action,
+        ):
             self.addAction(action)
             self.file_menu.insertAction(self.delete_action, action)
         self.file_menu.insertSeparator(self.delete_action)
@@ -629,6 +635,8 @@ class MainWindow(QMainWindow):
         if t is None:
             return
         old = getattr(t, field)
+        if field == "verification" and self.corrections.confirm_status(t.id, str(value)):
+            return  # the note was updated with the status, as one undoable step
         done = self.context.write(
             lambda lib: lib.update_transcript(t.id, **{field: value}), field_change(t.id, field)
         )

@@ -28,10 +28,13 @@ from typing import TextIO
 
 from intercept_viewer.core.exporters.common import (
     citation_text,
+    corrected_suffix,
+    corrections_sentence,
     one_line,
     speaker_label,
     speaker_names,
     status_tag,
+    transcript_turns,
 )
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Transcript, Utterance
@@ -95,7 +98,9 @@ def _cue_lines(text: str) -> list[str]:
     return lines or ["…"]
 
 
-def _status_lines(t: Transcript, estimated: int, total: int) -> list[str]:
+def _status_lines(
+    t: Transcript, estimated: int, total: int, corrections: str | None = None
+) -> list[str]:
     lines = []
     tag = status_tag(t.verification)
     if tag:
@@ -103,6 +108,8 @@ def _status_lines(t: Transcript, estimated: int, total: int) -> list[str]:
         lines.append(f"{tag} {one_line(t.title)}" + (f" — {who}" if who else ""))
     if estimated:
         lines.append(f"Times estimated for {estimated} of {total} lines.")
+    if corrections:
+        lines.append(corrections)
     return lines
 
 
@@ -135,11 +142,13 @@ def estimate_warning(estimated: int, total: int) -> str | None:
     )
 
 
-def write_srt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, int]:
+def write_srt(
+    library: Library, transcript_id: int, out: TextIO, *, original: bool = False
+) -> tuple[int, int]:
     """SRT cues ``Speaker: text``. Returns (utterances, how many times were estimated)."""
     t = library.transcript(transcript_id)
     names = speaker_names(library.speakers(transcript_id))
-    utts = library.utterances(transcript_id)
+    utts = transcript_turns(library, transcript_id, original)
     times, estimated = _times(utts)
     index = 0
 
@@ -149,12 +158,13 @@ def write_srt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, i
         out.write(f"{index}\n{_timestamp(start, ',')} --> {_timestamp(end, ',')}\n")
         out.write("\n".join(lines) + "\n\n")
 
-    status = _status_lines(t, estimated, len(utts))
+    corrections = corrections_sentence(library, transcript_id, original)
+    status = _status_lines(t, estimated, len(utts), corrections)
     window = _status_window(times[0][0] if times else None)
     if status and window:
         cue(*window, status)
     for u, (start, end) in zip(utts, times, strict=True):
-        first, *rest = _cue_lines(u.text)
+        first, *rest = _cue_lines(u.text + corrected_suffix(u))
         cue(start, end, [f"{speaker_label(u, names)}: {first}", *rest])
     return len(utts), estimated
 
@@ -172,15 +182,18 @@ def _note_text(text: str) -> str:
     return one_line(text).replace("-->", "->")
 
 
-def write_vtt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, int]:
+def write_vtt(
+    library: Library, transcript_id: int, out: TextIO, *, original: bool = False
+) -> tuple[int, int]:
     """WebVTT with ``<v Speaker>`` voice spans, a NOTE with the citation and status, and the
     status cue. Returns (utterances, how many times were estimated)."""
     t = library.transcript(transcript_id)
     names = speaker_names(library.speakers(transcript_id))
-    utts = library.utterances(transcript_id)
+    utts = transcript_turns(library, transcript_id, original)
     times, estimated = _times(utts)
     out.write("WEBVTT\n\nNOTE\n")
-    status = _status_lines(t, estimated, len(utts))
+    corrections = corrections_sentence(library, transcript_id, original)
+    status = _status_lines(t, estimated, len(utts), corrections)
     for line in status:
         out.write(f"{_note_text(line)}\n")
     out.write(f"{_note_text(citation_text(t))}\n")
@@ -196,7 +209,7 @@ def write_vtt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, i
         out.write(f"{_timestamp(start, '.')} --> {_timestamp(end, '.')}\n")
         out.write("\n".join(vtt_escape(line) for line in status) + "\n\n")
     for u, (start, end) in zip(utts, times, strict=True):
-        lines = [vtt_escape(line) for line in _cue_lines(u.text)]
+        lines = [vtt_escape(line) for line in _cue_lines(u.text + corrected_suffix(u))]
         if u.speaker_id is not None:
             voice = re.sub(r"\s+", " ", vtt_escape(speaker_label(u, names))).strip()
             lines[0] = f"<v {voice}>{lines[0]}</v>" if len(lines) == 1 else f"<v {voice}>{lines[0]}"

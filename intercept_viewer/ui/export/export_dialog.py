@@ -141,7 +141,8 @@ class Exporter(QObject):
     Attributes:
         context: the window's context. passage_filters: callable giving the queue's current
             filters (the tags dock's). handle: the running export, if any.
-        export_transcript_action (Ctrl+E), export_passages_action (Ctrl+Shift+E).
+        export_transcript_action (Ctrl+E), export_original_action (the transcript as
+        imported, without corrections), export_passages_action (Ctrl+Shift+E).
     """
 
     finished = Signal(str, str)
@@ -160,11 +161,15 @@ class Exporter(QObject):
         self.export_transcript_action = QAction("&Export transcript…", self)
         self.export_transcript_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_transcript_action.triggered.connect(self.export_transcript)
+        self.export_original_action = QAction("Export transcript as &imported…", self)
+        self.export_original_action.setToolTip("Without the corrections made since the import")
+        self.export_original_action.triggered.connect(lambda: self.export_transcript(original=True))
         self.export_passages_action = QAction("Export &passages (queue as filtered)…", self)
         self.export_passages_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self.export_passages_action.triggered.connect(self.export_passages)
 
-    def export_transcript(self) -> bool:
+    def export_transcript(self, *, original: bool = False) -> bool:
+        """Export the shown transcript; ``original``: as imported, without corrections."""
         tid = self.context.current_transcript_id
         try:
             t = self.context.library.transcript(tid) if tid is not None else None
@@ -173,17 +178,22 @@ class Exporter(QObject):
         if t is None:
             self.context.show_status("Open a transcript to export it.", 5000)
             return False
+        title = "Export transcript as imported" if original else "Export transcript"
+        filters = (
+            {k: v for k, v in TRANSCRIPT_FILTERS.items() if k != "json"}
+            if original
+            else TRANSCRIPT_FILTERS
+        )
         choice = ExportDialogs.ask_path(
-            self.host,
-            "Export transcript",
-            str(self._folder() / (safe_file_stem(t.title) + ".txt")),
-            TRANSCRIPT_FILTERS,
+            self.host, title, str(self._folder() / (safe_file_stem(t.title) + ".txt")), filters
         )
         if choice is None:
             return False
         path, fmt = choice
         self._remember(path)
-        return self._run(path, lambda lib: export_transcript(lib, t.id, fmt, path))
+        return self._run(
+            path, lambda lib: export_transcript(lib, t.id, fmt, path, original=original)
+        )
 
     def export_passages(self) -> bool:
         filters = {k: v for k, v in self.passage_filters().items() if v not in (None, "")}

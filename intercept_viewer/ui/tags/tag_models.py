@@ -29,7 +29,6 @@ from intercept_viewer.ui.transcript.turn_strip import tooltip_html
 from intercept_viewer.ui.widgets.style import VERIFICATION_LABELS, text_color_on, verification_color
 
 if TYPE_CHECKING:
-
     pass
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -234,4 +233,3 @@ class PassageQueueModel(QAbstractTableModel):
         if col == self.STATE_COL and role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
-

@@ -40,7 +40,6 @@ from intercept_viewer.core.model import VERIFICATION_STATES, Tag, Transcript
 from intercept_viewer.ui.widgets.style import VERIFICATION_LABELS
 
 if TYPE_CHECKING:
-
     pass
 from intercept_viewer.ui.tags.tag_models import PassageQueueModel, TagListModel
 
@@ -351,4 +350,3 @@ class TagsPanel(QWidget):
             "edit": self.edit_requested,
             "delete": self.delete_requested,
         }[what].emit(pid)
-

@@ -147,3 +147,24 @@ def test_save_dialogs_start_in_the_last_export_folder(window, monkeypatch, qtbot
     # a folder that has gone away falls back to Documents
     settings.setValue(K_EXPORT_FOLDER, str(tmp_path / "gone"))
     assert export_folder(settings) == first
+
+
+def test_export_transcript_as_imported_leaves_corrections_out(
+    window, monkeypatch, qtbot, shown, tmp_path
+):
+    lib = window.library
+    tid = window.current_transcript_id()
+    first = lib.utterance(tid, 1).text
+    lib.edit_turn_text(tid, 1, "Corrected first line.")
+    exporter = window.exporter
+    for name, original in (("corrected.txt", False), ("original.txt", True)):
+        dest = tmp_path / name
+        choose(monkeypatch, dest, "txt")
+        with qtbot.waitSignal(exporter.finished, timeout=10_000):
+            assert exporter.export_transcript(original=original)
+        qtbot.waitUntil(lambda: exporter.handle is None)
+    corrected = (tmp_path / "corrected.txt").read_text(encoding="utf-8")
+    original = (tmp_path / "original.txt").read_text(encoding="utf-8")
+    assert "Corrected first line. [corrected]" in corrected
+    assert first in original and "Corrected first line." not in original
+    assert exporter.export_original_action in window.file_menu.actions()
