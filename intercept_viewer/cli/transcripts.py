@@ -96,6 +96,7 @@ def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str
                     "utterances": outcome.utterances,
                     "speakers": outcome.speakers,
                     "duplicate": outcome.duplicate,
+                    "warnings": [{"line": w.line, "message": w.message} for w in outcome.warnings],
                 }
             )
     if as_json:
@@ -107,21 +108,37 @@ def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str
                 f"{r['id']:>5}  {r['title']}  — {r['utterances']} utterances, "
                 f"{r['speakers']} speakers{dup}"
             )
+            warnings = r["warnings"]
+            assert isinstance(warnings, list)
+            for w in warnings if len(results) == 1 else []:
+                where = f"line {w['line']}: " if w["line"] is not None else ""
+                click.echo(f"       to review: {where}{w['message']}")
+            if warnings and len(results) > 1:
+                click.echo(f"       {len(warnings)} things to review (import --json lists them)")
     if failed:
         raise SystemExit(2)
 
 
 @cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--needs-review",
+    is_flag=True,
+    help="Only transcripts whose import report still has things to review.",
+)
 @pass_state
-def list_cmd(state: AppState, as_json: bool) -> None:
+def list_cmd(state: AppState, as_json: bool, needs_review: bool) -> None:
     """List the transcripts in the library, newest release first.
 
     \b
     Example:
       intercept-viewer list --json
+      intercept-viewer list --needs-review
     """
     rows = state.library().transcripts()
+    review = state.library().review_counts()
+    if needs_review:
+        rows = [t for t in rows if review.get(t.id)]
     if as_json:
         print_json(
             [
@@ -134,6 +151,7 @@ def list_cmd(state: AppState, as_json: bool) -> None:
                     "verification": t.verification,
                     "format": t.format,
                     "origin": t.origin,
+                    "to_review": review.get(t.id, 0),
                 }
                 for t in rows
             ]
@@ -148,6 +166,7 @@ def list_cmd(state: AppState, as_json: bool) -> None:
         click.echo(
             f"{t.id:>5}  {date}  {t.title}  ({t.publisher or 'unknown publisher'}, "
             f"{t.utterance_count} utterances){flag}"
+            + (f"  ({review[t.id]} to review)" if review.get(t.id) else "")
         )
 
 
@@ -211,6 +230,7 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
                         "text": u.text,
                         "original_text": u.original_text,
                         "corrected": u.corrected,
+                        "translation": u.translation,
                     }
                     for u in utterances
                 ],
@@ -244,6 +264,8 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
         when = f"[{format_ms(u.start_ms)}] " if u.start_ms is not None else ""
         mark = " [corrected]" if u.corrected else ""
         click.echo(f"{u.seq:>4} {when}{who}: {u.text}{mark}")
+        if u.translation:
+            click.echo(f"     ({u.translation})")
 
 
 _SET_FIELDS = (

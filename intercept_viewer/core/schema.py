@@ -218,6 +218,32 @@ def _m0004_i18_media(db: Database) -> None:
     )
 
 
+@migrations(name="0005_i14_translation_and_warnings")
+def _m0005_i14_translation_and_warnings(db: Database) -> None:
+    """Translations beside their original, and the import report (issue 14).
+
+    ``utterances.translation`` holds a translation the file gave with the turn (a bilingual
+    cue's second line); its words are folded into ``text_norm`` so search finds them without a
+    change to the FTS layout. ``import_warnings`` keeps what the importer assumed or skipped,
+    line by line, until the user dismisses it; ``seq`` is the turn that line belongs to (the
+    last turn starting at or above it), so the window can jump there.
+    """
+    db.executescript(
+        """
+        ALTER TABLE utterances ADD COLUMN translation TEXT;
+        CREATE TABLE import_warnings (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            line INTEGER,
+            seq INTEGER,
+            message TEXT NOT NULL,
+            dismissed INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX import_warnings_transcript ON import_warnings(transcript_id, dismissed);
+        """
+    )
+
+
 def schema_version(db: Database) -> int:
     """How many of our migrations the library has applied (0 for a new file)."""
     return len(migrations.applied(db))

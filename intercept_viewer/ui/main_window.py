@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         self.speakers_panel.recolor_requested.connect(self.recolor_speaker)
         self.speakers_panel.merge_requested.connect(self.merge_speakers)
         self.transcript_view.speaker_stats_loaded.connect(self.speakers_panel.update_stats)
+        self.transcript_view.review_band.dismiss_requested.connect(self.dismiss_review)
         ctx = self.context
         ctx.changed.connect(self._changed)
         ctx.current_changed.connect(self.current_transcript_changed)
@@ -367,8 +368,16 @@ class MainWindow(QMainWindow):
         return t.id if t is not None else None
 
     def refresh_library(self) -> None:
+        self.library_panel.set_review_counts(self.library.review_counts())
         self.library_panel.set_transcripts(
             self.library.transcripts(), keep_id=self.current_transcript_id()
+        )
+
+    def dismiss_review(self, transcript_id: int) -> None:
+        """The import report's remarks were reviewed: hide them (band and "needs review")."""
+        self.context.write(
+            lambda lib: lib.dismiss_import_warnings(transcript_id),
+            Change.of("transcripts", transcripts=[transcript_id]),
         )
 
     def _show_library_notes(self) -> None:
@@ -679,6 +688,7 @@ class MainWindow(QMainWindow):
     def _transcripts_changed(self, change: Change, current: int | None) -> None:
         """Update the changed rows in place; reload the list when rows came or went."""
         rows = {t.id for t in self.library_panel.model.transcripts()}
+        self.library_panel.set_review_counts(self.library.review_counts())
         if change.everything or not change.transcript_ids or not change.transcript_ids <= rows:
             self.refresh_library()
         else:
