@@ -198,3 +198,28 @@ def upgrade(db: Database, path: Path | None) -> Path | None:
             f"left unchanged.{where}"
         ) from exc
     return backup
+
+
+@migrations(name="0003_i19_telegram_identity")
+def _m0003_i19_telegram_identity(db: Database) -> None:
+    """Telegram imports (issue 19): which channel post a transcript is, and channels' @names.
+
+    ``channel_id`` is the chat id from ``result.json`` (text, so an HTML export's name-based key
+    fits too); one post is one transcript, so re-importing an export adds only new posts.
+    The export never holds a channel's @username; the one the user gave is remembered here.
+    """
+    db.executescript(
+        """
+        CREATE TABLE telegram_posts (
+            transcript_id INTEGER PRIMARY KEY REFERENCES transcripts(id) ON DELETE CASCADE,
+            channel_id TEXT NOT NULL,
+            post_id INTEGER NOT NULL,
+            UNIQUE (channel_id, post_id)
+        );
+        CREATE TABLE telegram_channels (
+            channel_id TEXT PRIMARY KEY,
+            name TEXT,
+            username TEXT
+        );
+        """
+    )
