@@ -223,3 +223,24 @@ def _m0003_i19_telegram_identity(db: Database) -> None:
         );
         """
     )
+
+
+@migrations(name="0004_i20_library_identity")
+def _m0004_i20_library_identity(db: Database) -> None:
+    """A random identity of this library (issue 20), fixed at creation.
+
+    Published FollowTheMoney entity ids are derived from it and the record ids, so publishing
+    the same library again updates the entities already in Aleph, while two analysts'
+    libraries (whose transcript 3 are different calls) never collide.
+    """
+    import uuid
+
+    db.executescript(
+        """
+        CREATE TABLE library_identity (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            uuid TEXT NOT NULL
+        );
+        """
+    )
+    db.execute("INSERT INTO library_identity (id, uuid) VALUES (1, ?)", [str(uuid.uuid4())])

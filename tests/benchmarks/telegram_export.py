@@ -42,21 +42,36 @@ def write_export(folder: Path, n_messages: int, seed: int = 19) -> Path:
             if rng.random() < 0.33:
                 name = f"voice_messages/audio_{mid}.ogg"
                 (folder / name).write_bytes(b"OggS")
-                msg.update(file=name, media_type="voice_message", mime_type="audio/ogg",
-                           duration_seconds=rng.randrange(20, 300))
+                msg.update(
+                    file=name,
+                    media_type="voice_message",
+                    mime_type="audio/ogg",
+                    duration_seconds=rng.randrange(20, 300),
+                )
             messages.append(msg)
         elif kind < 0.75:
             messages.append({**base, "text": "Підписуйтесь на канал розвідки. Слава Україні!"})
         elif kind < 0.9:
             for j in range(3):
-                messages.append({**base, "id": mid + j, "date_unixtime": str(when + j),
-                                 "photo": f"photos/p{mid + j}.jpg", "text": ""})
+                messages.append(
+                    {
+                        **base,
+                        "id": mid + j,
+                        "date_unixtime": str(when + j),
+                        "photo": f"photos/p{mid + j}.jpg",
+                        "text": "",
+                    }
+                )
             mid += 2
         else:
             messages.append({**base, "type": "service", "action": "pin_message", "text": ""})
     path = folder / "result.json"
-    data = {"name": "ГУР МО (generated)", "type": "public_channel", "id": 42,
-            "messages": messages[:n_messages]}
+    data = {
+        "name": "ГУР МО (generated)",
+        "type": "public_channel",
+        "id": 42,
+        "messages": messages[:n_messages],
+    }
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
 
@@ -83,17 +98,30 @@ def main(argv: list[str] | None = None) -> int:
         report = job.report
         utterances = sum(i.utterances for i in report.imported)
         print(report.summary())
-        print(json.dumps({
-            "messages": report.messages, "posts": report.posts,
-            "transcripts": len(report.imported), "utterances": utterances,
-            "progress_steps": steps, "seconds": round(seconds, 2),
-        }))
+        print(
+            json.dumps(
+                {
+                    "messages": report.messages,
+                    "posts": report.posts,
+                    "transcripts": len(report.imported),
+                    "utterances": utterances,
+                    "progress_steps": steps,
+                    "seconds": round(seconds, 2),
+                }
+            )
+        )
         start = time.perf_counter()
         again = TelegramImport(lib, export)
         for _ in again.run():
             pass
-        print(json.dumps({"reimport_new": len(again.report.imported),
-                          "reimport_seconds": round(time.perf_counter() - start, 2)}))
+        print(
+            json.dumps(
+                {
+                    "reimport_new": len(again.report.imported),
+                    "reimport_seconds": round(time.perf_counter() - start, 2),
+                }
+            )
+        )
         lib.close()
     return 0
 

@@ -75,7 +75,7 @@ class TelegramImportReport:
         return Counter(s.reason for s in self.skipped)
 
     def summary(self) -> str:
-        """"3 transcripts, 5 skipped (2 no call in the text…, 3 service message…)"."""
+        """ "3 transcripts, 5 skipped (2 no call in the text…, 3 service message…)"."""
         counts = self.skip_counts()
         why = ", ".join(f"{n} {reason}" for reason, n in counts.most_common())
         text = f"{len(self.imported)} transcripts, {len(self.skipped)} skipped"

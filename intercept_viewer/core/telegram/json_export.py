@@ -136,13 +136,15 @@ def read_result_json(path: Path) -> list[TelegramChat]:
                 chats.append(chat_from_json(raw, folder, path.name))
     if not chats and "chats" not in data:
         raise ImportFailed(
-            "not a Telegram export (no \"messages\" and no \"chats\" list)", file=str(path)
+            'not a Telegram export (no "messages" and no "chats" list)', file=str(path)
         )
     return chats
 
 
 def looks_like_result_json(head: str) -> bool:
     """A cheap check on the first KB: Telegram's writer puts these keys first."""
-    return head.lstrip().startswith("{") and (
-        '"messages"' in head or '"chats"' in head or '"personal_information"' in head
-    ) and ('"type"' in head or '"about"' in head)
+    return (
+        head.lstrip().startswith("{")
+        and ('"messages"' in head or '"chats"' in head or '"personal_information"' in head)
+        and ('"type"' in head or '"about"' in head)
+    )

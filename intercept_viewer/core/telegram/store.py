@@ -42,9 +42,7 @@ def channel_username(lib: Library, channel_id: str) -> str | None:
     return row[0] if row and row[0] else None
 
 
-def remember_channel(
-    lib: Library, channel_id: str, name: str, username: str | None
-) -> None:
+def remember_channel(lib: Library, channel_id: str, name: str, username: str | None) -> None:
     """Keep the channel's name, and its @username when one is given (never forget one)."""
     with lib.db.atomic():
         lib.db.execute(
