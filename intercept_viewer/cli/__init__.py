@@ -11,6 +11,7 @@ import sys
 
 from intercept_viewer.cli import (  # noqa: F401
     export_cmd,
+    media_cmd,
     passages_cmd,
     publish_cmd,
     search_cmd,
