@@ -36,10 +36,7 @@ class MediaFile:
     sha1: str
     size: int
     duration_ms: int | None = None
-
-    @property
-    def is_video(self) -> bool:
-        return self.path.suffix.lower() in VIDEO_SUFFIXES
+    is_video: bool = False
 
 
 @dataclass
@@ -73,23 +70,26 @@ def hash_file(path: Path) -> tuple[str, str, int]:
 
 
 def _media(lib: Library, t: Transcript) -> MediaFile | None:
-    """The recording: the media table (issue 18) when the library has one, else media_path."""
-    path, duration = t.media_path, None
-    if "media" in lib.db.table_names() and has_column(lib, "media", "transcript_id"):
-        cols = {r[1] for r in lib.db.execute("PRAGMA table_info(media)").fetchall()}
-        dur = "duration_ms" if "duration_ms" in cols else "NULL"
-        row = lib.db.execute(
-            f"SELECT path, {dur} FROM media WHERE transcript_id = ? LIMIT 1", [t.id]
-        ).fetchone()
-        if row:
-            path, duration = row[0], row[1]
-    if not path:
+    """The recording: the media table's (issue 18: path, SHA-256, duration), else a file
+    named in ``media_path``; one that isn't on disk is left out (nothing to hash or send)."""
+    attached = lib.media(t.id)
+    if attached is not None:
+        if not attached.exists:
+            return None
+        _, sha1, size = hash_file(attached.resolved)
+        return MediaFile(
+            attached.resolved,
+            attached.sha256,
+            sha1,
+            size,
+            attached.duration_ms,
+            attached.has_video,
+        )
+    if not t.media_path or not Path(t.media_path).is_file():
         return None
-    p = Path(path)
-    if not p.is_file():
-        return None
+    p = Path(t.media_path)
     sha256, sha1, size = hash_file(p)
-    return MediaFile(p, sha256, sha1, size, duration)
+    return MediaFile(p, sha256, sha1, size, None, p.suffix.lower() in VIDEO_SUFFIXES)
 
 
 def transcript_ids(lib: Library, ids: Iterable[int] | None) -> list[int]:

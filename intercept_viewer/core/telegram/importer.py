@@ -8,7 +8,8 @@ finished and a re-import adds only posts the library doesn't have.
 
 The text importers keep no import report of their own yet (issue 14 adds one), so the reasons a
 post was skipped and the warnings about a post (a recording left out of the export) are kept
-here, in ``TelegramImportReport``.
+here, in ``TelegramImportReport``. A post's voice or video file is attached with
+``Library.attach_media`` (issue 18's media table) after the post is stored.
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ class TelegramImport:
         except sqlite3.IntegrityError:  # another process imported the same post meanwhile
             self.report.skipped.append(TelegramSkip(chat.name, post.id, SKIP_DUPLICATE))
             return
-        self._attach_recording(added.id, parsed.meta.media_path)
+        self._attach_recording(added.id, parsed.meta.media_path, outcome.warnings)
         self.report.imported.append(
             TelegramImported(
                 transcript_id=added.id,
@@ -220,12 +221,20 @@ class TelegramImport:
             )
         )
 
-    def _attach_recording(self, transcript_id: int, media_path: str | None) -> None:
-        """The media table (issue 18) takes the recording when it exists; until then the path
-        is in ``transcripts.media_path``, which ``add`` already wrote."""
-        attach = getattr(self.lib, "attach_media", None)
-        if media_path and callable(attach) and Path(media_path).is_file():
-            attach(transcript_id, media_path)
+    def _attach_recording(
+        self, transcript_id: int, media_path: str | None, warnings: list[str]
+    ) -> None:
+        """Attach the post's voice or video file as the transcript's recording (the media
+        table: hash, duration). One that can't be read stays named in ``media_path`` and is
+        noted; it never fails the post."""
+        from intercept_viewer.core.errors import MediaError
+
+        if not media_path or not Path(media_path).is_file():
+            return
+        try:
+            self.lib.attach_media(transcript_id, media_path)
+        except MediaError as exc:
+            warnings.append(f"the recording could not be read: {exc}")
 
 
 def import_telegram_export(

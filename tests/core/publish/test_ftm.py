@@ -88,6 +88,7 @@ def test_body_text_is_timed_speaker_lines_and_media_is_hashed(published_library)
     assert audio[0]["properties"]["fileName"] == ["audio_1@01-03-2024_10-00-00.ogg"]
     assert len(audio[0]["properties"]["contentHash"][0]) == 40
     assert audio[0]["properties"]["notes"][0].startswith("SHA-256 ")
+    assert 900 < float(audio[0]["properties"]["duration"][0]) < 1200  # ms, from the media table
     persons = {r["properties"]["name"][0] for r in rows if r["schema"] == "Person"}
     assert {"Оккупант", "Мать"} <= persons
     passage_notes = [

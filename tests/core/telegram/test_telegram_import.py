@@ -52,6 +52,9 @@ def test_single_chat_json_imports_every_call_and_counts_the_rest(memory_library)
     assert first.source_url == "https://t.me/sbu_intercepts/2"
     assert first.media_path.endswith("voice_messages/audio_1@01-03-2024_10-00-00.ogg")
     assert Path(first.media_path).is_file()
+    recording = memory_library.media(first.id)  # attached: hash and duration in the media table
+    assert recording is not None and len(recording.sha256) == 64
+    assert recording.duration_ms is not None and 900 < recording.duration_ms < 1200
     assert first.utterance_count == 5
     speakers = [s.name for s in memory_library.speakers(first.id)]
     assert speakers == ["Оккупант", "Мать"]
@@ -84,6 +87,7 @@ def test_video_forwarded_and_file_not_included(memory_library) -> None:
     report = import_telegram_export(memory_library, TG / "channel_ru")
     posts = _by_post(memory_library, report)
     assert posts[8].media_path.endswith("video_files/intercept_8.mp4")
+    assert memory_library.media(posts[8].id).has_video
     assert "Forwarded from: Главное управление разведки" in posts[10].description
     assert posts[9].media_path is None
     warned = next(i for i in report.imported if i.post_id == 9)
