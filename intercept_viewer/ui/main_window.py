@@ -41,8 +41,10 @@ from intercept_viewer.core.importers import accepted_suffixes
 from intercept_viewer.core.library import AddResult, Library
 from intercept_viewer.core.model import Transcript
 from intercept_viewer.ui.export.export_actions import install_export
+from intercept_viewer.ui.export.publish_dialog import install_publish
 from intercept_viewer.ui.library.import_worker import FolderImportWorker, collect_files
 from intercept_viewer.ui.library.library_panel import LibraryPanel
+from intercept_viewer.ui.library.telegram_import import install_telegram_import
 from intercept_viewer.ui.search.search_panel import install_search
 from intercept_viewer.ui.tags.tagging import install_tagging
 from intercept_viewer.ui.transcript.commands import (
@@ -154,6 +156,8 @@ class MainWindow(QMainWindow):
         self.search_panel = install_search(self)
         self.tagging = install_tagging(self)
         install_export(self, self.tagging)
+        self.telegram_importer = install_telegram_import(self)
+        self.publisher = install_publish(self)
         self.refresh_library()
         self.library_note = QLabel(self)
         self.library_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -650,6 +654,10 @@ class MainWindow(QMainWindow):
             self.import_worker.requestInterruption()
             self.import_worker.wait()
         self.tagging.exporter.wait()
+        self.publisher.wait()
+        if self.telegram_importer.worker is not None:
+            self.telegram_importer.worker.requestInterruption()
+            self.telegram_importer.worker.wait()
         if self.backup_worker is not None:
             self.backup_worker.wait()
         self.save_state()
