@@ -69,9 +69,9 @@ def _parse_date(title: str | None) -> int | None:
             offset = -offset
     try:
         when = _dt.datetime(y, mo, d, h, mi, s, tzinfo=_dt.timezone(offset))
-    except ValueError:
+        return int(when.timestamp())
+    except (ValueError, OverflowError):  # 31.02., UTC+99:00: not a date
         return None
-    return int(when.timestamp())
 
 
 def _runs_of(text_div: etree._Element) -> list[tuple[str, str, str | None]]:
@@ -190,7 +190,7 @@ def read_html_chat(folder: Path) -> TelegramChat:
     for page in pages:
         try:
             root = lxml.html.fromstring(page.read_bytes(), parser=_parser())
-        except (OSError, etree.ParserError) as exc:
+        except (OSError, ValueError, etree.ParserError, etree.XMLSyntaxError) as exc:
             raise ImportFailed(f"can't read the page: {exc}", file=str(page)) from None
         if chat is None:
             header = root.find(".//div[@class='page_header']//div[@class='text bold']")

@@ -108,7 +108,8 @@ def chat_from_json(raw: dict[str, Any], folder: Path, source_name: str) -> Teleg
         folder=folder,
         source_name=source_name,
     )
-    for item in raw.get("messages") or []:
+    items = raw.get("messages")
+    for item in items if isinstance(items, list) else []:
         if isinstance(item, dict):
             msg = message_from_json(item)
             if msg is not None:
@@ -120,7 +121,7 @@ def read_result_json(path: Path) -> list[TelegramChat]:
     """Every chat in ``path``: one for a chat export, all of them for an account export."""
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ImportFailed(f"can't read the Telegram export: {exc}", file=str(path)) from None
     if not isinstance(data, dict):
         raise ImportFailed("not a Telegram export (expected a JSON object)", file=str(path))
@@ -131,7 +132,7 @@ def read_result_json(path: Path) -> list[TelegramChat]:
     for group in ("chats", "left_chats"):
         block = data.get(group)
         listed = block.get("list") if isinstance(block, dict) else None
-        for raw in listed or []:
+        for raw in listed if isinstance(listed, list) else []:
             if isinstance(raw, dict) and isinstance(raw.get("messages"), list):
                 chats.append(chat_from_json(raw, folder, path.name))
     if not chats and "chats" not in data:

@@ -57,7 +57,10 @@ class TelegramMessage:
     def utc(self) -> _dt.datetime | None:
         if self.date_unix is None:
             return None
-        return _dt.datetime.fromtimestamp(self.date_unix, tz=_dt.UTC)
+        try:
+            return _dt.datetime.fromtimestamp(self.date_unix, tz=_dt.UTC)
+        except (OverflowError, OSError, ValueError):  # a date no calendar holds: unknown
+            return None
 
 
 @dataclass

@@ -225,7 +225,10 @@ def _add_provenance(
     recording = post.recording
     if recording is not None:
         folder = chat.folder.resolve()
-        target = (folder / recording.path).resolve() if recording.path else None
+        try:
+            target = (folder / recording.path).resolve() if recording.path else None
+        except (OSError, ValueError):  # a NUL byte, a loop of links
+            target, recording.path = None, None
         if target is not None and not target.is_relative_to(folder):
             # an untrusted export names files inside itself, never ../ or absolute paths
             warnings.append(f"the recording path {recording.path!r} points outside the export")
