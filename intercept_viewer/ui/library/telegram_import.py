@@ -24,15 +24,11 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QProgressDia
 
 from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.library import Library
-from intercept_viewer.core.telegram.importer import (
-    TelegramImport,
-    TelegramImportReport,
-    channels_in_export,
-    is_telegram_export,
-)
 from intercept_viewer.ui.widgets.prompts import Prompts
 
 if TYPE_CHECKING:
+    # the Telegram readers bring lxml: imported when an import starts, not with the window
+    from intercept_viewer.core.telegram.importer import TelegramImportReport
     from intercept_viewer.ui.main_window import MainWindow
 
 
@@ -116,6 +112,8 @@ class TelegramImportWorker(QThread):
         self.error: str | None = None
 
     def run(self) -> None:
+        from intercept_viewer.core.telegram.importer import TelegramImport
+
         try:
             with Library(self.library_path) as lib:
                 job = TelegramImport(
@@ -157,6 +155,8 @@ class TelegramImporter:
 
     def _usernames(self, export: Path) -> dict[str, str] | None:
         """Ask for the @username of each channel the library doesn't know yet."""
+        from intercept_viewer.core.telegram.importer import channels_in_export
+
         try:
             channels = channels_in_export(self.window.library, export)
         except InterceptViewerError as exc:
@@ -172,6 +172,8 @@ class TelegramImporter:
         return asked
 
     def start(self, export: Path) -> TelegramImportWorker | None:
+        from intercept_viewer.core.telegram.importer import TelegramImport, is_telegram_export
+
         window = self.window
         if self.worker is not None:
             Prompts.show_error(window, "A Telegram import is already running.")
