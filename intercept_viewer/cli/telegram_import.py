@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from intercept_viewer.core.errors import ImportFailed
+from intercept_viewer.core.errors import InterceptViewerError
 
 if TYPE_CHECKING:
     from intercept_viewer.core.library import Library
@@ -45,7 +45,7 @@ def import_exports(
             ) as bar:
                 for step in progress:
                     bar.update(step.done - bar.pos)
-        except ImportFailed as exc:
+        except InterceptViewerError as exc:  # unreadable export, read-only library
             click.echo(str(exc), err=True)
             failed = True
             continue

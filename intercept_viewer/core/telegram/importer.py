@@ -130,9 +130,12 @@ def read_export(path: str | Path) -> list[TelegramChat]:
 
 
 def channels_in_export(lib: Library, path: str | Path) -> list[tuple[str, str, str | None]]:
-    """(channel id, name, remembered @username) of each chat that has messages, for asking."""
+    """(channel id, name, remembered @username) of each channel or group with messages, for
+    asking (a personal chat has no public t.me links)."""
     return [
-        (c.key, c.name, store.channel_username(lib, c.key)) for c in read_export(path) if c.messages
+        (c.key, c.name, store.channel_username(lib, c.key))
+        for c in read_export(path)
+        if c.messages and (c.type is None or "channel" in c.type or "group" in c.type)
     ]
 
 

@@ -184,7 +184,7 @@ def test_progress_and_cancel_keep_what_was_finished(memory_library) -> None:
 def test_usernames_are_asked_per_channel_and_remembered(memory_library) -> None:
     path = TG / "account" / "result.json"
     names = {k: n for k, n, _ in channels_in_export(memory_library, path)}
-    assert names["1111111111"] == "ГУР МО України"
+    assert names == {"1111111111": "ГУР МО України", "777": "Старий канал"}  # no personal chat
     report = import_telegram_export(
         memory_library, path, usernames={"1111111111": "https://t.me/DIUkraine"}
     )
@@ -223,3 +223,14 @@ def test_not_an_export_is_refused_with_the_path(tmp_path: Path, memory_library) 
 
     with pytest.raises(ImportFailed, match="not a Telegram export"):
         import_telegram_export(memory_library, tmp_path / "result.json")
+
+
+def test_a_read_only_library_refuses_before_reading_posts(tmp_path: Path) -> None:
+    from intercept_viewer.core.errors import LibraryError
+
+    Library(tmp_path / "lib.sqlite").close()
+    with (
+        Library(tmp_path / "lib.sqlite", read_only=True) as lib,
+        pytest.raises(LibraryError, match="read-only"),
+    ):
+        import_telegram_export(lib, TG / "channel_ru")
