@@ -168,8 +168,9 @@ def _index(target: Path, progress: Callable[[str], None]) -> None:
             ("transcripts", ["publisher"]),
         ):
             db[table].create_index(cols, if_not_exists=True)
+        # no VACUUM: the file is written in one pass and a VACUUM (17 s on 1.1M utterances)
+        # did not make it smaller
         db.execute("PRAGMA journal_mode = DELETE")
-        db.execute("VACUUM")
     finally:
         db.close()
 
