@@ -3,9 +3,10 @@ both targets (issue 20). A script, not a test: pytest never collects it.
 
 It reuses the benchmark's generated files (``./bench-data``, see ``tests.benchmarks.run``),
 imports them once into ``bench-data/<name>/publish/library.sqlite`` (kept for later runs), then
-times ``export-ftm`` of every release to a file and ``publish-datasette`` to a folder. Aleph
-itself can't run here; the FtM export is the part of ``publish-aleph`` that scales with the
-library (the push is network-bound), so it stands for it.
+times ``export-ftm`` of every release to a file, ``publish-datasette`` to a folder, and
+``publish-aleph`` (entities only) to the local stand-in of Aleph's API that the tests use
+(``tests/core/publish/fake_aleph.py``, in this process): a real Aleph can't run here, and its
+indexing time is its own.
 """
 
 from __future__ import annotations
@@ -60,6 +61,15 @@ def main(argv: list[str] | None = None) -> int:
         publish_datasette(lib, work / "site", progress=lambda step: progress(f"  {step}"))
         figures["datasette_seconds"] = round(time.perf_counter() - start, 1)
         figures["datasette_mb"] = round((work / "site" / "library.db").stat().st_size / 1e6, 1)
+        progress("publish-aleph to the local stand-in of Aleph's API (entities, no media)")
+        from intercept_viewer.core.publish.aleph import publish_aleph
+        from tests.core.publish.fake_aleph import FakeAleph
+
+        with FakeAleph() as aleph:
+            start = time.perf_counter()
+            report = publish_aleph(lib, aleph.url, "bench", upload_media=False)
+            figures["aleph_stand_in_seconds"] = round(time.perf_counter() - start, 1)
+            figures["aleph_entities"] = report.entities
     print(json.dumps(figures))
     return 0
 
