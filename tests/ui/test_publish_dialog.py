@@ -21,12 +21,14 @@ def filled(library):  # type: ignore[no-untyped-def]
 
 
 def _run(qtbot, dialog):  # type: ignore[no-untyped-def]
-    worker = dialog.publish()
-    assert worker is not None
-    with qtbot.waitSignal(worker.outcome, timeout=30_000) as blocker:
+    """Publish and wait; (ok, message) as the dialog shows them."""
+    handle = dialog.publish()
+    assert handle is not None
+    with qtbot.waitSignal(handle.finished, timeout=60_000):
         pass
-    worker.wait()
-    return blocker.args
+    text = dialog.status_label.text()
+    ok = not text.startswith("Not published: ")
+    return ok, text
 
 
 def test_publish_to_a_datasette_folder(qtbot, make_window, filled, tmp_path: Path) -> None:
@@ -38,7 +40,6 @@ def test_publish_to_a_datasette_folder(qtbot, make_window, filled, tmp_path: Pat
     ok, message = _run(qtbot, dialog)
     assert ok, message
     assert "26 utterances" in message and "datasette" in message
-    assert dialog.status_label.text() == message
     conn = sqlite3.connect(tmp_path / "site" / "library.db")
     assert conn.execute("SELECT count(*) FROM utterances").fetchone()[0] == 26
     conn.close()
@@ -74,3 +75,19 @@ def test_missing_address_is_explained_without_starting(qtbot, make_window, fille
     dialog.host_edit.setText("aleph.example.org")
     assert dialog.publish() is None
     assert "http://" in dialog.status_label.text()
+
+
+def test_cancel_keeps_the_previous_copy(qtbot, make_window, filled, tmp_path: Path) -> None:
+    w = make_window(filled)
+    dialog = w.publisher.ensure_dialog()
+    dialog.datasette_radio.setChecked(True)
+    dialog.folder_edit.setText(str(tmp_path / "site"))
+    assert _run(qtbot, dialog)[0]
+    before = (tmp_path / "site" / "library.db").read_bytes()
+    handle = dialog.publish()
+    handle.progress.connect(lambda _value: handle.cancel())
+    with qtbot.waitSignal(handle.finished, timeout=60_000):
+        pass
+    assert dialog.status_label.text().startswith("Not published: cancelled")
+    assert (tmp_path / "site" / "library.db").read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["library.db", "metadata.json"]

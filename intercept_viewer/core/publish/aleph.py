@@ -12,7 +12,7 @@ The API key comes from the environment, as alephclient reads it (``ALEPHCLIENT_A
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -105,6 +105,7 @@ class AlephPublisher:
             host=host, api_key=api_key or api_key_from_environment(), retries=retries
         )
         self._chunk: list[EntityProxy] = []
+        self.report: AlephReport | None = None
 
     def _collection_id(self) -> str:
         from alephclient.errors import AlephException
@@ -124,8 +125,17 @@ class AlephPublisher:
         return str(cid)
 
     def run(self) -> AlephReport:
+        for _ in self.releases_pushed():
+            pass
+        assert self.report is not None
+        return self.report
+
+    def releases_pushed(self) -> Iterator[tuple[int, int]]:
+        """Push release by release, yielding (done, total) after each; ``report`` is set at
+        the start and complete at the end. A generator closed at a yield (the window's
+        cancel) stops there: what was sent stays, and publishing again updates it."""
         cid = self._collection_id()
-        report = AlephReport(collection_id=cid)
+        report = self.report = AlephReport(collection_id=cid)
         builder = EntityBuilder(library_identity(self.lib))
         total = len(self.ids)
         for n, release in enumerate(releases(self.lib, self.ids), start=1):
@@ -141,8 +151,8 @@ class AlephPublisher:
                     report.entities += self._flush(cid)
             report.releases = n
             self.progress(n, total)
+            yield n, total
         report.entities += self._flush(cid)
-        return report
 
     def _upload(
         self, cid: str, release: Release, entities: list[EntityProxy], report: AlephReport

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,7 +95,9 @@ class DatasetteReport:
     passages: int
 
 
-def _fill(lib: Library, target: Path, progress: Callable[[str], None]) -> dict[str, int]:
+def _fill(lib: Library, target: Path, counts: dict[str, int]) -> Iterator[str]:
+    """Copy the library's rows into ``target``, yielding each table's name before it; a close
+    at a yield (cancel) rolls the copy back."""
     conn = lib.db.conn
     translation = has_column(lib, "utterances", "translation")
     conn.execute("ATTACH DATABASE ? AS pub", [str(target)])
@@ -106,18 +108,18 @@ def _fill(lib: Library, target: Path, progress: Callable[[str], None]) -> dict[s
         ).split(";"):
             if statement.strip():
                 conn.execute(statement)
-        progress("transcripts")
+        yield "transcripts"
         conn.execute(
             "INSERT INTO pub.transcripts SELECT id, title, verification, verification_note, "
             "publisher, channel, released_on, recorded_on, source_url, archive_url, language, "
             "translator, origin, description, utterance_count, format FROM main.transcripts"
         )
-        progress("speakers")
+        yield "speakers"
         conn.execute(
             "INSERT INTO pub.speakers SELECT s.id, s.transcript_id, t.title, s.name, s.label, "
             "s.role FROM main.speakers s JOIN main.transcripts t ON t.id = s.transcript_id"
         )
-        progress("utterances")
+        yield "utterances"
         conn.execute(
             "INSERT INTO pub.utterances SELECT u.id, u.transcript_id, t.title, u.seq, s.name, "
             f"{_TIME_SQL}, u.start_ms, u.end_ms, u.text, "
@@ -126,7 +128,7 @@ def _fill(lib: Library, target: Path, progress: Callable[[str], None]) -> dict[s
             "JOIN main.transcripts t ON t.id = u.transcript_id "
             "LEFT JOIN main.speakers s ON s.id = u.speaker_id ORDER BY u.id"
         )
-        progress("passages")
+        yield "passages"
         conn.execute(
             "INSERT INTO pub.passages SELECT p.id, p.transcript_id, t.title, p.first_seq, "
             "p.last_seq, (SELECT group_concat(u.text, ' ') FROM main.utterances u "
@@ -136,12 +138,9 @@ def _fill(lib: Library, target: Path, progress: Callable[[str], None]) -> dict[s
             "t.verification, p.created_at, p.updated_at FROM main.passages p "
             "JOIN main.transcripts t ON t.id = p.transcript_id"
         )
-        counts = {
-            name: conn.execute(f"SELECT count(*) FROM pub.{name}").fetchone()[0]
-            for name in ("transcripts", "utterances", "passages")
-        }
+        for name in ("transcripts", "utterances", "passages"):
+            counts[name] = conn.execute(f"SELECT count(*) FROM pub.{name}").fetchone()[0]
         conn.execute("COMMIT")
-        return counts
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -150,10 +149,9 @@ def _fill(lib: Library, target: Path, progress: Callable[[str], None]) -> dict[s
         conn.execute("DETACH DATABASE pub")
 
 
-def _index(target: Path, progress: Callable[[str], None]) -> None:
+def _index(target: Path) -> None:
     db = Database(target, execute_plugins=False)
     try:
-        progress("search index")
         db["utterances"].enable_fts(
             ["text", "word_forms"], tokenize=FTS_TOKENIZER, create_triggers=False
         )
@@ -234,6 +232,47 @@ def metadata(title: str = "Intercept library") -> dict[str, Any]:
     }
 
 
+class DatasettePublish:
+    """One write of ``out_dir/library.db`` and ``metadata.json``.
+
+    ``steps()`` yields the name of each step before it runs (the window's task runner stops a
+    cancelled publish at a yield: the half-written copy is removed and the old one stays);
+    ``report`` is set when it ends.
+    """
+
+    def __init__(self, lib: Library, out_dir: str | os.PathLike[str]) -> None:
+        self.lib = lib
+        self.out = Path(out_dir)
+        self.report: DatasetteReport | None = None
+
+    def steps(self) -> Iterator[str]:
+        out = self.out
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PublishDirError(f"Can't create {out}: {exc.strerror or exc}") from None
+        target = out / DB_NAME
+        tmp = out / f".{DB_NAME}.{os.getpid()}.tmp"
+        counts: dict[str, int] = {}
+        try:
+            tmp.unlink(missing_ok=True)
+            yield from _fill(self.lib, tmp, counts)
+            yield "search index"
+            _index(tmp)
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise PublishDirError(f"Can't write {target}: {exc.strerror or exc}") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        meta_path = out / METADATA_NAME
+        with atomic_write(meta_path) as fh:
+            fh.write(json.dumps(metadata(), ensure_ascii=False, indent=2) + "\n")
+        self.report = DatasetteReport(
+            target, meta_path, counts["transcripts"], counts["utterances"], counts["passages"]
+        )
+        yield "done"
+
+
 def publish_datasette(
     lib: Library,
     out_dir: str | os.PathLike[str],
@@ -241,27 +280,9 @@ def publish_datasette(
     progress: Callable[[str], None] | None = None,
 ) -> DatasetteReport:
     """Write ``out_dir/library.db`` and ``out_dir/metadata.json`` (replacing older ones)."""
-    report_step = progress or (lambda step: None)
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PublishDirError(f"Can't create {out}: {exc.strerror or exc}") from None
-    target = out / DB_NAME
-    tmp = out / f".{DB_NAME}.{os.getpid()}.tmp"
-    tmp.unlink(missing_ok=True)
-    try:
-        counts = _fill(lib, tmp, report_step)
-        _index(tmp, report_step)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise PublishDirError(f"Can't write {target}: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    meta_path = out / METADATA_NAME
-    with atomic_write(meta_path) as fh:
-        fh.write(json.dumps(metadata(), ensure_ascii=False, indent=2) + "\n")
-    report_step("done")
-    return DatasetteReport(
-        target, meta_path, counts["transcripts"], counts["utterances"], counts["passages"]
-    )
+    job = DatasettePublish(lib, out_dir)
+    for step in job.steps():
+        if progress is not None:
+            progress(step)
+    assert job.report is not None
+    return job.report

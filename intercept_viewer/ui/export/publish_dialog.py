@@ -1,21 +1,21 @@
 """File ▸ Publish…: send the library to an Aleph/OpenAleph collection or write a Datasette
-copy, in a worker thread with progress and Cancel.
+copy, in the background with progress and Cancel.
 
 The dialog only gathers options (address, collection, folder) and remembers them in the
 settings; the work is the core's (``core.publish``). The Aleph API key is never typed here:
 it comes from the environment, as for the command line, and the dialog says whether it is set.
 
-Signals (PublishWorker):
-    progress(done, total, text): total 0 means "working, no count" (Datasette's steps).
-    outcome(ok, message): the summary, or what went wrong.
+Publishing is a task of the window's runner (``publish_task``), on a lane of its own; closing
+the window cancels it with the other tasks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.library import Library
+from intercept_viewer.ui.tasks import Task, TaskHandle
 
 if TYPE_CHECKING:
     from intercept_viewer.ui.main_window import MainWindow
@@ -46,76 +46,59 @@ K_FOLDER = "publish/datasette_folder"
 K_TARGET = "publish/target"
 
 
-class _Cancelled(Exception):
-    pass
+def publish_task(target: str, options: dict[str, object]) -> Task:
+    """The runner's task publishing the library to ``target`` ("aleph" or "datasette").
 
-
-class PublishWorker(QThread):
-    """Publishes the library at ``library_path`` to one target.
-
-    Attributes:
-        target: "aleph" or "datasette".
-        options: host, collection, upload_media (Aleph) or folder (Datasette).
+    It yields ``(done, total, text)`` (total 0: a step without a count) and returns the
+    summary. It runs on a lane of its own, so a long publish never holds up the window's
+    reads or writes; that lane's connection is read-write only because SQLite opens an
+    attached database (the Datasette copy) with its connection's flags: nothing is written to
+    the library.
     """
 
-    progress = Signal(int, int, str)
-    outcome = Signal(bool, str)
+    def op(library: Library) -> Generator[tuple[int, int, str], None, str]:
+        if target == "aleph":
+            return (yield from _aleph(library, options))
+        return (yield from _datasette(library, options))
 
-    def __init__(
-        self, library_path: Path, target: str, options: dict[str, object], parent: QWidget | None
-    ) -> None:
-        super().__init__(parent)
-        self.library_path = library_path
-        self.target = target
-        self.options = options
+    return Task("publish", op, access="write", lane="publish")
 
-    def run(self) -> None:
-        try:
-            with Library(self.library_path, read_only=None) as lib:
-                message = self._aleph(lib) if self.target == "aleph" else self._datasette(lib)
-            self.outcome.emit(True, message)
-        except _Cancelled:
-            self.outcome.emit(False, "Cancelled; nothing was written.")
-        except InterceptViewerError as exc:
-            self.outcome.emit(False, str(exc))
-        except Exception as exc:  # report, never kill the app from a worker thread
-            self.outcome.emit(False, f"Unexpected error: {type(exc).__name__}: {exc}")
 
-    def _aleph(self, lib: Library) -> str:
-        from intercept_viewer.core.publish.aleph import publish_aleph
+def _aleph(
+    library: Library, options: dict[str, object]
+) -> Generator[tuple[int, int, str], None, str]:
+    from intercept_viewer.core.publish.aleph import AlephPublisher
 
-        report = publish_aleph(
-            lib,
-            str(self.options["host"]),
-            str(self.options["collection"]),
-            upload_media=bool(self.options.get("upload_media", True)),
-            progress=lambda done, total: self.progress.emit(
-                done, total, f"Release {done} of {total}"
-            ),
-            cancelled=self.isInterruptionRequested,
-        )
-        text = (
-            f"Published {report.releases} releases to collection {report.collection_id}: "
-            f"{report.entities} entities, {report.files} recordings."
-        )
-        if report.cancelled:
-            text += " Cancelled before the end (what was sent stays; publishing again updates it)."
-        return text
+    publisher = AlephPublisher(
+        library,
+        str(options["host"]),
+        str(options["collection"]),
+        upload_media=bool(options.get("upload_media", True)),
+    )
+    for done, total in publisher.releases_pushed():
+        yield done, total, f"Release {done} of {total}"
+    report = publisher.report
+    return (
+        f"Published {report.releases} releases to collection {report.collection_id}: "
+        f"{report.entities} entities, {report.files} recordings."
+    )
 
-    def _datasette(self, lib: Library) -> str:
-        from intercept_viewer.core.publish.datasette import publish_datasette
 
-        def step(name: str) -> None:
-            if self.isInterruptionRequested():
-                raise _Cancelled
-            self.progress.emit(0, 0, f"Writing {name}…")
+def _datasette(
+    library: Library, options: dict[str, object]
+) -> Generator[tuple[int, int, str], None, str]:
+    from intercept_viewer.core.publish.datasette import DatasettePublish
 
-        report = publish_datasette(lib, Path(str(self.options["folder"])), progress=step)
-        return (
-            f"Wrote {report.db_path} ({report.transcripts} transcripts, {report.utterances} "
-            f"utterances, {report.passages} passages) and {report.metadata_path.name}. "
-            f"Serve it with: datasette {report.db_path} -m {report.metadata_path}"
-        )
+    job = DatasettePublish(library, Path(str(options["folder"])))
+    for step in job.steps():
+        yield 0, 0, f"Writing {step}…"
+    report = job.report
+    assert report is not None
+    return (
+        f"Wrote {report.db_path} ({report.transcripts} transcripts, {report.utterances} "
+        f"utterances, {report.passages} passages) and {report.metadata_path.name}. "
+        f"Serve it with: datasette {report.db_path} -m {report.metadata_path}"
+    )
 
 
 class PublishDialog(QDialog):
@@ -123,14 +106,14 @@ class PublishDialog(QDialog):
 
     Attributes:
         aleph_radio, datasette_radio, host_edit, collection_edit, media_check, folder_edit,
-        progress_bar, status_label, publish_button; worker: the running publish, if any.
+        progress_bar, status_label, publish_button; task: the running publish, if any.
     """
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window_ = window
         self.settings: QSettings = window.settings
-        self.worker: PublishWorker | None = None
+        self.task: TaskHandle | None = None
         self.setWindowTitle("Publish the library")
 
         self.aleph_radio = QRadioButton("Aleph / OpenAleph collection (FollowTheMoney entities)")
@@ -241,55 +224,56 @@ class PublishDialog(QDialog):
         self.settings.setValue(K_FOLDER, folder)
         return {"folder": folder}
 
-    def publish(self) -> PublishWorker | None:
+    def publish(self) -> TaskHandle | None:
+        """Start publishing as a task of the window's runner; None when the options are
+        incomplete, a publish is running, or it already finished (in-memory library)."""
         options = self._options()
-        if options is None or self.worker is not None:
+        if options is None or self.task is not None:
             return None
         self.settings.setValue(K_TARGET, self.target)
-        path = self.window_.library.path
-        if path is None:
-            self.status_label.setText("An in-memory library can't be published.")
-            return None
-        worker = PublishWorker(path, self.target, options, self)
-        worker.progress.connect(self._on_progress)
-        worker.outcome.connect(self._on_outcome)
-        worker.finished.connect(worker.deleteLater)
-        self.worker = worker
         self.publish_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress_bar.setVisible(True)
         self.progress_bar.setRange(0, 0)
         self.status_label.setText("Publishing…")
-        worker.start()
-        return worker
+        handle = self.window_.context.tasks.submit(
+            publish_task(self.target, options),
+            on_progress=self._on_progress,
+            on_done=lambda message: self._ended(True, message),
+            on_failed=lambda message: self._ended(False, message),
+            on_cancelled=lambda: self._ended(
+                False,
+                "cancelled (what was already sent to Aleph stays; publishing again "
+                "updates it; a Datasette folder keeps its previous copy)",
+            ),
+        )
+        if handle.is_finished:
+            return None
+        self.task = handle
+        return handle
 
     def cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.requestInterruption()
+        if self.task is not None:
+            self.task.cancel()
             self.status_label.setText("Cancelling…")
 
-    def _on_progress(self, done: int, total: int, text: str) -> None:
+    def _on_progress(self, value: tuple[int, int, str]) -> None:
+        done, total, text = value
         self.progress_bar.setRange(0, total)
         if total:
             self.progress_bar.setValue(done)
         self.status_label.setText(text)
 
-    def _on_outcome(self, ok: bool, message: str) -> None:
-        self.worker = None
+    def _ended(self, ok: bool, message: str) -> None:
+        self.task = None
         self.publish_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(1 if ok else 0)
         self.status_label.setText(message if ok else f"Not published: {message}")
 
-    def wait(self) -> None:
-        """Stop a running publish (window closing) and wait for its thread."""
-        if self.worker is not None:
-            self.worker.requestInterruption()
-            self.worker.wait()
-
     def reject(self) -> None:
-        if self.worker is not None:  # closing while publishing cancels first
+        if self.task is not None:  # closing while publishing cancels first
             self.cancel()
             return
         super().reject()
@@ -320,10 +304,6 @@ class Publisher:
         dialog.show()
         dialog.raise_()
         return dialog
-
-    def wait(self) -> None:
-        if self.dialog is not None:
-            self.dialog.wait()
 
 
 def install_publish(window: MainWindow) -> Publisher:

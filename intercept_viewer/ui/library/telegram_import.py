@@ -15,20 +15,23 @@ Signals (TelegramImportWorker):
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QProgressDialog, QWidget
 
 from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.library import Library
+from intercept_viewer.ui.context import Change
+from intercept_viewer.ui.tasks import Task, TaskHandle
 from intercept_viewer.ui.widgets.prompts import Prompts
 
 if TYPE_CHECKING:
     # the Telegram readers bring lxml: imported when an import starts, not with the window
-    from intercept_viewer.core.telegram.importer import TelegramImportReport
+    from intercept_viewer.core.telegram.importer import TelegramImportReport, TelegramProgress
     from intercept_viewer.ui.main_window import MainWindow
 
 
@@ -86,63 +89,36 @@ def summary_text(report: TelegramImportReport) -> str:
     return "\n".join(lines)
 
 
-class TelegramImportWorker(QThread):
-    """Imports one export into the library at ``library_path``.
+def telegram_task(export: Path, usernames: dict[str, str]) -> Task:
+    """The runner's write task importing one export. It yields ``(step, report)`` after each
+    post — the report so far, so a cancelled import (stopped at a yield, every finished post
+    committed) still says what it did — and returns the final report."""
 
-    Attributes:
-        report: the import's report once ``outcome`` was emitted (None if it failed).
-        error: why the export could not be read or imported, else None.
-    """
-
-    progress = Signal(int, int, str)
-    outcome = Signal(object)
-
-    def __init__(
-        self,
-        library_path: Path,
-        export: Path,
-        usernames: dict[str, str],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.library_path = library_path
-        self.export = export
-        self.usernames = usernames
-        self.report: TelegramImportReport | None = None
-        self.error: str | None = None
-
-    def run(self) -> None:
+    def op(library: Library) -> Generator[tuple[TelegramProgress, TelegramImportReport]]:
         from intercept_viewer.core.telegram.importer import TelegramImport
 
-        try:
-            with Library(self.library_path) as lib:
-                job = TelegramImport(
-                    lib,
-                    self.export,
-                    usernames=self.usernames,
-                    cancelled=self.isInterruptionRequested,
-                )
-                for step in job.run():
-                    self.progress.emit(step.done, step.total, step.channel)
-                self.report = job.report
-        except InterceptViewerError as exc:
-            self.error = str(exc)
-        except Exception as exc:  # report, never kill the app from a worker thread
-            self.error = f"unexpected error: {type(exc).__name__}: {exc}"
-        self.outcome.emit(self.report)
+        job = TelegramImport(library, export, usernames=usernames)
+        for step in job.run():
+            yield step, job.report
+        return job.report
+
+    return Task("telegram-import", op, access="write")
 
 
 class TelegramImporter:
-    """The window's side: choose, ask usernames, run the worker, show the summary.
+    """The window's side: choose, ask usernames, run the task, show the summary.
 
     Attributes:
-        worker: the running import, if any.
+        task: the running import's handle, if any.
+        report: the last report seen (final, or as far as a cancelled import got).
         action: File ▸ Import Telegram export…
     """
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        self.worker: TelegramImportWorker | None = None
+        self.task: TaskHandle | None = None
+        self.report: TelegramImportReport | None = None
+        self._cancelled = False
         self._progress: QProgressDialog | None = None
         self.action = QAction("Import &Telegram export…", window)
         self.action.setStatusTip("Import every call posted in a Telegram Desktop channel export")
@@ -171,11 +147,13 @@ class TelegramImporter:
                 asked[key] = answer
         return asked
 
-    def start(self, export: Path) -> TelegramImportWorker | None:
-        from intercept_viewer.core.telegram.importer import TelegramImport, is_telegram_export
+    def start(self, export: Path) -> TaskHandle | None:
+        """Import ``export`` as a write task with a progress dialog and Cancel; None when it
+        could not start (or, for an in-memory library, has already finished)."""
+        from intercept_viewer.core.telegram.importer import is_telegram_export
 
         window = self.window
-        if self.worker is not None:
+        if self.task is not None:
             Prompts.show_error(window, "A Telegram import is already running.")
             return None
         if not is_telegram_export(export):
@@ -188,56 +166,65 @@ class TelegramImporter:
         usernames = self._usernames(export)
         if usernames is None:
             return None
-        if window.library.path is None:  # an in-memory library can't be shared with a thread
-            job = TelegramImport(window.library, export, usernames=usernames)
-            try:
-                for _ in job.run():
-                    pass
-            except InterceptViewerError as exc:
-                Prompts.show_error(window, str(exc))
-                return None
-            self._finished(job.report)
-            return None
-        worker = TelegramImportWorker(window.library.path, export, usernames, window)
+        self.report = None
+        self._cancelled = False
         progress = QProgressDialog(f"Reading {export.name}…", "Cancel", 0, 0, window)
         progress.setWindowTitle("Import Telegram export")
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
-        progress.canceled.connect(worker.requestInterruption)
-        worker.progress.connect(self._on_progress)
-        worker.outcome.connect(self._on_outcome)
-        worker.finished.connect(worker.deleteLater)
-        self.worker = worker
         self._progress = progress
-        worker.start()
-        return worker
+        handle = window.context.tasks.submit(
+            telegram_task(export, usernames),
+            on_progress=self._on_progress,
+            on_done=self._on_done,
+            on_failed=self._on_failed,
+            on_cancelled=self._on_cancelled,
+        )
+        if handle.is_finished:  # an in-memory library imported before submit returned
+            self._ended()
+            return None
+        progress.canceled.connect(handle.cancel)
+        handle.finished.connect(self._ended)
+        self.task = handle
+        return handle
 
-    def _on_progress(self, done: int, total: int, channel: str) -> None:
-        progress = self._progress  # setValue may deliver the outcome meanwhile
+    def _on_progress(self, value: tuple[TelegramProgress, TelegramImportReport]) -> None:
+        step, self.report = value
+        progress = self._progress  # setValue may deliver the end meanwhile
         if progress is None:
             return
-        progress.setMaximum(max(1, total))
-        progress.setLabelText(f"{channel}: post {done} of {total}")
-        progress.setValue(done)
+        progress.setMaximum(max(1, step.total))
+        progress.setLabelText(f"{step.channel}: post {step.done} of {step.total}")
+        progress.setValue(step.done)
 
-    def _on_outcome(self, report: TelegramImportReport | None) -> None:
-        worker = self.worker
+    def _on_done(self, report: TelegramImportReport) -> None:
+        self.report = report
+
+    def _on_failed(self, message: str) -> None:
+        self._close_progress()
+        Prompts.show_error(self.window, message)
+
+    def _on_cancelled(self) -> None:
+        self._cancelled = True
+        if self.report is not None:
+            self.report.cancelled = True
+
+    def _close_progress(self) -> None:
         if self._progress is not None:
             self._progress.reset()
             self._progress.deleteLater()
             self._progress = None
-        self.worker = None
-        if report is None:
-            Prompts.show_error(self.window, worker.error if worker else "The import failed.")
-            return
-        self._finished(report)
 
-    def _finished(self, report: TelegramImportReport) -> None:
+    def _ended(self) -> None:
+        self._close_progress()
+        self.task = None
+        report = self.report
+        if report is None:
+            return
         window = self.window
-        window.refresh_library()
         if report.imported:
+            window.context.notify(Change.of("transcripts", "speakers", "utterances"))
             window.show_transcript(report.imported[0].transcript_id)
-            window.library_changed.emit()
         window.statusBar().showMessage(report.summary(), 10_000)
         TelegramPrompts.show_summary(window, report)
 
