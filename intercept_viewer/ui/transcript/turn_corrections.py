@@ -23,7 +23,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMenu, QWidget
 
 from intercept_viewer.core.corrections import Correction, note_says_unverified, value_text
-from intercept_viewer.core.errors import InterceptViewerError
+from intercept_viewer.core.errors import InterceptViewerError, NotFound
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Utterance
 from intercept_viewer.core.timefmt import format_ms, parse_ms
@@ -213,7 +213,10 @@ class TurnCorrections(QObject):
     def refresh_history(self) -> None:
         """The History dock and the source panel's status history, for the shown transcript."""
         tid = self.window.current_transcript_id()
-        entries = self.library.history(tid) if tid is not None else []
+        try:
+            entries = self.library.history(tid) if tid is not None else []
+        except NotFound:  # deleted; the window is about to show another one
+            entries = []
         self.history_panel.set_entries(entries)
         lines = [
             f"{when(e.at)}: {value_text(e.before)} → {value_text(e.after)}"
