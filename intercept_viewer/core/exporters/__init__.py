@@ -35,8 +35,14 @@ TRANSCRIPT_FORMATS: dict[str, str] = {
     "json": ".json",
     "md": ".md",
 }
-#: Formats of a list of passages.
-PASSAGE_FORMATS: dict[str, str] = {"csv": ".csv", "json": ".json", "md": ".md"}
+#: Formats of a list of passages. ``csv-excel`` is the same CSV with a UTF-8 byte-order mark:
+#: without it Excel reads the file as the system code page and garbles Cyrillic.
+PASSAGE_FORMATS: dict[str, str] = {
+    "csv": ".csv",
+    "csv-excel": ".csv",
+    "json": ".json",
+    "md": ".md",
+}
 
 __all__ = [
     "PASSAGE_FORMATS",
@@ -112,9 +118,13 @@ def export_passages(
     quoted = quote_passages(library, passages)
     writer = {
         "csv": _passages.write_csv,
+        "csv-excel": _passages.write_csv,
         "json": _passages.write_json,
         "md": _passages.write_markdown,
     }[fmt]
-    with open_destination(dest, newline="" if fmt == "csv" else None) as out:
+    is_csv = fmt.startswith("csv")
+    with open_destination(dest, newline="" if is_csv else None) as out:
+        if fmt == "csv-excel":
+            out.write("\ufeff")
         n = writer(quoted, out)
     return ExportResult(fmt, n)

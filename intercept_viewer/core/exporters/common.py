@@ -19,6 +19,7 @@ from typing import TextIO
 from intercept_viewer.core.atomic_write import atomic_write
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Passage, Speaker, Transcript, Utterance
+from intercept_viewer.core.status import status_tag, with_status
 from intercept_viewer.core.timefmt import format_ms
 
 #: What an export writes to: a file path (written atomically) or an open text stream.
@@ -57,17 +58,6 @@ def corrections_sentence(library: Library, transcript_id: int, original: bool) -
         f"Corrected after import: lines marked {CORRECTED_MARK} differ from the release "
         "(export with the original option for the text as imported)."
     )
-
-
-def status_tag(verification: str) -> str:
-    """``[UNVERIFIED]`` for anything short of verified; empty for a verified transcript."""
-    return "" if verification == "verified" else f"[{verification.upper()}]"
-
-
-def with_status(verification: str, line: str) -> str:
-    """Prefix ``line`` with the status tag when the transcript is not verified."""
-    tag = status_tag(verification)
-    return f"{tag} {line}" if tag else line
 
 
 def status_sentence(t: Transcript) -> str:

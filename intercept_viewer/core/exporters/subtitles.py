@@ -9,8 +9,11 @@ Decisions:
 * **Speakers**: SRT prefixes ``Speaker: ``; WebVTT uses ``<v Speaker>`` voice spans.
 * **No WebVTT cue identifiers**: valid, but common readers (pysubs2 among them) take an
   identifier for the previous cue's last line.
-* **Status**: a transcript that is not verified opens with a status cue shown on screen
-  (``[UNVERIFIED] title — publisher``); WebVTT also carries the full citation in a NOTE.
+* **Status**: WebVTT carries the status and the full citation in a NOTE block. A transcript
+  that is not verified also opens with a status cue shown on screen
+  (``[UNVERIFIED] title — publisher``), but only where it fits before the first real cue: a
+  notice laid over the talk would hide the words it is about. When every time is estimated,
+  the estimates start after the notice, so it always fits.
 * **Missing times**: rather than refuse, times are *estimated* from the text length
   (reading speed), known times are kept, and the export says so (status cue, NOTE, and a
   warning returned to the caller). An estimate is better than nothing for stepping through
@@ -46,11 +49,14 @@ GAP_MS = 200
 STATUS_CUE_MS = 4000
 
 
-def estimate_times(utterances: Sequence[Utterance]) -> tuple[list[tuple[int, int]], int]:
+def estimate_times(
+    utterances: Sequence[Utterance], *, first_start: int = 0
+) -> tuple[list[tuple[int, int]], int]:
     """(start, end) for every utterance, and how many needed an estimate.
 
-    Known starts and ends are kept. A missing start follows the previous cue; a missing end
-    comes from the text length, cut short where the next known start begins.
+    Known starts and ends are kept. A missing start follows the previous cue (the first one
+    starts at ``first_start``); a missing end comes from the text length, cut short where
+    the next known start begins.
     """
     # the next known start after each utterance, found in one backward pass
     next_start: list[int | None] = [None] * len(utterances)
@@ -61,7 +67,7 @@ def estimate_times(utterances: Sequence[Utterance]) -> tuple[list[tuple[int, int
             upcoming = utterances[i].start_ms
     out: list[tuple[int, int]] = []
     estimated = 0
-    cursor = 0
+    cursor = first_start
     for i, u in enumerate(utterances):
         guessed = u.start_ms is None or u.end_ms is None
         start = u.start_ms if u.start_ms is not None else cursor
@@ -107,10 +113,24 @@ def _status_lines(
     return lines
 
 
-def _status_window(first_start: int | None) -> tuple[int, int]:
-    """The opening cue ends when the talk starts, but stays up at least a second."""
-    end = STATUS_CUE_MS if first_start is None or first_start < 1000 else first_start
-    return 0, min(end, STATUS_CUE_MS)
+#: The shortest status notice worth showing, and the gap it leaves before the first cue.
+MIN_STATUS_MS = 1000
+STATUS_GAP_MS = 100
+
+
+def _status_window(first_start: int | None) -> tuple[int, int] | None:
+    """When the opening notice is shown: it ends before the first cue starts, or not at all.
+
+    None when the talk starts too soon (under a second) for a notice to fit before it.
+    """
+    end = STATUS_CUE_MS if first_start is None else min(STATUS_CUE_MS, first_start - STATUS_GAP_MS)
+    return (0, end) if end >= MIN_STATUS_MS else None
+
+
+def _times(utts: Sequence[Utterance]) -> tuple[list[tuple[int, int]], int]:
+    """Cue times; an untimed transcript's estimates start after the status notice."""
+    untimed = all(u.start_ms is None for u in utts)
+    return estimate_times(utts, first_start=STATUS_CUE_MS + GAP_MS if untimed else 0)
 
 
 def estimate_warning(estimated: int, total: int) -> str | None:
@@ -129,7 +149,7 @@ def write_srt(
     t = library.transcript(transcript_id)
     names = speaker_names(library.speakers(transcript_id))
     utts = transcript_turns(library, transcript_id, original)
-    times, estimated = estimate_times(utts)
+    times, estimated = _times(utts)
     index = 0
 
     def cue(start: int, end: int, lines: list[str]) -> None:
@@ -140,8 +160,9 @@ def write_srt(
 
     corrections = corrections_sentence(library, transcript_id, original)
     status = _status_lines(t, estimated, len(utts), corrections)
-    if status:
-        cue(*_status_window(times[0][0] if times else None), status)
+    window = _status_window(times[0][0] if times else None)
+    if status and window:
+        cue(*window, status)
     for u, (start, end) in zip(utts, times, strict=True):
         first, *rest = _cue_lines(u.text + corrected_suffix(u))
         cue(start, end, [f"{speaker_label(u, names)}: {first}", *rest])
@@ -169,21 +190,22 @@ def write_vtt(
     t = library.transcript(transcript_id)
     names = speaker_names(library.speakers(transcript_id))
     utts = transcript_turns(library, transcript_id, original)
-    times, estimated = estimate_times(utts)
+    times, estimated = _times(utts)
     out.write("WEBVTT\n\nNOTE\n")
+    corrections = corrections_sentence(library, transcript_id, original)
+    status = _status_lines(t, estimated, len(utts), corrections)
+    for line in status:
+        out.write(f"{_note_text(line)}\n")
     out.write(f"{_note_text(citation_text(t))}\n")
     if t.verification_note:
         out.write(f"Verification note: {_note_text(t.verification_note)}\n")
     warning = estimate_warning(estimated, len(utts))
     if warning:
         out.write(f"{_note_text(warning)}\n")
-    corrections = corrections_sentence(library, transcript_id, original)
-    if corrections:
-        out.write(f"{_note_text(corrections)}\n")
     out.write("Exported by Intercept Viewer.\n\n")
-    status = _status_lines(t, estimated, len(utts))
-    if status:
-        start, end = _status_window(times[0][0] if times else None)
+    window = _status_window(times[0][0] if times else None)
+    if status and window:
+        start, end = window
         out.write(f"{_timestamp(start, '.')} --> {_timestamp(end, '.')}\n")
         out.write("\n".join(vtt_escape(line) for line in status) + "\n\n")
     for u, (start, end) in zip(utts, times, strict=True):

@@ -2,8 +2,10 @@
 
 TXT starts with a ``---`` front-matter block (the form our importers read back) holding the
 citation, with the verification flag as its first line, then one ``[m:ss] Speaker: text``
-line per utterance. Markdown has a title, the flag as a block quote, the citation as a list,
-the conversation, and the tagged passages with their notes.
+line per utterance; while the release is not verified every line starts with its status
+(``[UNVERIFIED] [0:05] Soldier: …``), so a line copied out of the file keeps the flag.
+Markdown has a title, the flag as a block quote, the citation as a list, the conversation
+(each turn flagged the same way), and the tagged passages with their notes.
 """
 
 from __future__ import annotations
@@ -73,14 +75,17 @@ def write_txt(library: Library, transcript_id: int, out: TextIO, *, original: bo
         out.write(line + "\n")
     out.write("\n")
     n = 0
+    # every line carries the status, so a line copied out of the file keeps its flag
+    mark = status_tag(t.verification)
+    mark = f"{mark} " if mark else ""
     for u in transcript_turns(library, transcript_id, original):
         when = f"[{format_ms(u.start_ms)}] " if u.start_ms is not None else ""
         lines = u.text.split("\n")
         lines[-1] += corrected_suffix(u)
         first, *rest = lines
-        out.write(f"{when}{speaker_label(u, names)}: {first}\n")
+        out.write(f"{mark}{when}{speaker_label(u, names)}: {first}\n")
         for line in rest:
-            out.write(f"    {line}\n")
+            out.write(f"{mark}    {line}\n")
         n += 1
     return n
 
@@ -124,11 +129,13 @@ def write_markdown(
         w(f"\n{md_escape(one_line(t.description))}\n")
     w("\n## Conversation\n\n")
     n = 0
+    # each turn carries the status (as the passage exports do): a pasted turn keeps its flag
+    mark = f"**{md_escape(tag)}** " if tag else ""
     for u in transcript_turns(library, transcript_id, original):
         when = f" \\[{format_ms(u.start_ms)}\\]" if u.start_ms is not None else ""
         body = "  \n".join(md_escape(line) for line in u.text.split("\n"))
         body += md_escape(corrected_suffix(u))
-        w(f"**{md_escape(speaker_label(u, names))}**{when}: {body}\n\n")
+        w(f"{mark}**{md_escape(speaker_label(u, names))}**{when}: {body}\n\n")
         n += 1
     passages = library.passages(transcript_id=transcript_id)
     if passages:

@@ -13,9 +13,10 @@ Signals (Exporter):
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -41,6 +42,7 @@ TRANSCRIPT_FILTERS: dict[str, str] = {
 }
 PASSAGE_FILTERS: dict[str, str] = {
     "csv": "CSV spreadsheet (*.csv)",
+    "csv-excel": "CSV for Excel, UTF-8 with BOM (*.csv)",
     "json": "JSON (*.json)",
     "md": "Markdown (*.md)",
 }
@@ -55,12 +57,40 @@ def safe_file_stem(title: str) -> str:
 
 
 def resolve_choice(path: str, selected_filter: str, filters: dict[str, str]) -> tuple[str, str]:
-    """The format (from the file's ending, else the chosen filter) and the path with its ending."""
-    fmt = format_for_path(path, {k: v for k, v in _suffixes(filters).items()})
+    """The format (from the file's ending, else the chosen filter) and the path with its ending.
+
+    Where the chosen filter's ending matches the file's (two CSV flavours), the filter wins.
+    """
+    suffixes = _suffixes(filters)
+    chosen = next((k for k, v in filters.items() if v == selected_filter), None)
+    if chosen is not None and path.lower().endswith(suffixes[chosen]):
+        return path, chosen
+    fmt = format_for_path(path, suffixes)
     if fmt is None:
         fmt = next((k for k, v in filters.items() if v == selected_filter), next(iter(filters)))
         path += _suffixes(filters)[fmt]
     return path, fmt
+
+
+#: Where the last export went (QSettings key): the next Save dialog starts there.
+K_EXPORT_FOLDER = "export/last_folder"
+
+
+def export_folder(settings: QSettings) -> Path:
+    """The folder a Save dialog starts in: the last export's, else Documents, else home.
+
+    Never the process's current folder, which for a desktop launch is wherever the launcher
+    happened to be (often ``/`` or the install folder).
+    """
+    last = settings.value(K_EXPORT_FOLDER)
+    if isinstance(last, str) and last and Path(last).is_dir():
+        return Path(last)
+    documents = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation
+    )
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return Path.home()
 
 
 def _suffixes(filters: dict[str, str]) -> dict[str, str]:
@@ -154,10 +184,13 @@ class Exporter(QObject):
             if original
             else TRANSCRIPT_FILTERS
         )
-        choice = ExportDialogs.ask_path(self.host, title, safe_file_stem(t.title) + ".txt", filters)
+        choice = ExportDialogs.ask_path(
+            self.host, title, str(self._folder() / (safe_file_stem(t.title) + ".txt")), filters
+        )
         if choice is None:
             return False
         path, fmt = choice
+        self._remember(path)
         return self._run(
             path, lambda lib: export_transcript(lib, t.id, fmt, path, original=original)
         )
@@ -165,12 +198,22 @@ class Exporter(QObject):
     def export_passages(self) -> bool:
         filters = {k: v for k, v in self.passage_filters().items() if v not in (None, "")}
         choice = ExportDialogs.ask_path(
-            self.host, "Export passages (the queue as filtered)", "passages.csv", PASSAGE_FILTERS
+            self.host,
+            "Export passages (the queue as filtered)",
+            str(self._folder() / "passages.csv"),
+            PASSAGE_FILTERS,
         )
         if choice is None:
             return False
         path, fmt = choice
+        self._remember(path)
         return self._run(path, lambda lib: export_passages(lib, lib.passages(**filters), fmt, path))
+
+    def _folder(self) -> Path:
+        return export_folder(self.context.settings)
+
+    def _remember(self, path: str) -> None:
+        self.context.settings.setValue(K_EXPORT_FOLDER, str(Path(path).parent))
 
     def _run(self, path: str, job: ExportJob) -> bool:
         if self.handle is not None:

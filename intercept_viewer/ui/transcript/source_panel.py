@@ -83,6 +83,8 @@ class SourcePanel(QScrollArea):
         body = QWidget(self)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # in a narrow dock a field goes under its label instead of off the panel's edge
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self._transcript: Transcript | None = None
         self.edits: dict[str, QWidget] = {}
         self.info: dict[str, QLabel] = {}

@@ -215,7 +215,7 @@ class TurnCorrections(QObject):
         tid = self.window.current_transcript_id()
         try:
             entries = self.library.history(tid) if tid is not None else []
-        except NotFound:  # deleted; the window is about to show another one
+        except NotFound:  # deleted (here or by another process) before the view moved on
             entries = []
         self.history_panel.set_entries(entries)
         lines = [

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from intercept_viewer.core.timefmt import format_ms
 from intercept_viewer.ui.transcript.turn_editor import TurnEditor
 from intercept_viewer.ui.widgets.highlight_layout import highlighted_layout
 from intercept_viewer.ui.widgets.roles import UtteranceRole
@@ -76,6 +77,17 @@ class UtteranceDelegate(QStyledItemDelegate):
         self._fm = QFontMetrics(self._font)
         self._time_width = self._fm.horizontalAdvance("0:00:00")
         self.invalidate()
+
+    def set_longest_time(self, longest_ms: int | None) -> bool:
+        """Size the time column for the transcript's latest time (``50:32:49`` needs more than
+        ``0:00:00``); True when the width changed and rows must be laid out again."""
+        sample = format_ms(longest_ms) if longest_ms is not None else ""
+        width = max(self._fm.horizontalAdvance("0:00:00"), self._fm.horizontalAdvance(sample))
+        if width == self._time_width:
+            return False
+        self._time_width = width
+        self.invalidate()
+        return True
 
     def set_speaker_names(self, names: list[str], *, has_times: bool) -> None:
         """Size the chip column for these names (capped) and show times only when known."""
