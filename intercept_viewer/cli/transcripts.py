@@ -60,23 +60,42 @@ def _without_sidecars_of(files: tuple[str, ...]) -> tuple[str, ...]:
     help="Read every FILE as this format instead of detecting it.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one entry per file.")
+@click.option(
+    "--telegram-username",
+    metavar="NAME",
+    help="The channel's @username, for https://t.me/NAME/ID links (a Telegram export doesn't "
+    "hold it; remembered per channel).",
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @pass_state
-def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str, ...]) -> None:
+def import_cmd(
+    state: AppState,
+    fmt: str | None,
+    as_json: bool,
+    telegram_username: str | None,
+    files: tuple[str, ...],
+) -> None:
     """Import transcript FILES into the library.
 
     Formats are detected from the file ending and content. Importing the same bytes twice
     finds the existing transcript. A file that fails is reported as FILE:LINE: message on
     stderr; the others still import, and the command exits 2 at the end.
 
+    A Telegram Desktop export (its folder, result.json or messages.html) imports every post
+    that carries a call as a transcript; the rest are counted, with reasons, on stderr.
+    Re-importing it adds only new posts. With --json each row has "telegram":
+    {"channel_id", "post_id"}.
+
     \b
-    Example:
+    Examples:
       intercept-viewer import --json call.txt subtitles.srt interview.eaf
+      intercept-viewer import --telegram-username sbu_intercepts ChatExport_2024-05-01/
     """
+    from intercept_viewer.cli.telegram_import import import_exports, split_exports
+
     lib = state.library()
-    files = _without_sidecars_of(files)
-    results: list[dict[str, object]] = []
-    failed = False
+    exports, files = split_exports(_without_sidecars_of(files))
+    results, failed = import_exports(lib, exports, telegram_username, quiet=as_json)
     with click.progressbar(
         lib.import_files(files, format=fmt),
         length=len(files),
@@ -108,7 +127,7 @@ def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str
                 f"{r['id']:>5}  {r['title']}  — {r['utterances']} utterances, "
                 f"{r['speakers']} speakers{dup}"
             )
-            warnings = r["warnings"]
+            warnings = r.get("warnings", [])  # Telegram rows carry theirs in the report
             assert isinstance(warnings, list)
             for w in warnings if len(results) == 1 else []:
                 where = f"line {w['line']}: " if w["line"] is not None else ""
@@ -228,9 +247,9 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
                         "start_ms": u.start_ms,
                         "end_ms": u.end_ms,
                         "text": u.text,
-                        "translation": u.translation,
                         "original_text": u.original_text,
                         "corrected": u.corrected,
+                        "translation": u.translation,
                     }
                     for u in utterances
                 ],

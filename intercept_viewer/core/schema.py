@@ -298,3 +298,49 @@ def upgrade(db: Database, path: Path | None) -> Path | None:
             f"left unchanged.{where}"
         ) from exc
     return backup
+
+
+@migrations(name="0005_i19_telegram_identity")
+def _m0005_i19_telegram_identity(db: Database) -> None:
+    """Telegram imports (issue 19): which channel post a transcript is, and channels' @names.
+
+    ``channel_id`` is the chat id from ``result.json`` (text, so an HTML export's name-based key
+    fits too); one post is one transcript, so re-importing an export adds only new posts.
+    The export never holds a channel's @username; the one the user gave is remembered here.
+    """
+    db.executescript(
+        """
+        CREATE TABLE telegram_posts (
+            transcript_id INTEGER PRIMARY KEY REFERENCES transcripts(id) ON DELETE CASCADE,
+            channel_id TEXT NOT NULL,
+            post_id INTEGER NOT NULL,
+            UNIQUE (channel_id, post_id)
+        );
+        CREATE TABLE telegram_channels (
+            channel_id TEXT PRIMARY KEY,
+            name TEXT,
+            username TEXT
+        );
+        """
+    )
+
+
+@migrations(name="0006_i20_library_identity")
+def _m0006_i20_library_identity(db: Database) -> None:
+    """A random identity of this library (issue 20), fixed at creation.
+
+    Published FollowTheMoney entity ids are derived from it and the record ids, so publishing
+    the same library again updates the entities already in Aleph, while two analysts'
+    libraries (whose transcript 3 are different calls) never collide.
+    """
+    import uuid
+
+    db.executescript(
+        """
+        CREATE TABLE library_identity (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            uuid TEXT NOT NULL
+        );
+        """
+    )
+    db.execute("INSERT INTO library_identity (id, uuid) VALUES (1, ?)", [str(uuid.uuid4())])

@@ -46,9 +46,11 @@ from intercept_viewer.core.model import Transcript
 from intercept_viewer.core.status import quoted_turn
 from intercept_viewer.ui.context import Change, WindowContext
 from intercept_viewer.ui.export.export_dialog import Exporter
+from intercept_viewer.ui.export.publish_dialog import install_publish
 from intercept_viewer.ui.help.menu import install_help, main_toolbar
 from intercept_viewer.ui.library.import_worker import collect_files, import_task
 from intercept_viewer.ui.library.library_panel import LibraryPanel
+from intercept_viewer.ui.library.telegram_import import install_telegram_import
 from intercept_viewer.ui.search.search_panel import SearchPanel
 from intercept_viewer.ui.tags.tagging import Tagging
 from intercept_viewer.ui.tasks import TaskHandle
@@ -198,6 +200,8 @@ class MainWindow(QMainWindow):
         ctx.flush_edits.connect(self.source_panel.commit_pending)
         self._add_search()
         self._add_tagging()
+        self.telegram_importer = install_telegram_import(self)
+        self.publisher = install_publish(self)
         self.corrections = install_corrections(self)
         self.help = install_help(
             self,

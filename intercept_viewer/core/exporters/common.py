@@ -161,10 +161,10 @@ class QuoteLine:
     #: the quote begins/ends inside the utterance (a character range), shown as "…"
     cut_start: bool = False
     cut_end: bool = False
-    #: the file's translation of the whole utterance, if it gave one
-    translation: str | None = None
     #: the turn was corrected after import
     corrected: bool = False
+    #: the file's translation of the whole utterance, if it gave one
+    translation: str | None = None
 
     @property
     def shown_text(self) -> str:
@@ -246,8 +246,8 @@ def quote_passages(library: Library, passages: Sequence[Passage]) -> list[Quoted
                 cut_end=i == len(quoted) - 1
                 and p.end_char is not None
                 and p.end_char < len(u.text),
-                translation=u.translation,
                 corrected=u.corrected,
+                translation=u.translation,
             )
             for i, (u, text) in enumerate(quoted)
         ]

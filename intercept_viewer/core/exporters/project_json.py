@@ -55,8 +55,8 @@ def transcript_document(library: Library, transcript_id: int) -> dict[str, Any]:
                 "end_ms": u.end_ms,
                 "text": u.text,
                 "context": u.context,
-                "translation": u.translation,
                 **({"original_text": u.original_text} if u.corrected else {}),
+                "translation": u.translation,
             }
             for u in library.utterances(transcript_id)
         ],

@@ -139,7 +139,7 @@ def write_markdown(
         body += md_escape(corrected_suffix(u))
         w(f"{mark}**{md_escape(speaker_label(u, names))}**{when}: {body}\n")
         if u.translation:
-            w(f"> {mark}_{md_escape(one_line(u.translation))}_\n")
+            w(f"> _{md_escape(one_line(u.translation))}_\n")
         w("\n")
         n += 1
     passages = library.passages(transcript_id=transcript_id)

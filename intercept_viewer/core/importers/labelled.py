@@ -31,6 +31,7 @@ from intercept_viewer.core.importers.textlines import (
     split_leading_time,
     split_preamble,
     split_trailing_time,
+    strip_export_status,
     time_from_match,
 )
 from intercept_viewer.core.model import (
@@ -845,6 +846,7 @@ def _apply_preamble(
 def parse_labelled_text(text: str, *, fmt: str = "labelled") -> ParsedTranscript:
     """Parse decoded text (front matter, headline, blurb, labelled turns)."""
     fm, rest, consumed = read_metadata(text)
+    rest = strip_export_status(rest)  # our own TXT export flags every line
     meta = SourceMeta()
     merge_meta(meta, fm)
     return build_transcript(rest.split("\n"), meta, line_offset=consumed, fmt=fmt)
@@ -857,7 +859,7 @@ class LabelledTextImporter(Importer):
 
     def sniff(self, source: SourceFile) -> float:
         _fm, rest, _n = read_metadata(source.head)
-        return labelled_score(rest)
+        return labelled_score(strip_export_status(rest))
 
     def parse(self, source: SourceFile) -> ParsedTranscript:
         return parse_labelled_text(source.text)

@@ -279,3 +279,25 @@ def join_continuation(previous: str, line: str, *, after_blank: bool) -> str:
     if not previous:
         return line
     return f"{previous}\n{line}" if after_blank else f"{previous} {line}"
+
+
+_EXPORT_STATUS = re.compile(r"^\[(UNVERIFIED|CORROBORATED|DISPUTED)\] ?")
+
+
+def strip_export_status(text: str) -> str:
+    """Drop the status tag our own TXT export puts on every line (``[UNVERIFIED] Soldier: …``).
+
+    Only when every non-blank line carries the same tag, which is that export's shape and no
+    release's; the tag is the transcript's status, which the front matter carries too.
+    """
+    tag = None
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        m = _EXPORT_STATUS.match(line)
+        if m is None or (tag is not None and m.group(1) != tag):
+            return text
+        tag = m.group(1)
+    if tag is None:
+        return text
+    return "\n".join(_EXPORT_STATUS.sub("", line, count=1) for line in text.split("\n"))

@@ -367,10 +367,6 @@ class LibraryPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table)
 
-    def set_review_counts(self, counts: dict[int, int]) -> None:
-        """Transcript id -> remarks still to review (for the "Needs review" filter)."""
-        self.proxy.set_review(counts=counts)
-
     def set_column_shown(self, column: int, shown: bool) -> None:
         """Show or hide an optional column (the header's context menu)."""
         (self.user_hidden.discard if shown else self.user_hidden.add)(column)
@@ -386,6 +382,9 @@ class LibraryPanel(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fit_columns()
+    def set_review_counts(self, counts: dict[int, int]) -> None:
+        """Transcript id -> remarks still to review (for the "Needs review" filter)."""
+        self.proxy.set_review(counts=counts)
 
     def set_transcripts(self, rows: list[Transcript], keep_id: int | None = None) -> None:
         self.table.selectionModel().blockSignals(True)

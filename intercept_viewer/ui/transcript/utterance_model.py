@@ -279,10 +279,10 @@ class UtteranceListModel(QAbstractListModel):
             return self.tags_for(u.seq)
         if role == UtteranceRole.Utterance:
             return u
-        if role == UtteranceRole.Translation:
-            return u.translation
         if role == UtteranceRole.Corrected:
             return u.corrected and self._fixed is None
+        if role == UtteranceRole.Translation:
+            return u.translation
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = []
             if u.corrected and self._fixed is None:
