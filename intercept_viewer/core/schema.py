@@ -218,78 +218,30 @@ def _m0004_i18_media(db: Database) -> None:
     )
 
 
-def _folded_sql(column: str) -> str:
-    """SQL that folds a text the way ``wordforms.fold`` folds a word, before unicode61 lower-cases
-    it: every apostrophe (``'`` ``’`` ``ʼ`` `````) dropped, so ``Куп'янськ`` is one token,
-    ``ё`` → ``е``, stress marks dropped. Plain ``replace`` calls: triggers can't call Python."""
-    expr = column
-    for old, new in (("''", ""), ("’", ""), ("ʼ", ""), ("`", ""), ("ё", "е"), ("Ё", "Е")):
-        expr = f"replace({expr}, '{old}', '{new}')"
-    return f"replace(replace({expr}, char(769), ''), char(768), '')"
+@migrations(name="0005_i14_translation_and_warnings")
+def _m0005_i14_translation_and_warnings(db: Database) -> None:
+    """Translations beside their original, and the import report (issue 14).
 
-
-#: The two indexed columns of an utterance, as an FTS5 insert (or ``'delete'``) gets them:
-#: ``text`` folded (the words as written: exact forms and phrases) and ``text_norm`` (lemmas
-#: that differ from the word, spelling keys of names; see ``wordforms.normalize_text``).
-FTS_TEXT_SQL = _folded_sql("{row}.text")
-#: ``INSERT INTO utterances_fts(rowid, text, text_norm) SELECT {FTS_ROW_SELECT} FROM utterances``
-FTS_ROW_SELECT = "id, " + _folded_sql("text") + ", text_norm"
-
-
-@migrations(name="0005_i16_spelling_keys")
-def _m0005_i16_spelling_keys(db: Database) -> None:
-    """One index for every spelling (issue 16), and a smaller one.
-
-    * ``utterances_fts`` becomes contentless (``content=''``): its ``text`` column indexes the
-      *folded* text (apostrophes and ё handled, which unicode61 can't), which differs from
-      ``utterances.text``, so an external-content table would fail FTS5's integrity-check.
-      Nothing reads text back from the index: snippets and highlights are made in Python.
-    * ``text_norm`` holds only what the folded text lacks: lemmas that differ from the word
-      and spelling keys (``wordforms.spelling_key``) of names, instead of a lemma for every
-      word; the word itself is found in ``text``.
-
-    Every utterance's ``text_norm`` is recomputed and the index rebuilt here, inside the
-    upgrade's transaction.
+    ``utterances.translation`` holds a translation the file gave with the turn (a bilingual
+    cue's second line); its words are folded into ``text_norm`` so search finds them without a
+    change to the FTS layout. ``import_warnings`` keeps what the importer assumed or skipped,
+    line by line, until the user dismisses it; ``seq`` is the turn that line belongs to (the
+    last turn starting at or above it), so the window can jump there.
     """
-    from intercept_viewer.core.wordforms import normalize_text
-
-    conn = db.conn
-    # One statement at a time: executescript would COMMIT the upgrade's transaction first.
-    for name in ("utterances_ai", "utterances_ad", "utterances_au"):
-        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-    conn.execute("DROP TABLE IF EXISTS utterances_fts")
-    rows = conn.execute(
-        "SELECT u.id, u.text, t.language FROM utterances u "
-        "JOIN transcripts t ON t.id = u.transcript_id"
+    db.executescript(
+        """
+        ALTER TABLE utterances ADD COLUMN translation TEXT;
+        CREATE TABLE import_warnings (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            line INTEGER,
+            seq INTEGER,
+            message TEXT NOT NULL,
+            dismissed INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX import_warnings_transcript ON import_warnings(transcript_id, dismissed);
+        """
     )
-    conn.executemany(
-        "UPDATE utterances SET text_norm = ? WHERE id = ?",
-        ((normalize_text(text, language), uid) for uid, text, language in rows.fetchall()),
-    )
-    new_fts, old_fts = FTS_TEXT_SQL.format(row="new"), FTS_TEXT_SQL.format(row="old")
-    statements = (
-        f"""CREATE VIRTUAL TABLE utterances_fts USING fts5(
-            text, text_norm, content='', tokenize='{FTS_TOKENIZER}'
-        )""",
-        f"""CREATE TRIGGER utterances_ai AFTER INSERT ON utterances BEGIN
-            INSERT INTO utterances_fts(rowid, text, text_norm)
-            VALUES (new.id, {new_fts}, new.text_norm);
-        END""",
-        f"""CREATE TRIGGER utterances_ad AFTER DELETE ON utterances BEGIN
-            INSERT INTO utterances_fts(utterances_fts, rowid, text, text_norm)
-            VALUES ('delete', old.id, {old_fts}, old.text_norm);
-        END""",
-        f"""CREATE TRIGGER utterances_au AFTER UPDATE OF text, text_norm ON utterances BEGIN
-            INSERT INTO utterances_fts(utterances_fts, rowid, text, text_norm)
-            VALUES ('delete', old.id, {old_fts}, old.text_norm);
-            INSERT INTO utterances_fts(rowid, text, text_norm)
-            VALUES (new.id, {new_fts}, new.text_norm);
-        END""",
-        "INSERT INTO utterances_fts(rowid, text, text_norm) "
-        f"SELECT {FTS_ROW_SELECT} FROM utterances",
-    )
-    for sql in statements:
-        conn.execute(sql)
 
 
 def schema_version(db: Database) -> int:
@@ -346,3 +298,126 @@ def upgrade(db: Database, path: Path | None) -> Path | None:
             f"left unchanged.{where}"
         ) from exc
     return backup
+
+
+@migrations(name="0005_i19_telegram_identity")
+def _m0005_i19_telegram_identity(db: Database) -> None:
+    """Telegram imports (issue 19): which channel post a transcript is, and channels' @names.
+
+    ``channel_id`` is the chat id from ``result.json`` (text, so an HTML export's name-based key
+    fits too); one post is one transcript, so re-importing an export adds only new posts.
+    The export never holds a channel's @username; the one the user gave is remembered here.
+    """
+    db.executescript(
+        """
+        CREATE TABLE telegram_posts (
+            transcript_id INTEGER PRIMARY KEY REFERENCES transcripts(id) ON DELETE CASCADE,
+            channel_id TEXT NOT NULL,
+            post_id INTEGER NOT NULL,
+            UNIQUE (channel_id, post_id)
+        );
+        CREATE TABLE telegram_channels (
+            channel_id TEXT PRIMARY KEY,
+            name TEXT,
+            username TEXT
+        );
+        """
+    )
+
+
+@migrations(name="0006_i20_library_identity")
+def _m0006_i20_library_identity(db: Database) -> None:
+    """A random identity of this library (issue 20), fixed at creation.
+
+    Published FollowTheMoney entity ids are derived from it and the record ids, so publishing
+    the same library again updates the entities already in Aleph, while two analysts'
+    libraries (whose transcript 3 are different calls) never collide.
+    """
+    import uuid
+
+    db.executescript(
+        """
+        CREATE TABLE library_identity (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            uuid TEXT NOT NULL
+        );
+        """
+    )
+    db.execute("INSERT INTO library_identity (id, uuid) VALUES (1, ?)", [str(uuid.uuid4())])
+
+
+def _folded_sql(column: str) -> str:
+    """SQL that folds a text the way ``wordforms.fold`` folds a word, before unicode61 lower-cases
+    it: every apostrophe (``'`` ``’`` ``ʼ`` `````) dropped, so ``Куп'янськ`` is one token,
+    ``ё`` → ``е``, stress marks dropped. Plain ``replace`` calls: triggers can't call Python."""
+    expr = column
+    for old, new in (("''", ""), ("’", ""), ("ʼ", ""), ("`", ""), ("ё", "е"), ("Ё", "Е")):
+        expr = f"replace({expr}, '{old}', '{new}')"
+    return f"replace(replace({expr}, char(769), ''), char(768), '')"
+
+
+#: The two indexed columns of an utterance, as an FTS5 insert (or ``'delete'``) gets them:
+#: ``text`` folded (the words as written: exact forms and phrases) and ``text_norm`` (lemmas
+#: that differ from the word, spelling keys of names; see ``wordforms.normalize_text``).
+FTS_TEXT_SQL = _folded_sql("{row}.text")
+#: ``INSERT INTO utterances_fts(rowid, text, text_norm) SELECT {FTS_ROW_SELECT} FROM utterances``
+FTS_ROW_SELECT = "id, " + _folded_sql("text") + ", text_norm"
+
+
+@migrations(name="0007_i16_spelling_keys")
+def _m0007_i16_spelling_keys(db: Database) -> None:
+    """One index for every spelling (issue 16), and a smaller one.
+
+    * ``utterances_fts`` becomes contentless (``content=''``): its ``text`` column indexes the
+      *folded* text (apostrophes and ё handled, which unicode61 can't), which differs from
+      ``utterances.text``, so an external-content table would fail FTS5's integrity-check.
+      Nothing reads text back from the index: snippets and highlights are made in Python.
+    * ``text_norm`` holds only what the folded text lacks: lemmas that differ from the word
+      and spelling keys (``wordforms.spelling_key``) of names, instead of a lemma for every
+      word; the word itself is found in ``text``.
+
+    Every utterance's ``text_norm`` is recomputed and the index rebuilt here, inside the
+    upgrade's transaction.
+    """
+    from intercept_viewer.core.translation_norm import searchable_norm
+
+    conn = db.conn
+    # One statement at a time: executescript would COMMIT the upgrade's transaction first.
+    for name in ("utterances_ai", "utterances_ad", "utterances_au"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    conn.execute("DROP TABLE IF EXISTS utterances_fts")
+    rows = conn.execute(
+        "SELECT u.id, u.text, u.translation, t.language FROM utterances u "
+        "JOIN transcripts t ON t.id = u.transcript_id"
+    )
+    conn.executemany(
+        "UPDATE utterances SET text_norm = ? WHERE id = ?",
+        (
+            (searchable_norm(text, translation, language), uid)
+            for uid, text, translation, language in rows.fetchall()
+        ),
+    )
+    new_fts, old_fts = FTS_TEXT_SQL.format(row="new"), FTS_TEXT_SQL.format(row="old")
+    statements = (
+        f"""CREATE VIRTUAL TABLE utterances_fts USING fts5(
+            text, text_norm, content='', tokenize='{FTS_TOKENIZER}'
+        )""",
+        f"""CREATE TRIGGER utterances_ai AFTER INSERT ON utterances BEGIN
+            INSERT INTO utterances_fts(rowid, text, text_norm)
+            VALUES (new.id, {new_fts}, new.text_norm);
+        END""",
+        f"""CREATE TRIGGER utterances_ad AFTER DELETE ON utterances BEGIN
+            INSERT INTO utterances_fts(utterances_fts, rowid, text, text_norm)
+            VALUES ('delete', old.id, {old_fts}, old.text_norm);
+        END""",
+        f"""CREATE TRIGGER utterances_au AFTER UPDATE OF text, text_norm ON utterances BEGIN
+            INSERT INTO utterances_fts(utterances_fts, rowid, text, text_norm)
+            VALUES ('delete', old.id, {old_fts}, old.text_norm);
+            INSERT INTO utterances_fts(rowid, text, text_norm)
+            VALUES (new.id, {new_fts}, new.text_norm);
+        END""",
+        "INSERT INTO utterances_fts(rowid, text, text_norm) "
+        f"SELECT {FTS_ROW_SELECT} FROM utterances",
+    )
+    for sql in statements:
+        conn.execute(sql)

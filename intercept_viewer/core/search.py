@@ -39,6 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from intercept_viewer.core import search_pool
@@ -57,6 +58,8 @@ from intercept_viewer.core.wordforms import (
 )
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from intercept_viewer.core.library import Library
 
 #: Marks around matched words in ``SearchHit.snippet``: private-use characters, removed from the
@@ -647,16 +650,41 @@ def _sql_fold(value: object) -> str | None:
 
 
 _Stamp = tuple[int, int, int]
-_speaker_cache: weakref.WeakKeyDictionary[Library, tuple[_Stamp, dict]] = (
+_speaker_cache: weakref.WeakKeyDictionary[Database, tuple[_Stamp, dict]] = (
     weakref.WeakKeyDictionary()
 )
 _Ranges = dict[int, tuple[int, int]]
-_range_cache: weakref.WeakKeyDictionary[Library, tuple[_Stamp, _Ranges | None]] = (
+_range_cache: weakref.WeakKeyDictionary[Database, tuple[_Stamp, _Ranges | None]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _stamp(library: Library) -> _Stamp:
+@dataclass(frozen=True)
+class _Source:
+    """What a search reads: the database, and its file (None in memory) for ``search_pool``.
+    ``Library`` has both; the store passes its ``Database``, whose file SQLite knows."""
+
+    db: Database
+    path: Path | None
+
+
+_paths: weakref.WeakKeyDictionary[Database, Path | None] = weakref.WeakKeyDictionary()
+
+
+def _source(obj: Library | Database | _Source) -> _Source:
+    if isinstance(obj, _Source):
+        return obj
+    db = getattr(obj, "db", None)
+    if db is not None:  # a Library
+        return _Source(db, getattr(obj, "path", None))
+    database: Database = obj  # type: ignore[assignment]
+    if database not in _paths:
+        row = database.conn.execute("PRAGMA database_list").fetchone()
+        _paths[database] = Path(row[2]) if row is not None and row[2] else None
+    return _Source(database, _paths[database])
+
+
+def _stamp(library: _Source) -> _Stamp:
     """Changes whenever the database may have: this connection's ``total_changes`` moves with
     every write it makes (a rename, an import, even one rolled back) and ``PRAGMA
     data_version`` with every commit by another connection."""
@@ -664,7 +692,7 @@ def _stamp(library: Library) -> _Stamp:
     return (id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
 
 
-def _speaker_keys(library: Library) -> dict[str, list[tuple[int, int]]]:
+def _speaker_keys(library: _Source) -> dict[str, list[tuple[int, int]]]:
     """{name_key of a display name or label: [(speaker id, transcript id)]}, for ``speaker:``.
 
     Names compare by ``name_key`` (Cyrillic casefolding that SQL can't do), which took a Python
@@ -672,7 +700,7 @@ def _speaker_keys(library: Library) -> dict[str, list[tuple[int, int]]]:
     and kept until the database changes (``_stamp``).
     """
     stamp = _stamp(library)
-    cached = _speaker_cache.get(library)
+    cached = _speaker_cache.get(library.db)
     if cached is not None and cached[0] == stamp:
         return cached[1]
     by_key: dict[str, list[tuple[int, int]]] = {}
@@ -682,11 +710,11 @@ def _speaker_keys(library: Library) -> dict[str, list[tuple[int, int]]]:
         keys = {_name_key(str(v)) for v in (name, label) if v is not None}
         for key in keys:
             by_key.setdefault(key, []).append((sid, tid))
-    _speaker_cache[library] = (stamp, by_key)
+    _speaker_cache[library.db] = (stamp, by_key)
     return by_key
 
 
-def _transcript_ranges(library: Library) -> dict[int, tuple[int, int]] | None:
+def _transcript_ranges(library: _Source) -> dict[int, tuple[int, int]] | None:
     """{transcript id: (first, last utterance id)}, or None if some transcript's utterances are
     not one unbroken run of ids (then filters fall back to a set of ids).
 
@@ -696,7 +724,7 @@ def _transcript_ranges(library: Library) -> dict[int, tuple[int, int]] | None:
     the passing transcripts hold. Two index lookups per transcript, kept until a change.
     """
     stamp = _stamp(library)
-    cached = _range_cache.get(library)
+    cached = _range_cache.get(library.db)
     if cached is not None and cached[0] == stamp:
         return cached[1]
     ranges: dict[int, tuple[int, int]] | None = {}
@@ -715,7 +743,7 @@ def _transcript_ranges(library: Library) -> dict[int, tuple[int, int]] | None:
             break
         ranges[tid] = (lo, hi)  # type: ignore[index]
         last = hi
-    _range_cache[library] = (stamp, ranges)
+    _range_cache[library.db] = (stamp, ranges)
     return ranges
 
 
@@ -725,7 +753,7 @@ def _name_key(name: str) -> str:
 
 
 def _speaker_ids(
-    library: Library, q: Query, transcript_id: int | None, speaker: str | int | None
+    library: _Source, q: Query, transcript_id: int | None, speaker: str | int | None
 ) -> list[int] | None:
     """Speaker ids ``speaker:`` and the ``speaker`` argument select; None: no speaker filter;
     an empty list: nobody matches."""
@@ -819,7 +847,7 @@ class _RowFilter:
 
 
 def _row_filter(
-    library: Library, q: Query, transcript_id: int | None, speaker: str | int | None
+    library: _Source, q: Query, transcript_id: int | None, speaker: str | int | None
 ) -> _RowFilter | None:
     """The filters as a ``_RowFilter``; None when nothing can pass."""
     conn = library.db.conn
@@ -935,7 +963,7 @@ def _prepare_runs(conn: sqlite3.Connection, keys: Sequence[int]) -> None:
 
 
 def _filters(
-    library: Library, q: Query, transcript_id: int | None, speaker: str | int | None
+    library: _Source, q: Query, transcript_id: int | None, speaker: str | int | None
 ) -> tuple[list[str], list[object], bool] | None:
     """SQL conditions on ``u`` (utterances) and ``t`` (transcripts) for a filters-only listing;
     None if nothing can match. Returns (conditions, params, needs_transcripts_join)."""
@@ -969,7 +997,7 @@ _HIT_JOINS = (
 
 
 def search(
-    library: Library,
+    library: Library | Database,
     query: str,
     transcript_id: int | None = None,
     limit: int = 100,
@@ -989,6 +1017,7 @@ def search(
     callers: every match is always ranked.
     """
     del exhaustive
+    library = _source(library)  # type: ignore[assignment]
     if not isinstance(query, str):
         raise _fail("it is not text")
     q = _parsed(query)
@@ -1067,7 +1096,7 @@ def _count_statement(match: str, rf: _RowFilter) -> tuple[str, list[object]]:
 
 
 def _search_fts(
-    library: Library,
+    library: _Source,
     q: Query,
     query: str,
     bridge: bool,
@@ -1148,7 +1177,7 @@ def _hit_rows(
 
 
 def _search_filtered(
-    library: Library,
+    library: _Source,
     q: Query,
     where: list[str],
     params: list[object],
@@ -1217,7 +1246,7 @@ def _result(
 
 
 def step_in_transcript(
-    library: Library,
+    library: Library | Database,
     query: str,
     transcript_id: int,
     seq: int,
@@ -1232,6 +1261,7 @@ def step_in_transcript(
     F3 inside a transcript goes down the page, not down the ranking: one statement over the
     transcript's matches (its rowid range), no bm25. Raises only ``QueryError``.
     """
+    library = _source(library)  # type: ignore[assignment]
     q = _parsed(query)
     conn = library.db.conn
     _setup_connection(conn)
@@ -1272,7 +1302,7 @@ def step_in_transcript(
 
 
 def count_by_transcript(
-    library: Library,
+    library: Library | Database,
     query: str,
     speaker: str | int | None = None,
     *,
@@ -1281,6 +1311,7 @@ def count_by_transcript(
     """{transcript id: matches in it} over the whole library, for grouping hits by transcript;
     counted up to ``COUNT_CAP`` matches in all (the bool says whether that was every match).
     Raises only ``QueryError``."""
+    library = _source(library)  # type: ignore[assignment]
     q = _parsed(query)
     match = compile_match(query, bridge)
     if match is None:

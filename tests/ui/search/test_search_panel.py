@@ -7,6 +7,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.search import MARK_END, MARK_START, SearchResult
+from intercept_viewer.ui.context import Change
 from intercept_viewer.ui.main_window import MainWindow
 from intercept_viewer.ui.search.search_panel import (
     SCOPE_LIBRARY,
@@ -338,7 +339,7 @@ def test_memory_library_searches_without_a_thread(qtbot, make_window, memory_lib
     panel = panel_of(w)
     search(qtbot, panel, "forest")
     assert len(panel.results_model.hits()) == 1
-    assert panel._thread is None
+    assert w.context.tasks.lane_library("search") is None  # no lane was started
 
 
 def test_library_changes_refresh_speakers_and_hits(
@@ -347,7 +348,7 @@ def test_library_changes_refresh_speakers_and_hits(
     panel = panel_of(window)
     search(qtbot, panel, "exact:Kupyansk")
     library.add(make_parsed([("Brother", "Kupyansk again")], title="Third call"))
-    window.library_changed.emit()
+    window.context.notify(Change.of("transcripts", "utterances", "speakers"))
     qtbot.waitUntil(
         lambda: panel.is_current() and len(panel.results_model.hits()) == 4, timeout=5000
     )
@@ -418,7 +419,5 @@ def test_f3_in_a_transcript_goes_in_reading_order(qtbot, make_window, library: L
 def test_word_forms_are_warmed_in_the_background(window: MainWindow) -> None:
     from intercept_viewer.core import wordforms
 
-    panel = panel_of(window)
-    panel._warming.join(timeout=30)
-    assert not panel._warming.is_alive()
+    window.context.tasks.wait_idle("warm-words")
     assert {"ru", "uk"} <= set(wordforms._analyzers)
