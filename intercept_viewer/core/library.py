@@ -43,9 +43,10 @@ from intercept_viewer.core.model import (
     Transcript,
     Utterance,
 )
-from intercept_viewer.core.wordforms import normalize_text
+from intercept_viewer.core.wordforms import normalize_texts
 
 if TYPE_CHECKING:
+    from intercept_viewer.core.import_pool import ImportPool
     from intercept_viewer.core.search import SearchResult
 
 ENV_LIBRARY = "INTERCEPT_VIEWER_LIBRARY"
@@ -228,6 +229,7 @@ class Library:
     ) -> None:
         self.path: Path | None = None if memory or path is None else Path(path)
         self.backup_path: Path | None = None
+        self._import_pool: ImportPool | None = None
         if self.path is None:
             self.read_only = False
             self.db = _LibraryDatabase(memory=True)
@@ -296,6 +298,9 @@ class Library:
             conn.execute("PRAGMA synchronous = NORMAL")
 
     def close(self) -> None:
+        if self._import_pool is not None:
+            self._import_pool.close()
+            self._import_pool = None
         self.db.close()
 
     def __enter__(self) -> Library:
@@ -323,8 +328,14 @@ class Library:
         file_name: str | None = None,
         sha256: str | None = None,
         format: str | None = None,
+        norms: Iterable[str] | None = None,
     ) -> AddResult:
-        """Store a parsed transcript in one transaction; known bytes return the existing one."""
+        """Store a parsed transcript in one transaction; known bytes return the existing one.
+
+        ``norms`` are the utterances' word forms (``normalize_texts``) when a worker process
+        has computed them already; they are consumed while the rows are inserted, so they may
+        be a generator still waiting for later chunks.
+        """
         self._writable()
         if sha256:
             existing = self.find_by_sha256(sha256)
@@ -399,6 +410,8 @@ class Library:
                 )
                 speaker_ids[label] = int(cur.lastrowid or 0)
             fts_trigger = self._pause_fts_trigger(len(parsed.utterances))
+            if norms is None:
+                norms = normalize_texts([u.text for u in parsed.utterances], language)
             conn.executemany(
                 "INSERT INTO utterances (transcript_id, seq, speaker_id, start_ms, end_ms, "
                 "text, text_norm, context) VALUES (?,?,?,?,?,?,?,?)",
@@ -410,10 +423,12 @@ class Library:
                         u.start_ms,
                         u.end_ms,
                         u.text,
-                        normalize_text(u.text, language),
+                        norm,
                         u.context,
                     )
-                    for seq, u in enumerate(parsed.utterances, start=1)
+                    for seq, (u, norm) in enumerate(
+                        zip(parsed.utterances, norms, strict=True), start=1
+                    )
                 ),
             )
             self._resume_fts_trigger(fts_trigger, tid)
@@ -469,10 +484,32 @@ class Library:
         )
         self.db.conn.execute(trigger_sql)
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction around many ``add`` calls (each becomes a savepoint, so a file
+        that fails rolls back alone), with the FTS index filled once at the end.
+
+        Fewer, larger FTS segments and one trigger swap for the whole batch instead of one per
+        file: what a bulk import (``core.import_pool``) uses. Nothing is visible to other
+        connections until the batch commits; a failure of the library itself rolls it all back.
+        """
+        self._writable()
+        conn = self.db.conn
+        with self.db.atomic():
+            first_id = conn.execute("SELECT coalesce(max(id), 0) FROM utterances").fetchone()[0]
+            trigger_sql = self._pause_fts_trigger(self.BULK_FTS_FROM)
+            yield
+            if trigger_sql is not None:
+                conn.execute(
+                    "INSERT INTO utterances_fts(rowid, text, text_norm) "
+                    "SELECT id, text, text_norm FROM utterances WHERE id > ?",
+                    [first_id],
+                )
+                conn.execute(trigger_sql)
+
     def import_file(self, path: str | os.PathLike[str], format: str | None = None) -> AddResult:
         """Read, parse and store one file. Raises ImportFailed with file and line."""
-        from intercept_viewer.core.importers import parse_path
-        from intercept_viewer.core.importers.registry import file_sha256, read_source
+        from intercept_viewer.core.importers.registry import file_sha256, parse_source, read_source
 
         source = read_source(Path(path))
         existing = self.find_by_sha256(file_sha256(source.data))
@@ -480,8 +517,8 @@ class Library:
             t = self.transcript(existing)
             n = len(self.speakers(existing))
             return AddResult(existing, t.title, t.utterance_count, n, True)
+        pf = parse_source(source, format=format)  # the bytes already read: not a second read
         del source
-        pf = parse_path(path, format=format)
         try:
             return self.add(pf.parsed, file_name=pf.file_name, sha256=pf.sha256, format=pf.format)
         except sqlite3.Error as exc:
@@ -493,28 +530,22 @@ class Library:
         format: str | None = None,
         *,
         cancelled: Callable[[], bool] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Iterator[tuple[Path, AddResult | ImportFailed]]:
-        """Import many files, yielding each outcome as it is done (progress for UI and CLI).
+        """Import many files, yielding each outcome once it is stored (progress for UI and CLI).
 
-        One file failing does not stop the others; ``cancelled()`` is checked between files.
+        One file failing does not stop the others; ``cancelled()`` is checked between files
+        (and between chunks of a very long one, which is then rolled back). Big imports parse
+        in worker processes while this connection writes (``core.import_pool``);
+        ``progress(done, total)`` moves with the bytes read and the rows of a long file stored.
         """
-        for p in paths:
-            if cancelled is not None and cancelled():
-                return
-            path = Path(p)
-            try:
-                outcome: AddResult | ImportFailed = self.import_file(path, format=format)
-            except ImportFailed as exc:
-                outcome = exc
-            except LibraryError:
-                raise  # the library itself is unusable (locked, read-only): stop the batch
-            except Exception as exc:  # a bug in an importer must not sink the whole batch
-                outcome = ImportFailed(
-                    f"the importer failed unexpectedly ({type(exc).__name__}: {exc}); "
-                    "please report this file",
-                    file=str(path),
-                )
-            yield path, outcome
+        from intercept_viewer.core.import_pool import ImportPool
+
+        if self._import_pool is None:
+            self._import_pool = ImportPool()
+        yield from self._import_pool.run(
+            self, paths, format, cancelled=cancelled, progress=progress
+        )
 
     def seed_samples(self) -> list[AddResult]:
         """Import the bundled sample transcripts (used for a brand-new default library)."""

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QProgressDialog,
     QWidget,
 )
 
@@ -46,7 +45,8 @@ from intercept_viewer.ui.commands import (
     RecolorSpeakerCommand,
     RenameSpeakerCommand,
 )
-from intercept_viewer.ui.import_worker import FolderImportWorker, collect_files
+from intercept_viewer.ui.import_progress import ImportProgress
+from intercept_viewer.ui.import_worker import FolderImportWorker, collect_files, wants_background
 from intercept_viewer.ui.library_panel import LibraryPanel
 from intercept_viewer.ui.prompts import DELETE_WITH_PASSAGES, Prompts
 from intercept_viewer.ui.search_panel import install_search
@@ -112,7 +112,9 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.import_worker: FolderImportWorker | None = None
         self.backup_worker: QThread | None = None  # the daily backup (ui.startup)
-        self._progress: QProgressDialog | None = None
+        self._progress: ImportProgress | None = None
+        self._queued_imports: list[tuple[list[Path], list[Path]]] = []
+        self._recent_pending: set[str] = set()
         self.find_handler: Callable[[], None] | None = None
         self.setWindowTitle("Intercept Viewer")
         self.setAcceptDrops(True)
@@ -372,13 +374,14 @@ class MainWindow(QMainWindow):
             self.open_paths([folder])
 
     def open_paths(self, paths: Iterable[str | Path]) -> list[int]:
-        """Import files (folders go to a worker thread) and show the first one imported.
+        """Import files and show the first one imported. Folders and big files go to a worker
+        thread (the window stays usable, with progress and Cancel in the status bar).
 
-        Returns the ids imported here; a folder import reports through ``import_worker``.
+        Returns the ids imported here; a background import reports through ``import_worker``.
         """
         paths = [Path(p) for p in paths]
-        if any(p.is_dir() for p in paths):
-            self.start_import(collect_files(paths))
+        if self.library.path is not None and wants_background(paths):
+            self.start_import(collect_files(paths), named=[p for p in paths if not p.is_dir()])
             return []
         ids: list[int] = []
         failures: list[ImportFailed] = []
@@ -397,8 +400,14 @@ class MainWindow(QMainWindow):
         self._imported(ids, failures)
         return ids
 
-    def start_import(self, files: list[Path]) -> FolderImportWorker | None:
-        """Import ``files`` in a worker thread with a progress dialog and Cancel."""
+    def start_import(
+        self, files: list[Path], named: Sequence[Path] = ()
+    ) -> FolderImportWorker | None:
+        """Import ``files`` in a worker thread, progress and Cancel in the status bar.
+
+        ``named`` are the files the user picked one by one: they go to File ▸ Open recent.
+        While one import runs, another waits for it (the library has one writer).
+        """
         if self.library.path is None:  # an in-memory library can't be shared with a thread
             ids, failures = [], []
             for _path, outcome in self.library.import_files(files):
@@ -408,39 +417,38 @@ class MainWindow(QMainWindow):
                     failures.append(outcome)
             self._imported(ids, failures)
             return None
+        if self.import_worker is not None:
+            self._queued_imports.append((files, list(named)))
+            self.statusBar().showMessage("Queued: the running import finishes first", 5000)
+            return None
         worker = FolderImportWorker(self.library.path, files, self)
-        progress = QProgressDialog(
-            f"Importing {len(files)} files…", "Cancel", 0, max(1, len(files)), self
-        )
-        progress.setWindowTitle("Import folder")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        progress.canceled.connect(worker.requestInterruption)
-        worker.progress.connect(self._import_progress)
+        progress = ImportProgress(len(files), self)
+        progress.cancel_requested.connect(worker.requestInterruption)
+        worker.progress.connect(progress.set_files_done)
+        worker.fraction.connect(progress.set_fraction)
         worker.outcome.connect(self._import_outcome)
         worker.finished.connect(worker.deleteLater)
+        self.statusBar().addPermanentWidget(progress)
         self.import_worker = worker
         self._progress = progress
+        self._recent_pending = {str(p) for p in named}
         worker.start()
         return worker
 
-    def _import_progress(self, done: int, total: int, name: str) -> None:
-        # A window-modal QProgressDialog.setValue() processes events, so the outcome may arrive
-        # (and drop self._progress) in the middle of this slot: work on a local reference.
-        progress = self._progress
-        if progress is None:
-            return
-        progress.setLabelText(f"Imported {done} of {total}: {name}")
-        progress.setMaximum(max(1, total))
-        progress.setValue(done)
-
     def _import_outcome(self, results: list[tuple[str, int]], failures: list[ImportFailed]) -> None:
         if self._progress is not None:
-            self._progress.reset()
+            self.statusBar().removeWidget(self._progress)
             self._progress.deleteLater()
             self._progress = None
         self.import_worker = None
+        for path, _tid in results:
+            if path in self._recent_pending:
+                self.add_recent(Path(path))
+        self._recent_pending = set()
         self._imported([tid for _p, tid in results], failures)
+        if self._queued_imports:
+            files, named = self._queued_imports.pop(0)
+            self.start_import(files, named)
 
     def _imported(self, ids: list[int], failures: list[ImportFailed]) -> None:
         self.refresh_library()

@@ -35,11 +35,13 @@ KEYS = (
     "startup_ratio",
     "rss_mb",
     "db_bytes_per_utterance",
+    "db_bytes_ratio",
     "targets_missed",
 )
 #: key -> the largest value that meets the target.
 TARGETS = {
-    "import_ratio": 2.0,
+    "import_ratio": 3.0,
+    "db_bytes_ratio": 1.5,
     "search_ratio": 1.5,
     "open_ratio": 2.0,
     "startup_ratio": 1.5,
@@ -171,7 +173,9 @@ def window_figures(
     return out, notes
 
 
-def measure_all(ds: Dataset, work: Path, runs: int) -> tuple[dict[str, Any], list[str]]:
+def measure_all(
+    ds: Dataset, work: Path, runs: int, *, import_only: bool = False
+) -> tuple[dict[str, Any], list[str]]:
     from tests.benchmarks.measure_import import measure_import
     from tests.benchmarks.measure_search import measure_search
 
@@ -187,6 +191,8 @@ def measure_all(ds: Dataset, work: Path, runs: int) -> tuple[dict[str, Any], lis
     fig["import_files_failed"] = len(imp.failures)
     fig["utterances"] = imp.utterances
     fig["import_ratio"] = imp.ratio if not imp.failures else None
+    fig["import_ratio_sqlite_utils"] = imp.ratio_sqlite_utils if not imp.failures else None
+    fig["import_sqlite_utils_seconds"] = imp.sqlite_utils_seconds or None
     fig["utterances_per_s"] = imp.utterances_per_s
     if imp.failures:
         reasons.append(f"import: {len(imp.failures)} problems, first: {imp.failures[0]}")
@@ -194,6 +200,12 @@ def measure_all(ds: Dataset, work: Path, runs: int) -> tuple[dict[str, Any], lis
         fig["db_bytes_per_utterance"] = imp.db_bytes / imp.utterances
         fig["db_bytes"] = imp.db_bytes
         fig["baseline_db_bytes_per_utterance"] = imp.baseline_db_bytes / imp.utterances
+        if imp.baseline_db_bytes:
+            fig["db_bytes_ratio"] = imp.db_bytes / imp.baseline_db_bytes
+        if imp.sqlite_utils_db_bytes:
+            fig["sqlite_utils_db_bytes_per_utterance"] = imp.sqlite_utils_db_bytes / imp.utterances
+    if import_only:
+        return fig, reasons
 
     if imp.utterances:
         progress("search: 50 queries")
@@ -265,10 +277,12 @@ def _fmt(v: Any) -> str:
 
 def table(fig: dict[str, Any], missed: list[str]) -> str:
     rows = [
-        ("import_ratio", "import ÷ bare insert_all", "≤ 2.0"),
+        ("import_ratio", "import ÷ bare load (executemany, FTS5 built once)", "≤ 3.0"),
         ("utterances_per_s", "utterances imported per second", ""),
         ("import_seconds", "  import, s", ""),
-        ("import_baseline_seconds", "  bare inserts, s", ""),
+        ("import_baseline_seconds", "  bare load, s", ""),
+        ("import_ratio_sqlite_utils", "  import ÷ sqlite-utils insert_all (old figure)", ""),
+        ("import_sqlite_utils_seconds", "  sqlite-utils inserts, s", ""),
         ("baseline_parse_seconds", "  parsing alone (untimed for the baseline), s", ""),
         ("baseline_normalize_seconds", "  word forms alone (untimed for the baseline), s", ""),
         ("search_ratio", "Library.search ÷ bare FTS5 (median of 50)", "≤ 1.5"),
@@ -288,7 +302,9 @@ def table(fig: dict[str, Any], missed: list[str]) -> str:
         ("startup_ratio", "app ÷ bare", "≤ 1.5"),
         ("rss_mb", "peak RSS, MB", "≤ 300"),
         ("db_bytes_per_utterance", "library bytes per utterance", ""),
-        ("baseline_db_bytes_per_utterance", "  baseline file, bytes per utterance", ""),
+        ("baseline_db_bytes_per_utterance", "  bare load's file, bytes per utterance", ""),
+        ("db_bytes_ratio", "library bytes ÷ bare load's", "≤ 1.5"),
+        ("sqlite_utils_db_bytes_per_utterance", "  sqlite-utils file, bytes per utt.", ""),
     ]
     lines = [f"{'figure':<26} {'value':>14}  {'target':<7} what", "-" * 92]
     for key, what, target in rows:
@@ -308,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=FULL.seed)
     parser.add_argument("--runs", type=int, default=3, help="runs of each window measurement")
+    parser.add_argument(
+        "--import-only", action="store_true", help="measure the import alone (no search, window)"
+    )
     args = parser.parse_args(argv)
     spec = QUICK if args.quick else FULL
     spec = Spec(**{**spec.__dict__, "seed": args.seed})
@@ -319,8 +338,10 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     global PYCACHE
     PYCACHE = args.data / "pycache"
-    fig, reasons = measure_all(ds, work, args.runs)
+    fig, reasons = measure_all(ds, work, args.runs, import_only=args.import_only)
     missed = targets_missed(fig)
+    if args.import_only:
+        missed = [k for k in missed if k.startswith(("import", "db_bytes"))]
     fig["targets_missed"] = missed
     fig["notes"] = reasons
     fig["mode"] = "quick" if args.quick else "full"

@@ -16,6 +16,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from intercept_viewer.core.errors import ImportFailed
 from intercept_viewer.core.importers.base import Importer, SourceFile
@@ -60,6 +61,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dash", re.compile(rf"^{_NAME}{_TIME_AFTER}\s+[—–-]\s+(?P<text>\S.*)$")),
 )
 _STRONG = frozenset({"bold", "bracket", "brace", "prefix"})
+#: The patterns that can match a line, by its first character: each strong style opens with
+#: its own marks, and the plain ones with a letter (a name), so a line is tried against at most
+#: two patterns instead of six. The same outcome as trying them all in order, faster per line.
+_PLAIN_PATTERNS = tuple((s, p) for s, p in _PATTERNS if s not in _STRONG)
+_PATTERNS_BY_OPENER: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    opener: tuple((s, p) for s, p in _PATTERNS if s == style)
+    for style, openers in (("bold", "*_"), ("bracket", "["), ("brace", "{"), ("prefix", "#@"))
+    for opener in openers
+}
 _BULLET = re.compile(r"^\s*(?:[-*•—–]\s+)")
 _MAX_LABEL_CHARS = 32
 
@@ -183,10 +193,12 @@ class Analysis:
         return [ln for ln in self.lines if self.is_turn(ln)]
 
 
+@lru_cache(maxsize=4096)  # a call has a handful of labels, each on hundreds of lines
 def label_key(name: str) -> str:
     return " ".join(name.casefold().replace("’", "'").split())
 
 
+@lru_cache(maxsize=4096)
 def _valid_name(name: str) -> bool:
     if len(name) > _MAX_LABEL_CHARS or len(name.split()) > 4:
         return False
@@ -196,7 +208,7 @@ def _valid_name(name: str) -> bool:
 
 def _match_label(rest: str) -> tuple[str, str, str, int | None, int | None] | None:
     """(name, style, text, start_ms, end_ms) when ``rest`` opens with a label."""
-    for style, pattern in _PATTERNS:
+    for style, pattern in _PATTERNS_BY_OPENER.get(rest[:1], _PLAIN_PATTERNS):
         m = pattern.match(rest)
         if not m:
             continue

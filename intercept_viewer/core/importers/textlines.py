@@ -72,6 +72,9 @@ def split_leading_time(line: str, *, keep_dash: bool = False) -> tuple[int | Non
     A separator after the time (``00:12 - text``) goes with it, except that ``keep_dash`` keeps
     a dash, which in dash dialogue opens the turn (``[00:12] — Алло?``).
     """
+    first = line.lstrip()[:1]
+    if not first or (first not in "[(" and not first.isdecimal()):
+        return None, None, line  # most lines: no regex needed to say "no time"
     m = LEADING_TIME.match(line)
     if not m:
         s = LEADING_SECONDS.match(line)
