@@ -172,6 +172,7 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
     speakers = lib.speakers(t.id)
     names = {s.id: s.name for s in speakers}
     utterances = lib.utterances(t.id)
+    media = lib.media(t.id)
     if as_json:
         print_json(
             {
@@ -193,6 +194,7 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
                 "file_name": t.file_name,
                 "file_sha256": t.file_sha256,
                 "origin": t.origin,
+                "media": media.as_json() if media is not None else None,
                 "speakers": [
                     {"id": s.id, "label": s.label, "name": s.name, "color": s.color}
                     for s in speakers
@@ -226,6 +228,9 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
     ):
         if value:
             click.echo(f"{label}: {value}")
+    if media is not None:
+        missing = "" if media.exists else " (not found)"
+        click.echo(f"Media: {media.path}{missing}, SHA-256 {media.sha256}")
     click.echo("")
     from intercept_viewer.core.timefmt import format_ms
 

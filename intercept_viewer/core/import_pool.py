@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from intercept_viewer.core.errors import ImportFailed, LibraryError
+from intercept_viewer.core.errors import ImportFailed
 
 if TYPE_CHECKING:
     from intercept_viewer.core.importers.registry import ParsedFile
@@ -376,15 +376,9 @@ class _Writer:
         if norms is None:
             norms = self._chunked_norms(pf, index)
         try:
-            return lib.add(
-                pf.parsed, file_name=pf.file_name, sha256=pf.sha256, format=pf.format, norms=norms
-            )
-        except Cancelled:
-            raise
-        except LibraryError:
-            raise
-        except sqlite3.Error as exc:
-            return ImportFailed(f"the library refused it: {exc}", file=prepared.path)
+            return lib.store_parsed_file(pf, Path(prepared.path), norms)
+        except ImportFailed as exc:
+            return exc
 
     def _chunked_norms(self, pf: ParsedFile, index: int) -> Iterator[str]:
         """The word forms of a long file, normalised by the workers chunk by chunk, in order;

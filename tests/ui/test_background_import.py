@@ -10,8 +10,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 
 from intercept_viewer.core.library import Library
 from intercept_viewer.ui.app import build_window
-from intercept_viewer.ui.import_progress import ImportProgress
-from intercept_viewer.ui.import_worker import BACKGROUND_FROM_BYTES
+from intercept_viewer.ui.library.import_progress import ImportProgress
+from intercept_viewer.ui.library.import_worker import BACKGROUND_FROM_BYTES
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints"), pytest.mark.slow]
 
