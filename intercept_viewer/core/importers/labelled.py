@@ -151,7 +151,7 @@ TRANSLATION_HEADING = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)  # one per line of a file: slots make them smaller and quicker to build
 class _Candidate:
     index: int  # 0-based index into the lines
     name: str
@@ -162,7 +162,7 @@ class _Candidate:
     end_ms: int | None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     index: int
     raw: str
@@ -227,19 +227,30 @@ def _match_label(rest: str) -> tuple[str, str, str, int | None, int | None] | No
     return None
 
 
-def _read_line(index: int, raw: str) -> _Line:
-    if not raw.strip():
-        return _Line(index, raw, blank=True)
+#: What reading one line found, without its position: (start_ms, end_ms, rest, tagged_text,
+#: candidate as (name, key, style, text, start_ms, end_ms) or None).
+_LineFields = tuple[
+    int | None,
+    int | None,
+    str,
+    str | None,
+    tuple[str, str, str, str, int | None, int | None] | None,
+]
+
+
+@lru_cache(maxsize=4096)
+def _scan_line(raw: str) -> _LineFields:
+    """Read one non-blank line (the regex work), cached: detection reads a file's first lines
+    with both text sniffers and the parse reads them again, so each line is scanned once."""
     start_ms, end_ms, rest = split_leading_time(raw.strip())
-    line = _Line(index, raw, blank=False, start_ms=start_ms, end_ms=end_ms, rest=rest.strip())
-    attempts = [line.rest]
-    unbulleted = _BULLET.sub("", line.rest, count=1)
-    if unbulleted != line.rest:
+    rest = rest.strip()
+    attempts = [rest]
+    unbulleted = _BULLET.sub("", rest, count=1)
+    if unbulleted != rest:
         attempts.append(unbulleted)  # "- Soldier: text", "— Мать: текст"
-    tagged = _LANGUAGE_LINE.match(line.rest)
+    tagged = _LANGUAGE_LINE.match(rest)
     if tagged and label_key(tagged["tag"]) in _LANGUAGE_TAGS:
-        line.tagged_text = tagged["text"].strip()
-        return line
+        return start_ms, end_ms, rest, tagged["text"].strip(), None
     for attempt in attempts:
         found = _match_label(attempt)
         if found:
@@ -247,8 +258,7 @@ def _read_line(index: int, raw: str) -> _Line:
             if start_ms is None and s2 is None:
                 s2, e2, text = split_trailing_time(text)  # "Солдат: Алло. [00:03]"
                 text = text.strip()
-            line.candidate = _Candidate(
-                index,
+            candidate = (
                 name,
                 label_key(name),
                 style,
@@ -256,7 +266,25 @@ def _read_line(index: int, raw: str) -> _Line:
                 start_ms if start_ms is not None else s2,
                 end_ms if start_ms is not None else e2,
             )
-            break
+            return start_ms, end_ms, rest, None, candidate
+    return start_ms, end_ms, rest, None, None
+
+
+def _read_line(index: int, raw: str) -> _Line:
+    if not raw.strip():
+        return _Line(index, raw, blank=True)
+    start_ms, end_ms, rest, tagged_text, cand = _scan_line(raw)
+    line = _Line(
+        index,
+        raw,
+        blank=False,
+        start_ms=start_ms,
+        end_ms=end_ms,
+        rest=rest,
+        tagged_text=tagged_text,
+    )
+    if cand is not None:
+        line.candidate = _Candidate(index, *cand)
     return line
 
 
@@ -355,14 +383,10 @@ def analyse(lines: list[str]) -> Analysis:
     if repeated_turns < 2:
         # A file of only a few turns: distinct labels on neighbouring lines still make a dialogue.
         block = [c for c in singles if c.text and c.style != "dash" and c is not headline]
-        close = [
-            a for a, b in itertools.pairwise(block) if b.index - a.index <= 3 and a.key != b.key
-        ]
-        if close:
-            for a in close:
+        for a, b in itertools.pairwise(block):  # each pair once: linear in the lines
+            if b.index - a.index <= 3 and a.key != b.key:
                 accepted.add(a.key)
-                nxt = block[block.index(a) + 1]
-                accepted.add(nxt.key)
+                accepted.add(b.key)
     return Analysis(read, accepted, aliases)
 
 
@@ -432,6 +456,10 @@ def build_transcript(
     epilogue_start: int | None = None  # line index of the first after-blank continuation
     epilogue_cut = 0  # length of the last turn's text before that continuation
     translation_at: int | None = None  # index of the first utterance below a translation heading
+    first_by_key: dict[str, _Candidate] = {}  # a label's first candidate (aliases take its name)
+    for ln in an.lines:
+        if ln.candidate is not None:
+            first_by_key.setdefault(ln.candidate.key, ln.candidate)
     for ln in an.lines[first_turn:]:
         if ln.blank:
             blank_run = True
@@ -441,10 +469,8 @@ def build_transcript(
             assert c is not None
             if c.key in an.aliases:  # "Soldier (laughing): c" is Soldier saying "(laughing) c"
                 base, remark = an.aliases[c.key]
-                first = next(x for x in an.lines if x.candidate and x.candidate.key == base)
-                assert first.candidate is not None
                 c = replace(
-                    first.candidate,
+                    first_by_key[base],
                     text=f"({remark}) {c.text}".strip(),
                     start_ms=c.start_ms,
                     end_ms=c.end_ms,
