@@ -143,7 +143,7 @@ def prepare_file(
 ) -> Prepared:
     """Read, dedupe, parse and normalise one file. Never raises for a bad file."""
     from intercept_viewer.core.importers.registry import file_sha256, parse_source, read_source
-    from intercept_viewer.core.wordforms import normalize_texts
+    from intercept_viewer.core.translation_norm import searchable_norms
 
     try:
         source = read_source(Path(path))
@@ -155,7 +155,7 @@ def prepare_file(
         utterances = pf.parsed.utterances
         norms = None
         if normalise and len(utterances) < SPLIT_FROM:
-            norms = normalize_texts([u.text for u in utterances], pf.parsed.meta.language)
+            norms = searchable_norms(utterances, pf.parsed.meta.language)
         return Prepared(path, parsed_file=pf, norms=norms)
     except ImportFailed as exc:
         return Prepared(path, failure=(exc.message, exc.file or path, exc.line))
@@ -171,10 +171,15 @@ def prepare_file(
         )
 
 
-def normalise_chunk(texts: list[str], language: str | None) -> list[str]:
-    from intercept_viewer.core.wordforms import normalize_texts
+def normalise_chunk(
+    texts: list[str], translations: list[str | None], language: str | None
+) -> list[str]:
+    """``text_norm`` of a chunk of a long file's turns (their text and translation)."""
+    from intercept_viewer.core.model import ParsedUtterance
+    from intercept_viewer.core.translation_norm import searchable_norms
 
-    return normalize_texts(texts, language)
+    turns = [ParsedUtterance(t, translation=tr) for t, tr in zip(texts, translations, strict=True)]
+    return searchable_norms(turns, language)
 
 
 # ------------------------------------------------------------------ the pool
@@ -388,7 +393,6 @@ class _Writer:
                     raise Cancelled from None
 
     def _store(self, prepared: Prepared, index: int) -> AddResult | ImportFailed:
-        from intercept_viewer.core.library import AddResult
 
         lib = self.lib
         if prepared.failure is not None:
@@ -396,9 +400,7 @@ class _Writer:
         if prepared.known_sha256 is not None:
             existing = lib.find_by_sha256(prepared.known_sha256)
             if existing is not None:
-                t = lib.transcript(existing)
-                n = len(lib.speakers(existing, with_stats=False))
-                return AddResult(existing, t.title, t.utterance_count, n, True)
+                return lib.known_result(existing)
             # gone since the worker looked (deleted meanwhile): prepare it here after all
             prepared = prepare_file(prepared.path, None, None)
             if prepared.failure is not None:
@@ -426,8 +428,12 @@ class _Writer:
         try:
             for start in starts:
                 while k < len(starts) and len(futures) < 4:  # a few chunks ahead
-                    texts = [u.text for u in utterances[starts[k] : starts[k] + CHUNK]]
-                    futures.append(self.executor.submit(normalise_chunk, texts, language))
+                    part = utterances[starts[k] : starts[k] + CHUNK]
+                    texts = [u.text for u in part]
+                    translations = [u.translation for u in part]
+                    futures.append(
+                        self.executor.submit(normalise_chunk, texts, translations, language)
+                    )
                     k += 1
                 if self.cancelled():
                     raise Cancelled

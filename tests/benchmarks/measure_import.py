@@ -127,7 +127,7 @@ def _rows_for(parsed, tid: int, next_speaker: int, file_name: str, sha: str, fmt
     """The rows ``Library.add`` writes for one parsed transcript (normalising is done here)."""
     from intercept_viewer.core.colors import color_for
     from intercept_viewer.core.library import now_iso
-    from intercept_viewer.core.wordforms import normalize_text
+    from intercept_viewer.core.translation_norm import searchable_norms
 
     meta = parsed.meta
     transcript = {
@@ -163,6 +163,7 @@ def _rows_for(parsed, tid: int, next_speaker: int, file_name: str, sha: str, fmt
             }
         )
     t = time.perf_counter()
+    norms = searchable_norms(parsed.utterances, meta.language)
     utterances = [
         {
             "transcript_id": tid,
@@ -171,10 +172,11 @@ def _rows_for(parsed, tid: int, next_speaker: int, file_name: str, sha: str, fmt
             "start_ms": u.start_ms,
             "end_ms": u.end_ms,
             "text": u.text,
-            "text_norm": normalize_text(u.text, meta.language),
+            "text_norm": norm,
             "context": u.context,
+            "translation": u.translation,
         }
-        for seq, u in enumerate(parsed.utterances, start=1)
+        for seq, (u, norm) in enumerate(zip(parsed.utterances, norms, strict=True), start=1)
     ]
     normalize_s = time.perf_counter() - t
     return transcript, speakers, utterances, normalize_s
@@ -223,7 +225,7 @@ CREATE TABLE speakers (
 );
 CREATE TABLE utterances (
     id INTEGER PRIMARY KEY, transcript_id INTEGER, seq INTEGER, speaker_id INTEGER,
-    start_ms INTEGER, end_ms INTEGER, text TEXT, text_norm TEXT, context TEXT
+    start_ms INTEGER, end_ms INTEGER, text TEXT, text_norm TEXT, context TEXT, translation TEXT
 );
 CREATE VIRTUAL TABLE utterances_fts USING fts5(
     text, text_norm, content='utterances', content_rowid='id', tokenize='{tokenizer}'
@@ -273,8 +275,8 @@ class BareSide:
             )
             conn.executemany(
                 "INSERT INTO utterances (transcript_id, seq, speaker_id, start_ms, end_ms, "
-                "text, text_norm, context) VALUES (:transcript_id, :seq, :speaker_id, "
-                ":start_ms, :end_ms, :text, :text_norm, :context)",
+                "text, text_norm, context, translation) VALUES (:transcript_id, :seq, "
+                ":speaker_id, :start_ms, :end_ms, :text, :text_norm, :context, :translation)",
                 utterances,
             )
             self.utterances += len(utterances)

@@ -52,6 +52,21 @@ def test_normalize_texts_is_normalize_text_in_bulk() -> None:
         assert normalize_texts(texts, lang) == [normalize_text(t, lang) for t in texts]
 
 
+def test_searchable_norms_is_searchable_norm_in_bulk() -> None:
+    from intercept_viewer.core.model import ParsedUtterance
+    from intercept_viewer.core.translation_norm import searchable_norm, searchable_norms
+
+    turns = [
+        ParsedUtterance("Мама, мы под Купянском."),
+        ParsedUtterance("Мам, тут погано.", translation="Mom, it is bad here."),
+        ParsedUtterance(""),
+    ]
+    for lang in ("ru", "uk", None):
+        assert searchable_norms(turns, lang) == [
+            searchable_norm(u.text, u.translation, lang) for u in turns
+        ]
+
+
 def test_prepared_file_survives_the_trip_between_processes(tmp_path: Path) -> None:
     path = _files(tmp_path)[0]
     prepared = prepare_file(str(path), None, None)

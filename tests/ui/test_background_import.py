@@ -46,8 +46,8 @@ def test_window_paints_and_answers_input_while_a_big_file_imports(
     w = build_window(library, [str(big)], settings)  # as `intercept-viewer long_call.txt`
     qtbot.addWidget(w)
     w.resize(1000, 700)
-    worker = w.import_worker
-    assert worker is not None, "a big file must import in the background"
+    handle = w.import_task
+    assert handle is not None, "a big file must import in the background"
     progress = w.findChild(ImportProgress)
     assert progress is not None and progress.isVisibleTo(w)
 
@@ -63,11 +63,11 @@ def test_window_paints_and_answers_input_while_a_big_file_imports(
     qtbot.keyClicks(w.library_panel.filter_edit, "kup")
     w.library_panel.filter_edit.update()
     qtbot.waitUntil(lambda: paints.count > 0 and len(ticks) >= 5, timeout=10_000)
-    assert worker.isRunning(), "the import ended before the window was shown to respond"
+    assert not handle.is_finished, "the import ended before the window was shown to respond"
     assert w.library_panel.filter_edit.text() == "kup"
     w.library_panel.filter_edit.clear()
 
-    with qtbot.waitSignal(worker.outcome, timeout=120_000) as blocker:
+    with qtbot.waitSignal(w.import_finished, timeout=120_000) as blocker:
         pass
     timer.stop()
     results, failures = blocker.args
@@ -84,15 +84,14 @@ def test_cancel_rolls_the_big_file_back(
     big = _long_call(tmp_path / "long_call.txt", 40_000)
     w = make_window(library)
     assert w.open_paths([big]) == []
-    worker = w.import_worker
-    assert worker is not None
+    assert w.import_task is not None
     progress = w.findChild(ImportProgress)
-    with qtbot.waitSignal(worker.outcome, timeout=120_000) as blocker:
+    with qtbot.waitSignal(w.import_finished, timeout=120_000) as blocker:
         progress.cancel_button.click()
     results, failures = blocker.args
     assert results == [] and failures == []
     assert library.transcript_count() == 0
-    assert w.import_worker is None
+    assert w.import_task is None
 
 
 def test_small_files_import_at_once(qtbot, make_window, library: Library, tmp_path: Path) -> None:
@@ -100,4 +99,4 @@ def test_small_files_import_at_once(qtbot, make_window, library: Library, tmp_pa
     small.write_text("Soldier: Hello, mum.\nMother: Are you safe?\n", encoding="utf-8")
     w = make_window(library)
     ids = w.open_paths([small])
-    assert len(ids) == 1 and w.import_worker is None
+    assert len(ids) == 1 and w.import_task is None

@@ -5,6 +5,7 @@ in the status bar instead, so the library, the open transcript and the search st
 
 Signals:
     cancel_requested: the user pressed Cancel.
+    fraction(permille): emit from any thread to move the bar (delivered queued).
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from intercept_viewer.ui.transcript.turn_strip import tooltip_html
+from intercept_viewer.ui.widgets.safe_text import tooltip_html
 
 
 class ImportProgress(QWidget):
     """``Importing call.txt… [=====    ] Cancel`` for the running import."""
 
     cancel_requested = Signal()
+    fraction = Signal(int)
 
     def __init__(self, files: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,6 +34,7 @@ class ImportProgress(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop the import; what is already imported is kept")
         self.cancel_button.clicked.connect(self._cancel)
+        self.fraction.connect(self.set_fraction)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for w in (self.label, self.bar, self.cancel_button):
