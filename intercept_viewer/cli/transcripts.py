@@ -127,7 +127,7 @@ def import_cmd(
                 f"{r['id']:>5}  {r['title']}  — {r['utterances']} utterances, "
                 f"{r['speakers']} speakers{dup}"
             )
-            warnings = r["warnings"]
+            warnings = r.get("warnings", [])  # Telegram rows carry theirs in the report
             assert isinstance(warnings, list)
             for w in warnings if len(results) == 1 else []:
                 where = f"line {w['line']}: " if w["line"] is not None else ""

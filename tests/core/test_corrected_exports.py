@@ -46,13 +46,13 @@ def test_corrected_lines_are_marked_and_the_original_can_be_exported(
     text = export(lib, tid, fmt)
     assert corrected_line in text
     text = text.replace("\\[", "[").replace("\\]", "]")  # Markdown escapes
-    # the line, and the header saying what it means (SRT has no header: its notice cue would
-    # cover the talk, which starts at 0:00 here)
+    # the line, and the header saying what the mark means (SRT has a header only as an opening
+    # cue, when the talk leaves a second for it; this call starts at 0:00)
     assert text.count(CORRECTED_MARK) == (1 if fmt == "srt" else 2)
     assert "Are you safe there?" in text and "Are you safe there? [corrected]" not in text
     original = export(lib, tid, fmt, original=True).replace("\\[", "[").replace("\\]", "]")
     assert ORIGINAL in original and FIXED not in original
-    assert "as imported" in original or fmt == "srt"
+    assert fmt == "srt" or "as imported" in original
     assert CORRECTED_MARK not in original
 
 
@@ -69,7 +69,7 @@ def test_original_export_undoes_structural_corrections(corrected) -> None:
     lib.delete_turn(tid, 2)
     lib.insert_turn(tid, 0, "Beep.")
     original = export(lib, tid, "txt", original=True).split("---")[-1].strip().splitlines()
-    assert original == [  # every line flagged: the release is unverified
+    assert original == [
         f"[UNVERIFIED] [0:00] Soldier: {ORIGINAL}",
         "[UNVERIFIED] [0:05] Mother: Are you safe there?",
         "[UNVERIFIED] [0:10] Soldier: We can't even secure a forest belt here.",
