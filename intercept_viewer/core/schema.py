@@ -300,8 +300,8 @@ def upgrade(db: Database, path: Path | None) -> Path | None:
     return backup
 
 
-@migrations(name="0006_i19_telegram_identity")
-def _m0006_i19_telegram_identity(db: Database) -> None:
+@migrations(name="0005_i19_telegram_identity")
+def _m0005_i19_telegram_identity(db: Database) -> None:
     """Telegram imports (issue 19): which channel post a transcript is, and channels' @names.
 
     ``channel_id`` is the chat id from ``result.json`` (text, so an HTML export's name-based key
@@ -325,8 +325,8 @@ def _m0006_i19_telegram_identity(db: Database) -> None:
     )
 
 
-@migrations(name="0007_i20_library_identity")
-def _m0007_i20_library_identity(db: Database) -> None:
+@migrations(name="0006_i20_library_identity")
+def _m0006_i20_library_identity(db: Database) -> None:
     """A random identity of this library (issue 20), fixed at creation.
 
     Published FollowTheMoney entity ids are derived from it and the record ids, so publishing
