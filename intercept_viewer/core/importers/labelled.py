@@ -253,9 +253,16 @@ def _match_label(rest: str) -> tuple[str, str, str, int | None, int | None] | No
     return None
 
 
+#: The status this app's exports put on every quoted line ("[UNVERIFIED] [0:05] Soldier: …"):
+#: the flag of the release, never a speaker.
+_STATUS_MARK = re.compile(r"^\[(?:UNVERIFIED|DISPUTED|CORROBORATED|VERIFIED)\]\s+")
+
+
 def _read_line(index: int, raw: str) -> _Line:
     if not raw.strip():
         return _Line(index, raw, blank=True)
+    if raw.startswith("["):
+        raw = _STATUS_MARK.sub("", raw, count=1)
     start_ms, end_ms, rest = split_leading_time(raw.strip())
     line = _Line(index, raw, blank=False, start_ms=start_ms, end_ms=end_ms, rest=rest.strip())
     attempts = [line.rest]
