@@ -48,6 +48,7 @@ from intercept_viewer.ui.commands import (
 )
 from intercept_viewer.ui.import_worker import FolderImportWorker, collect_files
 from intercept_viewer.ui.library_panel import LibraryPanel
+from intercept_viewer.ui.media.install import install_media
 from intercept_viewer.ui.prompts import DELETE_WITH_PASSAGES, Prompts
 from intercept_viewer.ui.search_panel import install_search
 from intercept_viewer.ui.source_panel import SourcePanel, safe_web_url
@@ -152,6 +153,7 @@ class MainWindow(QMainWindow):
         self.transcript_view.speaker_stats_loaded.connect(self.speakers_panel.update_stats)
         self.search_panel = install_search(self)
         self.tagging = install_tagging(self)
+        self.media = install_media(self)
         self.refresh_library()
         self.library_note = QLabel(self)
         self.library_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -494,7 +496,10 @@ class MainWindow(QMainWindow):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.open_paths(paths)
+            # a recording dropped on an open transcript is attached to it
+            rest = self.media.take_dropped(paths)
+            if rest:
+                self.open_paths(rest)
 
     # ---------------------------------------------------------------- edits (undoable)
 
@@ -648,6 +653,7 @@ class MainWindow(QMainWindow):
             self.import_worker.requestInterruption()
             self.import_worker.wait()
         self.tagging.exporter.wait()
+        self.media.shutdown()
         if self.backup_worker is not None:
             self.backup_worker.wait()
         self.save_state()
