@@ -13,8 +13,8 @@ from __future__ import annotations
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QPainter, QPalette
 
-#: The narrowest window zoom reaches: a few seconds of the call.
-MIN_VIEW_MS = 3000
+#: The narrowest window zoom reaches: a couple of seconds of the call (a few words).
+MIN_VIEW_MS = 2000
 #: Without times, the narrowest window is this many turns.
 MIN_VIEW_TURNS = 5
 PLAYHEAD_COLOR = QColor("#E11D48")
