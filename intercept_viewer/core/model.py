@@ -179,6 +179,13 @@ class Utterance:
     end_ms: int | None
     text: str
     context: str | None = None
+    #: The text as imported, set by the first correction of this turn; None while never
+    #: corrected. '' for a turn the user inserted (it has no original).
+    original_text: str | None = None
+
+    @property
+    def corrected(self) -> bool:
+        return self.original_text is not None
 
 
 @dataclass
@@ -209,3 +216,5 @@ class Passage:
     created_at: str | None = None
     updated_at: str | None = None
     tags: list[str] = field(default_factory=list)
+    #: When every turn the passage covered was deleted (a correction); it keeps its note.
+    turns_deleted_at: str | None = None

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from intercept_viewer.cli import cli
 from intercept_viewer.core import media as media_mod
-from intercept_viewer.core.errors import MediaError
+from intercept_viewer.core.errors import MediaError, NotFound
 from intercept_viewer.core.exporters.common import citation_fields, citation_text
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.waveform import PEAKS_PER_SECOND, decode_peaks, probe
@@ -210,7 +210,7 @@ def test_citations_carry_the_recordings_hash(memory_library, tmp_path: Path) -> 
     assert f"Recording SHA-256: {m.sha256}." in citation_text(t)
 
 
-# ---------------------------------------------------------------- turn times (interim)
+# ---------------------------------------------------------------- turn times
 
 
 def test_set_turn_times_returns_what_it_replaced(memory_library) -> None:
@@ -225,8 +225,9 @@ def test_set_turn_times_returns_what_it_replaced(memory_library) -> None:
     assert memory_library.transcript(tid).has_times
     memory_library.set_turn_times(tid, before)
     assert not memory_library.transcript(tid).has_times
-    with pytest.raises(ValueError):
+    with pytest.raises(NotFound):
         memory_library.set_turn_times(tid, [(9, 0, 1)])
+    assert [h.kind for h in memory_library.history(tid)].count("time") >= 2
 
 
 # ---------------------------------------------------------------- command line

@@ -25,7 +25,7 @@ from intercept_viewer.ui.media.backend import unavailable_reason
 from intercept_viewer.ui.media.player_bar import PlayerBar
 from intercept_viewer.ui.media.tap_to_time import TapToTime
 from intercept_viewer.ui.media.waveform_worker import WaveformWorker
-from intercept_viewer.ui.prompts import Prompts
+from intercept_viewer.ui.widgets.prompts import Prompts
 
 K_FOLLOW, K_REWIND, K_VOLUME = "media/follow", "media/rewind_on_resume", "media/volume"
 NO_MEDIA = "No recording attached. File ▸ Attach media…, or drop a recording on the window."

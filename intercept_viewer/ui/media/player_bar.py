@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from intercept_viewer.core.timefmt import format_ms
-from intercept_viewer.ui.safe_text import isolate
+from intercept_viewer.ui.widgets.safe_text import isolate
 
 RATE_CHOICES: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from intercept_viewer.ui.commands import _Applied
+from intercept_viewer.ui.transcript.commands import _Applied
 
 TurnTimes = list[tuple[int, int | None, int | None]]
 REASON = "tap to time"
