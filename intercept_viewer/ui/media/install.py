@@ -54,6 +54,7 @@ class MediaController(QObject):
         self.media: Media | None = None
         self.transcript_id: int | None = None
         self.waveform_worker: WaveformWorker | None = None
+        self._followed: int | None = None  # the turn Follow last brought into view
         self.bar = PlayerBar(window.transcript_view)
         view_layout = window.transcript_view.layout()
         view_layout.insertWidget(view_layout.indexOf(window.transcript_view.strip), self.bar)
@@ -278,15 +279,19 @@ class MediaController(QObject):
     def _stop_worker(self) -> None:
         worker = self.waveform_worker
         if worker is not None:
+            self.waveform_worker = None  # what it still sends is ignored
             worker.requestInterruption()
             worker.wait()
-            self.waveform_worker = None
 
     def _decoded(self, transcript_id: int, sha256: str, peaks: Peaks) -> None:
+        if self.sender() is not self.waveform_worker:
+            return  # a decode stopped or replaced meanwhile
         self.waveform_worker = None
         lib = self.window.library
         if not lib.read_only:
-            with contextlib.suppress(InterceptViewerError):  # shown anyway; decoded next time
+            # Only a cache: if it can't be stored (the library busy, or closed while the
+            # window goes), it is shown anyway and decoded again next time.
+            with contextlib.suppress(Exception):
                 lib.set_media_peaks(transcript_id, sha256, peaks)
         if self.media is not None and self.media.sha256 == sha256:
             self.strip.set_peaks(peaks.data, peaks.rate)
@@ -295,6 +300,8 @@ class MediaController(QObject):
                 self.strip.set_peaks(peaks.data, peaks.rate)
 
     def _decode_failed(self, transcript_id: int, message: str) -> None:
+        if self.sender() is not self.waveform_worker:
+            return
         self.waveform_worker = None
         if transcript_id == self.transcript_id:
             self.bar.set_message(f"The waveform can't be read: {message}")
@@ -415,12 +422,16 @@ class MediaController(QObject):
     def _follow(self, ms: int) -> None:
         """Outline the turn being heard; with Follow on, select it and keep it in view."""
         seq = self.strip.seq_at_ms(ms)
-        if seq is None or seq == self.strip.current_seq():
+        if seq is None:
             return
         self.strip.set_current_seq(seq)
         playing = self.player is not None and self.player.is_playing()
-        if playing and self.bar.follow_check.isChecked() and not self.tap.active:
+        follow = playing and self.bar.follow_check.isChecked() and not self.tap.active
+        if follow and seq != self._followed:
+            self._followed = seq
             self.window.transcript_view.go_to_seq(seq)
+        elif not playing:
+            self._followed = None  # after a pause or a seek, playing follows again
 
     def _turn_clicked(self, seq: int) -> None:
         self._seek_to_turn(seq)

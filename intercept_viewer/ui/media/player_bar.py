@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSlider,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -50,15 +51,23 @@ class PlayerBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        style = self.style()
+        self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        self.playing = False
         self.play_button = QToolButton(self)
-        self.play_button.setText("▶")
+        self.play_button.setIcon(self._play_icon)
         self.play_button.setToolTip("Play / pause (Ctrl+Space)")
         self.back_button = QToolButton(self)
-        self.back_button.setText("⏪ 5 s")
+        self.back_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekBackward))
+        self.back_button.setText("5 s")
         self.back_button.setToolTip("Back 5 seconds (Ctrl+Left)")
         self.forward_button = QToolButton(self)
-        self.forward_button.setText("5 s ⏩")
+        self.forward_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward))
+        self.forward_button.setText("5 s")
         self.forward_button.setToolTip("Forward 5 seconds (Ctrl+Right)")
+        for b in (self.back_button, self.forward_button):
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.position_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.position_slider.setRange(0, 0)
         self.position_slider.setToolTip("Position in the recording")
@@ -67,6 +76,7 @@ class PlayerBar(QWidget):
         self.rate_combo = QComboBox(self)
         for rate in RATE_CHOICES:
             self.rate_combo.addItem(f"{rate:g}×", rate)
+        self.rate_combo.setCurrentIndex(RATE_CHOICES.index(1.0))
         self.rate_combo.setToolTip("Speed, pitch kept (Ctrl+Up / Ctrl+Down)")
         self.volume_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.volume_slider.setRange(0, 100)
@@ -94,20 +104,19 @@ class PlayerBar(QWidget):
         for w in (self.play_button, self.back_button, self.forward_button):
             controls.addWidget(w)
         controls.addWidget(self.position_slider, 1)
-        for w in (
-            self.time_label,
-            self.rate_combo,
-            self.volume_slider,
-            self.follow_check,
-            self.rewind_check,
-            self.tap_button,
-        ):
+        for w in (self.time_label, self.rate_combo, self.volume_slider):
             controls.addWidget(w)
         info = QHBoxLayout()
         info.setContentsMargins(0, 0, 0, 0)
         info.addWidget(self.message, 1)
-        info.addWidget(self.locate_button)
-        info.addWidget(self.attach_button)
+        for w in (
+            self.locate_button,
+            self.attach_button,
+            self.follow_check,
+            self.rewind_check,
+            self.tap_button,
+        ):
+            info.addWidget(w)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -130,7 +139,6 @@ class PlayerBar(QWidget):
 
     def set_message(self, text: str, *, locate: bool = False, attach: bool = False) -> None:
         self.message.setText(isolate(text) if text else "")
-        self.message.setVisible(bool(text))
         self.locate_button.setVisible(locate)
         self.attach_button.setVisible(attach)
 
@@ -146,7 +154,8 @@ class PlayerBar(QWidget):
             w.setEnabled(enabled)
 
     def set_playing(self, playing: bool) -> None:
-        self.play_button.setText("⏸" if playing else "▶")
+        self.playing = playing
+        self.play_button.setIcon(self._pause_icon if playing else self._play_icon)
 
     def set_position(self, ms: int, duration_ms: int) -> None:
         if not self.position_slider.isSliderDown():
