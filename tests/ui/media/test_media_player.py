@@ -6,6 +6,7 @@ Every recording is written by the test (``tests.media.recordings``).
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QWheelEvent
 
+from intercept_viewer.core.exporters.subtitles import write_srt
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import (
     ParsedSpeaker,
@@ -273,6 +275,10 @@ def test_tap_to_time_writes_times_and_undo_takes_them_back(qtbot, library, setti
     assert media.tap.next_seq == 3
     w.undo_stack.redo()
     assert library.utterance(tid, 3).start_ms == 2300
+    # the taps are real times: an SRT export estimates only the last turn's end
+    srt = io.StringIO()
+    assert write_srt(library, tid, srt) == (3, 1)
+    assert "00:00:01,100 --> 00:00:02,300" in srt.getvalue()
     # once timed, it gets what timed transcripts have: clicking a turn seeks
     media.bar.tap_button.click()
     assert not media.tap.active
