@@ -48,7 +48,7 @@ def build_window(
     window.restore_state()
     if files:
         ids = window.open_paths(files)
-        if not ids and window.import_worker is None:
+        if not ids and window.import_task is None:
             window.restore_last_transcript()
     else:
         window.restore_last_transcript()
@@ -68,7 +68,7 @@ def run_app(library_path: Path | None, files: list[str]) -> int:
     window = MainWindow(library, QSettings())
     window.restore_state()
     window.show()
-    start_daily_backup(window, library)
+    start_daily_backup(window.context)
     if files:
         # after the window is up, so an error dialog has a parent to sit on
         QTimer.singleShot(0, lambda: _open_or_restore(window, files))
@@ -80,5 +80,5 @@ def run_app(library_path: Path | None, files: list[str]) -> int:
 
 
 def _open_or_restore(window: MainWindow, files: list[str]) -> None:
-    if not window.open_paths(files) and window.import_worker is None:
+    if not window.open_paths(files) and window.import_task is None:
         window.restore_last_transcript()

@@ -86,11 +86,10 @@ def test_folder_import_in_worker_lists_failures(qtbot, make_window, library, tmp
     (folder / "notes.pdf").write_bytes(b"%PDF-1.4 not a transcript")
     w = make_window(library)
     assert w.open_paths([folder]) == []
-    worker = w.import_worker
-    assert worker is not None
-    with qtbot.waitSignal(worker.outcome, timeout=20_000) as blocker:
+    assert w.import_task is not None
+    with qtbot.waitSignal(w.import_finished, timeout=20_000) as blocker:
         pass
-    worker.wait()
+    assert w.import_task is None
     results, failures = blocker.args
     assert sorted(Path(p).name for p, _ in results) == ["a.txt", "b.txt"]
     assert [Path(f.file).name for f in failures] == ["broken.txt"]

@@ -1,25 +1,19 @@
-"""Folder import off the GUI thread.
+"""Folder import off the GUI thread: the files to import, and the import as a runner task.
 
-The worker opens its own ``Library(path)``: a sqlite3 connection belongs to the thread that
-opened it, and the library is in WAL mode so the GUI keeps reading meanwhile. Progress and the
-outcome travel back by queued signals; Cancel is ``requestInterruption()``, checked between
-files by ``Library.import_files``.
-
-Signals:
-    progress(done, total, file_name)
-    outcome(results, failures): lists of (path, transcript id) and of ImportFailed.
+The task runs on the runner's write lane with its own read-write ``Library(path)`` (a sqlite3
+connection belongs to the thread that opened it; the library is in WAL mode so the GUI keeps
+reading meanwhile). Each file's outcome is yielded as progress; Cancel stops between files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Signal
-
-from intercept_viewer.core.errors import ImportFailed, InterceptViewerError
+from intercept_viewer.core.errors import ImportFailed
 from intercept_viewer.core.importers import accepted_suffixes
 from intercept_viewer.core.library import AddResult, Library
+from intercept_viewer.ui.tasks import Task
 
 
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -47,42 +41,14 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-class FolderImportWorker(QThread):
-    """Imports ``files`` into the library at ``library_path``.
+def import_task(files: list[Path]) -> Task:
+    """The runner's write task importing ``files``: it yields ``(done, total, path, outcome)``
+    after each file (an AddResult or the ImportFailed), so a cancel stops between files and
+    what was imported before it is still reported."""
 
-    Attributes:
-        results: (path, transcript id) of each imported (or already known) file.
-        failures: the ImportFailed of each file that could not be imported.
-    """
+    def op(library: Library) -> Generator[tuple[int, int, Path, AddResult | ImportFailed]]:
+        total = len(files)
+        for done, (path, outcome) in enumerate(library.import_files(files), start=1):
+            yield done, total, path, outcome
 
-    progress = Signal(int, int, str)
-    outcome = Signal(list, list)
-
-    def __init__(self, library_path: Path, files: list[Path], parent: object = None) -> None:
-        super().__init__(parent)  # type: ignore[arg-type]
-        self.library_path = library_path
-        self.files = files
-        self.results: list[tuple[str, int]] = []
-        self.failures: list[ImportFailed] = []
-
-    def run(self) -> None:
-        total = len(self.files)
-        try:
-            lib = Library(self.library_path)
-        except InterceptViewerError as exc:
-            self.failures.append(ImportFailed(str(exc), file=str(self.library_path)))
-            self.outcome.emit(self.results, self.failures)
-            return
-        try:
-            outcomes = lib.import_files(self.files, cancelled=self.isInterruptionRequested)
-            for done, (path, result) in enumerate(outcomes, start=1):
-                if isinstance(result, AddResult):
-                    self.results.append((str(path), result.id))
-                else:
-                    self.failures.append(result)
-                self.progress.emit(done, total, path.name)
-        except Exception as exc:  # report, never kill the app from a worker thread
-            self.failures.append(ImportFailed(f"unexpected error: {exc}", file="(import)"))
-        finally:
-            lib.close()
-        self.outcome.emit(self.results, self.failures)
+    return Task("import", op, access="write")

@@ -1,10 +1,13 @@
-"""Wires the recording into the main window: ``install_media(window)``.
+"""The recording in the window: ``MediaController(context, window)``.
 
 The controller owns the player (when QtMultimedia loads), the player bar above the turn
-strip, the video dock, the waveform decode and tap-to-time, and keeps them on the transcript
-the window shows. Hooks into the window stay few: the bar is inserted into the transcript
-view's layout, the actions go into a Play menu and File, dropped recordings are taken by
-``take_dropped``, and ``shutdown`` runs from the window's close.
+strip, the video dock, the waveform decode (a task on the window's task runner) and
+tap-to-time, and keeps them on the transcript shown (``context.current_changed``) and in step
+with the library (``context.changed``). Every write goes through ``context.write`` and
+broadcasts a ``Change`` (kind "media" for attaching and re-linking, "utterances" for taps).
+Hooks into the window stay few: the bar is inserted into the transcript view's layout, the
+actions go into a Play menu and File, dropped recordings are taken by ``take_dropped``, and
+``shutdown`` runs from the window's close.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu
 
 from intercept_viewer.core import media as core_media
 from intercept_viewer.core.errors import InterceptViewerError, NotFound
+from intercept_viewer.core.library import Library
 from intercept_viewer.core.media import MEDIA_SUFFIXES, Media, is_media_file
-from intercept_viewer.core.waveform import Peaks
+from intercept_viewer.core.waveform import Peaks, iter_decode_peaks
+from intercept_viewer.ui.context import Change, WindowContext
 from intercept_viewer.ui.media.backend import unavailable_reason
 from intercept_viewer.ui.media.player_bar import PlayerBar
 from intercept_viewer.ui.media.tap_to_time import TapToTime
-from intercept_viewer.ui.media.waveform_worker import WaveformWorker
+from intercept_viewer.ui.tasks import Task, TaskHandle
 from intercept_viewer.ui.widgets.prompts import Prompts
 
 K_FOLLOW, K_REWIND, K_VOLUME = "media/follow", "media/rewind_on_resume", "media/volume"
@@ -40,32 +45,53 @@ def _flag(value: object, default: bool) -> bool:
     return bool(value)
 
 
+def _identity(media: Media | None) -> tuple[str, str] | None:
+    """What makes a recording another one for the player (not its cached waveform)."""
+    return (media.sha256, media.path) if media is not None else None
+
+
+def media_change(transcript_id: int) -> Change:
+    """Attaching or re-linking a recording: its row, and the transcript's (hash, media_path)."""
+    return Change.of("media", "transcripts", transcripts=[transcript_id])
+
+
+def waveform_op(path: Path):  # type: ignore[no-untyped-def]
+    """The task that decodes a waveform: it reads only the media file, never the library."""
+
+    def op(_library: Library):  # type: ignore[no-untyped-def]
+        return (yield from iter_decode_peaks(path))
+
+    return op
+
+
 class MediaController(QObject):
     """Attributes:
-    window: the MainWindow. bar: the PlayerBar. player: the MediaPlayer (None when
-    QtMultimedia can't load; ``unavailable`` says why). video, video_dock: the QVideoWidget
-    and its dock (None without QtMultimedia). media: the shown transcript's recording.
-    waveform_worker: the running decode, if any. tap: the TapToTime mode.
+    context: the WindowContext. window: the main window (its menus, docks, transcript view).
+    bar: the PlayerBar. player: the MediaPlayer (None when QtMultimedia can't load, or before
+    the first recording; ``unavailable`` says why). video, video_dock: the QVideoWidget and
+    its dock. media: the shown transcript's recording. waveform_task: the running decode, if
+    any. tap: the TapToTime mode.
     """
 
-    def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: WindowContext, window) -> None:  # type: ignore[no-untyped-def]
         super().__init__(window)
+        self.context = context
         self.window = window
         self.media: Media | None = None
         self.transcript_id: int | None = None
-        self.waveform_worker: WaveformWorker | None = None
+        self.waveform_task: TaskHandle | None = None
         self._followed: int | None = None  # the turn Follow last brought into view
         self.bar = PlayerBar(window.transcript_view)
         view_layout = window.transcript_view.layout()
         view_layout.insertWidget(view_layout.indexOf(window.transcript_view.strip), self.bar)
         self.strip = window.transcript_view.strip
-        self.tap = TapToTime(window, self._times_written)
+        self.tap = TapToTime(context, self._times_written)
         #: why playback is off (None: it works, or nothing was played yet)
         self.unavailable: str | None = None
         self.player = None
         self.video = None
         self.video_dock: QDockWidget | None = None
-        settings = window.settings
+        settings = context.settings
         self.bar.follow_check.setChecked(_flag(settings.value(K_FOLLOW), True))
         self.bar.rewind_check.setChecked(_flag(settings.value(K_REWIND), False))
         self._make_actions()
@@ -82,9 +108,9 @@ class MediaController(QObject):
         self.strip.seq_clicked.connect(self._turn_clicked)
         self.strip.time_clicked.connect(self.seek)
         window.list_view.clicked.connect(self._row_clicked)
-        window.current_transcript_changed.connect(self._transcript_changed)
-        window.library_changed.connect(self._library_changed)
-        self.show_transcript(window.current_transcript_id())
+        context.current_changed.connect(self._transcript_changed)
+        context.changed.connect(self._library_changed)
+        self.show_transcript(context.current_transcript_id)
 
     # ---------------------------------------------------------------- building
 
@@ -113,7 +139,7 @@ class MediaController(QObject):
         self.video_dock.hide()
         self.player.set_video_output(self.video)
         self.player.rewind_on_resume = self.bar.rewind_check.isChecked()
-        volume = self.window.settings.value(K_VOLUME)
+        volume = self.context.settings.value(K_VOLUME)
         try:
             self.player.set_volume(float(volume) if volume is not None else 1.0)
         except (TypeError, ValueError):
@@ -188,31 +214,34 @@ class MediaController(QObject):
     def _transcript_changed(self, transcript_id: int) -> None:
         self.show_transcript(transcript_id if transcript_id >= 0 else None)
 
-    def _library_changed(self) -> None:
-        """An edit of the source panel's "Media file" field attaches that file."""
+    @property
+    def library(self) -> Library:
+        return self.context.library  # replaced after a restore
+
+    def _library_changed(self, change: Change) -> None:
+        """Another part of the window changed the shown transcript's recording (or, through
+        the source panel's "Media file" field, named a new one: it is attached)."""
         tid = self.transcript_id
-        if tid is None:
+        if tid is None or not change.touches_transcript(tid):
+            return
+        if change.everything:
+            self.show_transcript(tid)
+            return
+        if not change.touches("transcripts", "media"):
             return
         try:
-            t = self.window.library.transcript(tid)
+            t = self.library.transcript(tid)
         except NotFound:
             return
-        stored = self.media.path if self.media is not None else None
+        current = self.library.media(tid)
+        if _identity(current) != _identity(self.media):  # attached, replaced or moved
+            self.show_transcript(tid)
+            return
+        stored = current.path if current is not None else None
         if t.media_path and t.media_path != stored:
-            picked = core_media.attach_from_column(self.window.library, tid) or self._attach_typed(
-                tid, t.media_path
-            )
-            if picked is not None:
-                self.show_transcript(tid)
-
-    def _attach_typed(self, tid: int, typed: str) -> Media | None:
-        path = core_media.resolve_stored(self.window.library, typed)
-        if not path.is_file():
-            return None
-        try:
-            return self.window.library.attach_media(tid, path)
-        except InterceptViewerError:
-            return None
+            path = core_media.resolve_stored(self.library, t.media_path)
+            if path.is_file():
+                self.attach(tid, path)
 
     def show_transcript(self, transcript_id: int | None) -> None:
         """Load ``transcript_id``'s recording (or say there is none / it is missing)."""
@@ -220,7 +249,7 @@ class MediaController(QObject):
         self.tap.stop()
         self.bar.tap_button.setChecked(False)
         self.strip.set_current_seq(None)
-        lib = self.window.library
+        lib = self.library
         media = None
         if transcript_id is not None:
             try:
@@ -268,42 +297,40 @@ class MediaController(QObject):
     # ---------------------------------------------------------------- waveform
 
     def _decode(self, media: Media) -> None:
-        self._stop_worker()
-        worker = WaveformWorker(media.transcript_id, media.sha256, media.resolved, self)
-        worker.decoded.connect(self._decoded)
-        worker.failed.connect(self._decode_failed)
-        worker.finished.connect(worker.deleteLater)
-        self.waveform_worker = worker
-        worker.start()
+        """Decode the waveform on the task runner (its own lane: a long recording never
+        holds up search, outlines or writes); the result is stored and drawn here."""
+        self._stop_decode()
+        task = Task("waveform", waveform_op(media.resolved), access="read", lane="waveform")
+        self.waveform_task = self.context.tasks.submit(
+            task,
+            supersede=True,
+            on_done=lambda peaks, m=media: self._decoded(m, peaks),
+            on_failed=lambda message, m=media: self._decode_failed(m, message),
+        )
+        if self.waveform_task.is_finished:  # an in-memory library runs it at once
+            self.waveform_task = None
 
-    def _stop_worker(self) -> None:
-        worker = self.waveform_worker
-        if worker is not None:
-            self.waveform_worker = None  # what it still sends is ignored
-            worker.requestInterruption()
-            worker.wait()
+    def _stop_decode(self) -> None:
+        task, self.waveform_task = self.waveform_task, None
+        if task is not None:
+            task.cancel()
 
-    def _decoded(self, transcript_id: int, sha256: str, peaks: Peaks) -> None:
-        if self.sender() is not self.waveform_worker:
-            return  # a decode stopped or replaced meanwhile
-        self.waveform_worker = None
-        lib = self.window.library
+    def _decoded(self, media: Media, peaks: Peaks) -> None:
+        self.waveform_task = None
+        lib = self.library
         if not lib.read_only:
             # Only a cache: if it can't be stored (the library busy, or closed while the
             # window goes), it is shown anyway and decoded again next time.
             with contextlib.suppress(Exception):
-                lib.set_media_peaks(transcript_id, sha256, peaks)
-        if self.media is not None and self.media.sha256 == sha256:
-            self.strip.set_peaks(peaks.data, peaks.rate)
+                lib.set_media_peaks(media.transcript_id, media.sha256, peaks)
+        if self.media is not None and self.media.sha256 == media.sha256:
             if peaks.duration_ms and not self.media.duration_ms:
                 self.strip.set_recording(peaks.duration_ms)
-                self.strip.set_peaks(peaks.data, peaks.rate)
+            self.strip.set_peaks(peaks.data, peaks.rate)
 
-    def _decode_failed(self, transcript_id: int, message: str) -> None:
-        if self.sender() is not self.waveform_worker:
-            return
-        self.waveform_worker = None
-        if transcript_id == self.transcript_id:
+    def _decode_failed(self, media: Media, message: str) -> None:
+        self.waveform_task = None
+        if self.media is not None and media.sha256 == self.media.sha256:
             self.bar.set_message(f"The waveform can't be read: {message}")
 
     # ---------------------------------------------------------------- ways in
@@ -324,15 +351,12 @@ class MediaController(QObject):
         return self.attach(tid, Path(path))
 
     def attach(self, transcript_id: int, path: Path) -> Media | None:
-        try:
-            media = self.window.library.attach_media(transcript_id, path)
-        except InterceptViewerError as exc:
-            Prompts.show_error(self.window, str(exc))
-            return None
-        self.window.transcript_edited(transcript_id)  # the hash in the source panel
-        if transcript_id == self.transcript_id:
-            self.show_transcript(transcript_id)
-        self.window.statusBar().showMessage(f"Attached {path.name}", 6000)
+        """Attach ``path``; the change reaches the source panel (the hash) and this player."""
+        media = self.context.write(
+            lambda lib: lib.attach_media(transcript_id, path), media_change(transcript_id)
+        )
+        if media is not None:
+            self.context.show_status(f"Attached {path.name}", 6000)
         return media
 
     def take_dropped(self, paths: Sequence[str]) -> list[str]:
@@ -348,22 +372,24 @@ class MediaController(QObject):
             folder = QFileDialog.getExistingDirectory(self.window, "Where are the recordings?")
             if not folder:
                 return []
-        try:
-            found = self.window.library.relink_media(folder)
-        except InterceptViewerError as exc:
-            Prompts.show_error(self.window, str(exc))
+        found = self.context.write(
+            lambda lib: lib.relink_media(folder),
+            lambda relinked: Change.of(
+                "media", "transcripts", transcripts=[m.transcript_id for m in relinked] or [-1]
+            ),
+        )
+        if found is None:
             return []
-        if self.transcript_id is not None:
-            if any(m.transcript_id == self.transcript_id for m in found):
-                self.window.transcript_edited(self.transcript_id)
-                self.show_transcript(self.transcript_id)
-            elif self.media is not None and not self.media.exists:
-                self.bar.set_message(
-                    f"No file in {folder} has this recording's SHA-256 ({self.media.sha256[:12]}…)"
-                    " — Locate…",
-                    locate=True,
-                )
-        self.window.statusBar().showMessage(f"Re-linked {len(found)} recording(s)", 6000)
+        here = self.transcript_id is not None and any(
+            m.transcript_id == self.transcript_id for m in found
+        )
+        if not here and self.media is not None and not self.media.exists:
+            self.bar.set_message(
+                f"No file in {folder} has this recording's SHA-256 ({self.media.sha256[:12]}…)"
+                " — Locate…",
+                locate=True,
+            )
+        self.context.show_status(f"Re-linked {len(found)} recording(s)", 6000)
         return found
 
     # ---------------------------------------------------------------- playing
@@ -392,15 +418,15 @@ class MediaController(QObject):
     def step_rate(self, steps: int) -> None:
         if self.player is not None:
             self.bar.set_rate(self.player.step_rate(steps))
-            self.window.statusBar().showMessage(f"Speed {self.player.rate():g}×", 2000)
+            self.context.show_status(f"Speed {self.player.rate():g}×", 2000)
 
     def _volume(self, volume: float) -> None:
         if self.player is not None:
             self.player.set_volume(volume)
-            self.window.settings.setValue(K_VOLUME, volume)
+            self.context.settings.setValue(K_VOLUME, volume)
 
     def _rewind_toggled(self, on: bool) -> None:
-        self.window.settings.setValue(K_REWIND, on)
+        self.context.settings.setValue(K_REWIND, on)
         if self.player is not None:
             self.player.rewind_on_resume = on
 
@@ -450,7 +476,7 @@ class MediaController(QObject):
         if tid is None or not self._playable():
             return
         try:
-            u = self.window.library.utterance(tid, seq)
+            u = self.library.utterance(tid, seq)
         except NotFound:
             return
         if u.start_ms is not None:
@@ -476,7 +502,7 @@ class MediaController(QObject):
         if tid is None:
             return
         try:
-            u = self.window.library.utterance(tid, seq)
+            u = self.library.utterance(tid, seq)
         except NotFound:
             self.bar.set_message("Tap to time: every turn is timed. Switch the mode off.")
             return
@@ -501,8 +527,8 @@ class MediaController(QObject):
 
     def _times_written(self, transcript_id: int) -> None:
         """After a tap (or its undo): the list, the strip and the library row show the times."""
-        self.window.transcript_edited(transcript_id)
-        if transcript_id == self.window.current_transcript_id():
+        self.context.notify(Change.of("utterances", "transcripts", transcripts=[transcript_id]))
+        if transcript_id == self.context.current_transcript_id:
             self.window.transcript_view.reload_turns()
         if self.tap.active:
             self._tap_prompt()
@@ -510,13 +536,6 @@ class MediaController(QObject):
     # ---------------------------------------------------------------- closing
 
     def shutdown(self) -> None:
-        self._stop_worker()
+        self._stop_decode()
         if self.player is not None:
             self.player.load(None)
-
-
-def install_media(window) -> MediaController:  # type: ignore[no-untyped-def]
-    return MediaController(window)
-
-
-__all__ = ["MediaController", "install_media"]

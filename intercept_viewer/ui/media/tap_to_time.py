@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from intercept_viewer.core.library import Library
+from intercept_viewer.ui.context import WindowContext
 from intercept_viewer.ui.transcript.commands import _Applied
 
 TurnTimes = list[tuple[int, int | None, int | None]]
@@ -49,19 +51,20 @@ class TapCommand(_Applied):
 class TapToTime:
     """Attributes:
     active: the mode is on. next_seq: the turn the next tap times.
-    on_written(transcript_id): called after every write (the window refreshes times).
+    on_written(transcript_id): called after every write, undo and redo (it broadcasts the
+    change and refreshes the times on screen).
     """
 
-    def __init__(self, window, on_written: Callable[[int], None]) -> None:  # type: ignore[no-untyped-def]
-        self.window = window
-        self.undo_stack = window.undo_stack
+    def __init__(self, context: WindowContext, on_written: Callable[[int], None]) -> None:
+        self.context = context
+        self.undo_stack = context.undo_stack
         self.on_written = on_written
         self.active = False
         self.next_seq = 1
 
     @property
-    def library(self):  # type: ignore[no-untyped-def]
-        return self.window.library  # may be replaced (a restored backup)
+    def library(self) -> Library:
+        return self.context.library  # may be replaced (a restored backup)
 
     def start(self, from_seq: int = 1) -> None:
         self.active, self.next_seq = True, max(1, from_seq)

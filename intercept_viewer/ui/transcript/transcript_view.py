@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from intercept_viewer.core.errors import NotFound
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Speaker, Transcript
+from intercept_viewer.ui.tasks import TaskRunner
 from intercept_viewer.ui.transcript.outline_worker import OutlineLoader, OutlineResult
 from intercept_viewer.ui.transcript.turn_strip import TurnStrip, tooltip_html
 from intercept_viewer.ui.transcript.utterance_model import UtteranceListModel
@@ -57,7 +58,7 @@ class TranscriptView(QWidget):
     """Attributes:
     title_label, meta_label, flag, article_band: the header's plain-text labels.
     strip: the TurnStrip. list_view: the UtteranceView. model: its UtteranceListModel.
-    outline_loader: reads the strip's outline and the speakers' stats (a worker thread).
+    outline_loader: reads the strip's outline and the speakers' stats (a runner task).
 
     Signals:
         speaker_stats_loaded(list[Speaker]): the shown transcript's speakers with their turn
@@ -66,7 +67,12 @@ class TranscriptView(QWidget):
 
     speaker_stats_loaded = Signal(object)
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        parent: QWidget | None = None,
+        tasks: TaskRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         # The transcript is what the window is for: docks may not squeeze it below a width
         # where the text beside the time and speaker chip still reads.
@@ -102,7 +108,7 @@ class TranscriptView(QWidget):
         self._outline_timer.setInterval(0)
         self._outline_timer.timeout.connect(self.load_outline)
         self.list_view.painted.connect(self._after_paint)
-        self.outline_loader = OutlineLoader(library, self)
+        self.outline_loader = OutlineLoader(tasks or TaskRunner(library, self), self)
         self.outline_loader.loaded.connect(self._outline_loaded)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 4)
@@ -118,7 +124,7 @@ class TranscriptView(QWidget):
     def set_library(self, library: Library) -> None:
         self.library = library
         self.model.set_library(library)
-        self.outline_loader.set_library(library)
+        self.outline_loader.cancel()  # an answer from the old file may still be queued
 
     # ---------------------------------------------------------------- content
 

@@ -50,7 +50,7 @@ def test_export_transcript_in_worker_writes_flagged_file(
     dest = tmp_path / "out" / "call.txt"
     dest.parent.mkdir()
     choose(monkeypatch, dest, "txt")
-    exporter = window.tagging.exporter
+    exporter = window.exporter
     with qtbot.waitSignal(exporter.finished, timeout=10_000) as sig:
         assert exporter.export_transcript()
     assert sig.args == [str(dest), ""]
@@ -59,7 +59,7 @@ def test_export_transcript_in_worker_writes_flagged_file(
     ((message, error),) = shown
     assert not error and str(dest) in message
     assert str(dest) in window.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: exporter.worker is None)
+    qtbot.waitUntil(lambda: exporter.handle is None)
 
 
 def test_export_passages_uses_queue_filter(window, monkeypatch, qtbot, shown, tmp_path):
@@ -69,8 +69,8 @@ def test_export_passages_uses_queue_filter(window, monkeypatch, qtbot, shown, tm
     window.tagging.panel.set_filter(tag="Купянск")
     dest = tmp_path / "passages.csv"
     choose(monkeypatch, dest, "csv")
-    with qtbot.waitSignal(window.tagging.exporter.finished, timeout=10_000):
-        window.tagging.export_passages_action.trigger()
+    with qtbot.waitSignal(window.exporter.finished, timeout=10_000):
+        window.exporter.export_passages_action.trigger()
     with dest.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 1 and rows[0]["tags"].startswith("Купянск")
@@ -85,11 +85,11 @@ def test_export_in_memory_library_and_failure_is_reported(
     w = make_window(memory_library)
     w.show_transcript(tid)
     choose(monkeypatch, tmp_path / "t.json", "json")
-    assert w.tagging.exporter.export_transcript()
+    assert w.exporter.export_transcript()
     data = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
     assert "unverified" in json.dumps(data)
     choose(monkeypatch, tmp_path / "missing-dir" / "t.txt", "txt")
-    w.tagging.exporter.export_transcript()
+    w.exporter.export_transcript()
     assert shown[-1][1] is True and "failed" in shown[-1][0]
     assert not (tmp_path / "missing-dir").exists()
 

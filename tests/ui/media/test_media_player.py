@@ -58,7 +58,7 @@ def _window(qtbot, library: Library, settings, tid: int) -> MainWindow:  # type:
     view = w.transcript_view
     qtbot.waitUntil(lambda: view.strip.turn_count() == 3, timeout=WAIT)
     # the library fixture closes before the window does: no decode may be left running
-    qtbot.waitUntil(lambda: w.media.waveform_worker is None, timeout=WAIT)
+    qtbot.waitUntil(lambda: w.media.waveform_task is None, timeout=WAIT)
     return w
 
 
@@ -184,7 +184,7 @@ def test_the_waveform_is_decoded_in_the_background_cached_and_drawn(
     assert all(120 <= v <= 135 for v in columns[2 * third + 5 : -5])
     w.close()
     again = _window(qtbot, library, settings, timed)
-    assert again.media.waveform_worker is None  # read from the library, not decoded again
+    assert again.media.waveform_task is None  # read from the library, not decoded again
     assert again.media.strip.clock.peaks == cached.data
 
 
@@ -338,7 +338,7 @@ def test_drop_and_file_menu_attach_and_the_hash_reaches_panel_and_citation(
     sha = library.media(tid).sha256
     assert w.source_panel.info["media_sha256"].text().endswith(sha)
     assert sha in citation(w.current_transcript())
-    qtbot.waitUntil(lambda: w.media.waveform_worker is None, timeout=WAIT)
+    qtbot.waitUntil(lambda: w.media.waveform_task is None, timeout=WAIT)
 
 
 @pytest.mark.parametrize("ending", [".mp4", ".mkv"])
