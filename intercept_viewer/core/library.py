@@ -32,6 +32,7 @@ from intercept_viewer.core.store.corrections import CorrectionStore
 from intercept_viewer.core.store.importing import AddResult, ImportStore
 from intercept_viewer.core.store.media import MediaStore
 from intercept_viewer.core.store.passages import PassageStore
+from intercept_viewer.core.store.review import ReviewStore
 from intercept_viewer.core.store.speakers import SpeakerStore
 from intercept_viewer.core.store.tags import TagDeletion, TagMerge, TagStore
 from intercept_viewer.core.store.transcripts import TranscriptStore
@@ -173,6 +174,7 @@ class Library(
     PassageStore,
     MediaStore,
     CorrectionStore,
+    ReviewStore,
 ):
     """An open library file. Use as a context manager or call ``close()``.
 

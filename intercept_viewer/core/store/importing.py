@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from intercept_viewer.core import import_report
 from intercept_viewer.core.colors import color_for
 from intercept_viewer.core.errors import (
     ImportFailed,
@@ -21,10 +22,11 @@ from intercept_viewer.core.errors import (
 from intercept_viewer.core.model import (
     ORIGINS,
     VERIFICATION_STATES,
+    ImportWarning,
     ParsedTranscript,
 )
 from intercept_viewer.core.store.base import StoreBase, now_iso
-from intercept_viewer.core.wordforms import normalize_text
+from intercept_viewer.core.translation_norm import searchable_norm
 
 if TYPE_CHECKING:
     from intercept_viewer.core.media import Media
@@ -41,6 +43,9 @@ class AddResult:
     duplicate: bool
     #: the recording attached on import (found beside the file or named by its metadata)
     media: Media | None = None
+    #: What the importer assumed or skipped (the import report); for a duplicate, the stored
+    #: remarks not yet dismissed.
+    warnings: list[ImportWarning] = field(default_factory=list)
 
 
 class ImportStore(StoreBase):
@@ -69,7 +74,14 @@ class ImportStore(StoreBase):
                 n_speakers = self.db.execute(
                     "SELECT count(*) FROM speakers WHERE transcript_id = ?", [existing]
                 ).fetchone()[0]
-                return AddResult(existing, t.title, t.utterance_count, n_speakers, True)
+                return AddResult(
+                    existing,
+                    t.title,
+                    t.utterance_count,
+                    n_speakers,
+                    True,
+                    warnings=import_report.report_of(self.db.conn, existing),
+                )
         meta = parsed.meta
         verification = (
             meta.verification if meta.verification in VERIFICATION_STATES else ("unverified")
@@ -137,7 +149,7 @@ class ImportStore(StoreBase):
             fts_trigger = self._pause_fts_trigger(len(parsed.utterances))
             conn.executemany(
                 "INSERT INTO utterances (transcript_id, seq, speaker_id, start_ms, end_ms, "
-                "text, text_norm, context) VALUES (?,?,?,?,?,?,?,?)",
+                "text, text_norm, context, translation) VALUES (?,?,?,?,?,?,?,?,?)",
                 (
                     (
                         tid,
@@ -146,13 +158,17 @@ class ImportStore(StoreBase):
                         u.start_ms,
                         u.end_ms,
                         u.text,
-                        normalize_text(u.text, language),
+                        searchable_norm(u.text, u.translation, language),
                         u.context,
+                        u.translation,
                     )
                     for seq, u in enumerate(parsed.utterances, start=1)
                 ),
             )
             self._resume_fts_trigger(fts_trigger, tid)
+            import_report.store_warnings(
+                conn, tid, parsed.warnings, [u.line for u in parsed.utterances]
+            )
             for p in parsed.passages:
                 self._insert_passage(
                     tid,
@@ -169,7 +185,12 @@ class ImportStore(StoreBase):
                     tag_descriptions=parsed.tag_descriptions,
                 )
         return AddResult(
-            tid, meta.title or file_name or "Untitled", len(parsed.utterances), len(labels), False
+            tid,
+            meta.title or file_name or "Untitled",
+            len(parsed.utterances),
+            len(labels),
+            False,
+            warnings=list(parsed.warnings),
         )
 
     #: From this many utterances on, ``add`` fills the FTS index in one statement. Measured by
@@ -215,7 +236,14 @@ class ImportStore(StoreBase):
         if existing is not None:
             t = self.transcript(existing)
             n = len(self.speakers(existing))
-            return AddResult(existing, t.title, t.utterance_count, n, True)
+            return AddResult(
+                existing,
+                t.title,
+                t.utterance_count,
+                n,
+                True,
+                warnings=import_report.report_of(self.db.conn, existing),
+            )
         del source
         pf = parse_path(path, format=format)
         try:

@@ -11,7 +11,7 @@ file became read-only). ``_Applied``, the base of every command here and in
 it instead of moving its index past a change that did not happen, and the rest of the history
 is cleared with a message. Dropping only the failed command is not enough: the commands before
 it were recorded against the library *with* its change, the ones after it *without*, and
-replaying them against a library that disagrees could act on the wrong rows. """
+replaying them against a library that disagrees could act on the wrong rows."""
 
 from __future__ import annotations
 

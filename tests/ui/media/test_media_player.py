@@ -233,8 +233,9 @@ def test_ctrl_wheel_zooms_the_strip_with_lanes_waveform_and_marks_in_step(
     # the waveform lane shows the same stretch: columns left of 1 s are the silent second
     columns = strip.clock.wave_columns(plot)
     x_one_second = strip.clock.x_of(strip.clock.ms_to_frac(1000), plot) - plot.left()
-    assert max(columns[: max(0, x_one_second - 3)]) == 0
-    assert min(columns[x_one_second + 3 : x_one_second + 40]) >= 250
+    # (a peak is 20 ms wide, and resampling rings a little ahead of the tone's onset)
+    assert max(columns[: max(0, x_one_second - 12)]) <= 2
+    assert min(columns[x_one_second + 12 : x_one_second + 40]) >= 250
     # the wheel without Ctrl pans a zoomed strip
     before = strip.view_ms()
     _wheel(strip, plot.center().x(), -1, Qt.KeyboardModifier.NoModifier)
