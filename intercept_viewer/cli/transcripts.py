@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from intercept_viewer.cli.app import AppState, cli, fail, print_json
+from intercept_viewer.cli.app import AppState, cli, echo, fail, print_json
 from intercept_viewer.core.errors import ImportFailed, InterceptViewerError, NotFound
 from intercept_viewer.core.importers import format_names
 from intercept_viewer.core.model import VERIFICATION_STATES
@@ -87,7 +87,7 @@ def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str
         for _path, outcome in outcomes:
             if isinstance(outcome, ImportFailed):
                 failed = True
-                click.echo(str(outcome), err=True)
+                echo(str(outcome), err=True)
                 continue
             results.append(
                 {
@@ -103,7 +103,7 @@ def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str
     else:
         for r in results:
             dup = " (already in the library)" if r["duplicate"] else ""
-            click.echo(
+            echo(
                 f"{r['id']:>5}  {r['title']}  — {r['utterances']} utterances, "
                 f"{r['speakers']} speakers{dup}"
             )
@@ -121,7 +121,7 @@ def list_cmd(state: AppState, as_json: bool) -> None:
     Example:
       intercept-viewer list --json
     """
-    rows = state.library().transcripts()
+    rows = state.reader().transcripts()
     if as_json:
         print_json(
             [
@@ -140,12 +140,12 @@ def list_cmd(state: AppState, as_json: bool) -> None:
         )
         return
     if not rows:
-        click.echo("The library is empty. Import files with: intercept-viewer import FILE...")
+        echo("The library is empty. Import files with: intercept-viewer import FILE...")
         return
     for t in rows:
         flag = "" if t.verification == "verified" else f" [{t.verification.upper()}]"
         date = t.released_on or "----------"
-        click.echo(
+        echo(
             f"{t.id:>5}  {date}  {t.title}  ({t.publisher or 'unknown publisher'}, "
             f"{t.utterance_count} utterances){flag}"
         )
@@ -153,7 +153,7 @@ def list_cmd(state: AppState, as_json: bool) -> None:
 
 def _get_transcript(state: AppState, transcript_id: int):  # type: ignore[no-untyped-def]
     try:
-        return state.library().transcript(transcript_id)
+        return state.reader().transcript(transcript_id)
     except NotFound as exc:
         fail(str(exc))
         raise  # unreachable; keeps type checkers calm
@@ -170,7 +170,7 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
     Example:
       intercept-viewer show 3
     """
-    lib = state.library()
+    lib = state.reader()
     t = _get_transcript(state, transcript_id)
     speakers = lib.speakers(t.id)
     names = {s.id: s.name for s in speakers}
@@ -213,12 +213,12 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
             }
         )
         return
-    click.echo(t.title)
+    echo(t.title)
     if t.verification != "verified":
         note = f" — {t.verification_note}" if t.verification_note else ""
-        click.echo(f"[{t.verification.upper()}]{note}")
+        echo(f"[{t.verification.upper()}]{note}")
     if t.origin == "article":
-        click.echo("[QUOTED FROM AN ARTICLE — not a full transcript]")
+        echo("[QUOTED FROM AN ARTICLE — not a full transcript]")
     for label, value in (
         ("Publisher", t.publisher),
         ("Channel", t.channel),
@@ -228,14 +228,14 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
         ("Translator", t.translator),
     ):
         if value:
-            click.echo(f"{label}: {value}")
-    click.echo("")
+            echo(f"{label}: {value}")
+    echo("")
     from intercept_viewer.core.timefmt import format_ms
 
     for u in utterances:
         who = names.get(u.speaker_id, "?") if u.speaker_id else "?"
         when = f"[{format_ms(u.start_ms)}] " if u.start_ms is not None else ""
-        click.echo(f"{u.seq:>4} {when}{who}: {u.text}")
+        echo(f"{u.seq:>4} {when}{who}: {u.text}")
 
 
 _SET_FIELDS = (
@@ -297,7 +297,7 @@ def set_cmd(
     except (InterceptViewerError, ValueError) as exc:
         fail(str(exc))
         return
-    click.echo(f"{t.id}: {t.title} [{t.verification}]")
+    echo(f"{t.id}: {t.title} [{t.verification}]")
 
 
 @cli.command("delete")
@@ -321,7 +321,7 @@ def delete_cmd(state: AppState, ids: tuple[int, ...], with_passages: bool, yes: 
         lib.delete_transcripts(ids, delete_passages=with_passages)
     except InterceptViewerError as exc:
         fail(str(exc))
-    click.echo(f"Deleted {len(ids)} transcript(s).")
+    echo(f"Deleted {len(ids)} transcript(s).")
 
 
 @cli.command("formats")
@@ -335,4 +335,4 @@ def formats_cmd() -> None:
     from intercept_viewer.core.importers import IMPORTERS
 
     for imp in IMPORTERS:
-        click.echo(f"{imp.name:<10} {' '.join(imp.suffixes):<22} {imp.description}")
+        echo(f"{imp.name:<10} {' '.join(imp.suffixes):<22} {imp.description}")
