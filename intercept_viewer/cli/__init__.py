@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import sys
 
-from intercept_viewer.cli import export_cmd, passages_cmd, search_cmd, transcripts  # noqa: F401
+from intercept_viewer.cli import (  # noqa: F401
+    export_cmd,
+    media_cmd,
+    passages_cmd,
+    search_cmd,
+    transcripts,
+)
 from intercept_viewer.cli.app import cli
 
 __all__ = ["cli", "gui_main", "main"]

@@ -175,6 +175,7 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
     speakers = lib.speakers(t.id)
     names = {s.id: s.name for s in speakers}
     utterances = lib.utterances(t.id)
+    media = lib.media(t.id)
     if as_json:
         print_json(
             {
@@ -196,6 +197,7 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
                 "file_name": t.file_name,
                 "file_sha256": t.file_sha256,
                 "origin": t.origin,
+                "media": media.as_json() if media is not None else None,
                 "speakers": [
                     {"id": s.id, "label": s.label, "name": s.name, "color": s.color}
                     for s in speakers
@@ -229,6 +231,9 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
     ):
         if value:
             echo(f"{label}: {value}")
+    if media is not None:
+        missing = "" if media.exists else " (not found)"
+        echo(f"Media: {media.path}{missing}, SHA-256 {media.sha256}")
     echo("")
     from intercept_viewer.core.timefmt import format_ms
 

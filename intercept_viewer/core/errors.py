@@ -68,3 +68,7 @@ class QueryError(InterceptViewerError):
 
 class SearchInterrupted(LibraryError):
     """A running search was stopped with ``Library.interrupt()`` (the user typed on)."""
+
+
+class MediaError(InterceptViewerError):
+    """A recording can't be attached, found or decoded; the message says which and why."""

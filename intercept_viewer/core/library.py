@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from intercept_viewer.core import library_open, open_libraries, sqlite_failures
+from intercept_viewer.core import corrections, library_open, open_libraries, sqlite_failures
 from intercept_viewer.core.colors import color_for
+from intercept_viewer.core.corrections import Correction, HistoryEntry
 from intercept_viewer.core.errors import (
     ImportFailed,
     LibraryDamaged,
@@ -57,14 +58,17 @@ from intercept_viewer.core.model import (
 from intercept_viewer.core.wordforms import normalize_text
 
 if TYPE_CHECKING:
+    from intercept_viewer.core.media import Media
     from intercept_viewer.core.search import SearchResult
+    from intercept_viewer.core.waveform import Peaks
 
 ENV_LIBRARY = "INTERCEPT_VIEWER_LIBRARY"
 
 _TRANSCRIPT_COLUMNS = (
     "id, title, publisher, channel, source_url, archive_url, released_on, recorded_on, "
     "language, original_language, translator, verification, verification_note, description, "
-    "media_path, file_name, file_sha256, format, imported_at, utterance_count, has_times, origin"
+    "media_path, file_name, file_sha256, format, imported_at, utterance_count, has_times, origin, "
+    "(SELECT m.sha256 FROM media m WHERE m.transcript_id = transcripts.id)"
 )
 
 
@@ -99,6 +103,8 @@ class AddResult:
     utterances: int
     speakers: int
     duplicate: bool
+    #: the recording attached on import (found beside the file or named by its metadata)
+    media: Media | None = None
 
 
 @dataclass
@@ -419,9 +425,13 @@ class Library:
         del source
         pf = parse_path(path, format=format)
         try:
-            return self.add(pf.parsed, file_name=pf.file_name, sha256=pf.sha256, format=pf.format)
+            result = self.add(pf.parsed, file_name=pf.file_name, sha256=pf.sha256, format=pf.format)
         except sqlite3.Error as exc:
             raise ImportFailed(f"the library refused it: {exc}", file=str(path)) from None
+        from intercept_viewer.core import media
+
+        result.media = media.attach_found(self, result.id, Path(path), pf.parsed.meta.media_path)
+        return result
 
     def import_files(
         self,
@@ -465,7 +475,7 @@ class Library:
     # ------------------------------------------------------------------ reading transcripts
 
     def _transcript_from_row(self, row: Sequence[Any]) -> Transcript:
-        t = Transcript(*row[:20], has_times=bool(row[20]), origin=row[21])
+        t = Transcript(*row[:20], has_times=bool(row[20]), origin=row[21], media_sha256=row[22])
         return t
 
     def transcripts(self) -> list[Transcript]:
@@ -547,8 +557,8 @@ class Library:
         Pages by ``seq`` (keyset), so fetching page 1,000 costs what page 1 costs.
         """
         sql = (
-            "SELECT id, transcript_id, seq, speaker_id, start_ms, end_ms, text, context "
-            "FROM utterances WHERE transcript_id = ? AND seq >= ? ORDER BY seq"
+            "SELECT id, transcript_id, seq, speaker_id, start_ms, end_ms, text, context, "
+            "original_text FROM utterances WHERE transcript_id = ? AND seq >= ? ORDER BY seq"
         )
         params: list[Any] = [transcript_id, first_seq]
         if limit is not None:
@@ -576,10 +586,54 @@ class Library:
             ).fetchall()
         ]
 
+    # ------------------------------------------------------------------ media (core.media)
+
+    def attach_media(self, transcript_id: int, path: str | os.PathLike[str]) -> Media:
+        """Attach a recording (hash, duration, place) to a transcript; see ``core.media``."""
+        from intercept_viewer.core import media
+
+        return media.attach(self, transcript_id, path)
+
+    def detach_media(self, transcript_id: int) -> Media | None:
+        from intercept_viewer.core import media
+
+        return media.detach(self, transcript_id)
+
+    def media(self, transcript_id: int) -> Media | None:
+        """The transcript's recording, or None."""
+        from intercept_viewer.core import media
+
+        return media.media_for(self, transcript_id)
+
+    def media_peaks(self, transcript_id: int) -> Peaks | None:
+        from intercept_viewer.core import media
+
+        return media.peaks(self, transcript_id)
+
+    def set_media_peaks(self, transcript_id: int, sha256: str, peaks: Peaks) -> bool:
+        from intercept_viewer.core import media
+
+        return media.set_peaks(self, transcript_id, sha256, peaks)
+
+    def relink_media(
+        self, folder: str | os.PathLike[str], transcript_ids: Iterable[int] | None = None
+    ) -> list[Media]:
+        """Find moved recordings in ``folder`` by their SHA-256."""
+        from intercept_viewer.core import media
+
+        return media.relink(self, folder, transcript_ids)
+
+
     # ------------------------------------------------------------------ editing transcripts
 
-    def update_transcript(self, transcript_id: int, **fields: Any) -> Transcript:
-        """Change source fields; unknown field names and bad statuses raise ValueError."""
+    def update_transcript(
+        self, transcript_id: int, *, reason: str | None = None, **fields: Any
+    ) -> Transcript:
+        """Change source fields; unknown field names and bad statuses raise ValueError.
+
+        A change of the verification status or note is recorded as a verification event
+        (with ``reason``), for the transcript's history.
+        """
         self._writable()
         unknown = set(fields) - set(META_FIELDS)
         if unknown:
@@ -591,7 +645,7 @@ class Library:
             )
         if "title" in fields and not (fields["title"] or "").strip():
             raise ValueError("A transcript needs a title.")
-        self.transcript(transcript_id)
+        before = self.transcript(transcript_id)
         if fields:
             assignments = ", ".join(f"{name} = ?" for name in fields)
             with self.db.atomic():
@@ -599,6 +653,7 @@ class Library:
                     f"UPDATE transcripts SET {assignments} WHERE id = ?",
                     [*fields.values(), transcript_id],
                 )
+                corrections.record_verification(self, before, fields, reason)
         return self.transcript(transcript_id)
 
     def delete_transcripts(self, ids: Iterable[int], *, delete_passages: bool = False) -> None:
@@ -692,6 +747,99 @@ class Library:
                 [(restored.id, restored.transcript_id, s) for s in seqs],
             )
         return restored.id
+
+    # ------------------------------------------------------------------ correcting turns
+    # Thin hooks: the work (and why it is done that way) is in ``core.corrections``. Every
+    # method returns a Correction that ``revert_correction`` undoes (and whose revert redoes).
+
+    def edit_turn_text(
+        self, transcript_id: int, seq: int, text: str, *, reason: str | None = None
+    ) -> Correction:
+        """Correct a turn's text; the imported text is kept (``Utterance.original_text``)."""
+        self._writable()
+        return corrections.edit_text(self, transcript_id, seq, text, reason)
+
+    def reassign_turns(
+        self,
+        transcript_id: int,
+        seqs: Sequence[int],
+        speaker: int | str,
+        *,
+        reason: str | None = None,
+    ) -> Correction:
+        """Give turns to a speaker: an id, or a name (a name no speaker has creates one)."""
+        self._writable()
+        return corrections.reassign(self, transcript_id, seqs, speaker, reason)
+
+    def split_turn(
+        self, transcript_id: int, seq: int, offset: int, *, reason: str | None = None
+    ) -> Correction:
+        """Cut a turn in two at a character offset."""
+        self._writable()
+        return corrections.split(self, transcript_id, seq, offset, reason)
+
+    def merge_turns(self, transcript_id: int, seq: int, *, reason: str | None = None) -> Correction:
+        """Merge turn ``seq`` with the one after it."""
+        self._writable()
+        return corrections.merge(self, transcript_id, seq, reason)
+
+    def insert_turn(
+        self,
+        transcript_id: int,
+        after_seq: int,
+        text: str,
+        *,
+        speaker: int | str | None = None,
+        reason: str | None = None,
+    ) -> Correction:
+        """Insert a turn after ``after_seq`` (0 for the top); speaker defaults to that turn's."""
+        self._writable()
+        return corrections.insert(self, transcript_id, after_seq, text, speaker, reason)
+
+    def delete_turn(self, transcript_id: int, seq: int, *, reason: str | None = None) -> Correction:
+        """Delete a turn (its passages narrow, or keep their note marked as turns deleted)."""
+        self._writable()
+        return corrections.delete(self, transcript_id, seq, reason)
+
+    def set_turn_times(
+        self,
+        transcript_id: int,
+        changes: Sequence[tuple[int, int | None, int | None]],
+        *,
+        reason: str | None = None,
+    ) -> list[tuple[int, int | None, int | None]]:
+        """Set or clear turns' times: ``changes`` are (seq, start_ms, end_ms), None clears.
+
+        Returns the previous (seq, start_ms, end_ms) of each, so calling this again with them
+        undoes it. One 'time' history entry per turn changed.
+        """
+        self._writable()
+        return corrections.set_times(self, transcript_id, changes, reason)
+
+    def revert_correction(
+        self, correction: Correction, *, reason: str | None = "undo"
+    ) -> Correction:
+        """Undo a correction exactly; returns the Correction that redoes it."""
+        self._writable()
+        return corrections.revert(self, correction, reason)
+
+    def history(self, transcript_id: int) -> list[HistoryEntry]:
+        """Every correction and change of verification status, oldest first."""
+        return corrections.history(self, transcript_id)
+
+    def turn_history(self, transcript_id: int, utterance_id: int) -> list[HistoryEntry]:
+        """The corrections that touched one turn (by its id), oldest first."""
+        return corrections.history(self, transcript_id, utterance_id=utterance_id)
+
+    def verification_history(self, transcript_id: int) -> list[HistoryEntry]:
+        return corrections.verification_history(self, transcript_id)
+
+    def imported_utterances(self, transcript_id: int) -> list[Utterance]:
+        """The transcript's turns as they were imported, before any correction."""
+        return corrections.imported_turns(self, transcript_id)
+
+    def is_corrected(self, transcript_id: int) -> bool:
+        return corrections.is_corrected(self, transcript_id)
 
     # ------------------------------------------------------------------ search
 
@@ -944,6 +1092,7 @@ class Library:
         tag_colors: dict[str, str] | None = None,
         tag_descriptions: dict[str, str] | None = None,
         passage_id: int | None = None,
+        turns_deleted_at: str | None = None,
     ) -> int:
         if state not in FOLLOW_UP_STATES:
             raise ValueError(f"Follow-up state must be open or done; got {state!r}.")
@@ -952,7 +1101,7 @@ class Library:
         stamp = now_iso()
         cur = self.db.conn.execute(
             "INSERT INTO passages (id, transcript_id, first_seq, last_seq, start_char, end_char, "
-            "note, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "note, state, created_at, updated_at, turns_deleted_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
                 passage_id,
                 transcript_id,
@@ -964,6 +1113,7 @@ class Library:
                 state,
                 created_at or stamp,
                 updated_at or created_at or stamp,
+                turns_deleted_at,
             ],
         )
         pid = int(cur.lastrowid or 0)
@@ -1062,6 +1212,7 @@ class Library:
             created_at=passage.created_at,
             updated_at=passage.updated_at,
             passage_id=passage.id,
+            turns_deleted_at=passage.turns_deleted_at,
         )
 
     def update_passage(
@@ -1109,14 +1260,17 @@ class Library:
     def _passages_where(self, where: str, params: Sequence[Any], order: str) -> list[Passage]:
         rows = self.db.execute(
             "SELECT p.id, p.transcript_id, p.first_seq, p.last_seq, p.note, p.state, "
-            "p.start_char, p.end_char, p.created_at, p.updated_at, "
+            "p.start_char, p.end_char, p.created_at, p.updated_at, p.turns_deleted_at, "
             "(SELECT group_concat(name, char(31)) FROM (SELECT t.name FROM passage_tags pt "
             " JOIN tags t ON t.id = pt.tag_id WHERE pt.passage_id = p.id ORDER BY t.name_key)) "
             f"FROM passages p JOIN transcripts tr ON tr.id = p.transcript_id WHERE {where} "
             f"ORDER BY {order}",
             list(params),
         ).fetchall()
-        return [Passage(*r[:10], tags=r[10].split("\x1f") if r[10] else []) for r in rows]
+        return [
+            Passage(*r[:10], turns_deleted_at=r[10], tags=r[11].split("\x1f") if r[11] else [])
+            for r in rows
+        ]
 
     def passage(self, passage_id: int) -> Passage:
         rows = self._passages_where("p.id = ?", [passage_id], "p.id")
@@ -1154,7 +1308,12 @@ class Library:
         return self._passages_where(" AND ".join(where), params, order)
 
     def passage_text(self, passage: Passage) -> list[tuple[Utterance, str]]:
-        """The utterances of a passage with the quoted part of each (character range applied)."""
+        """The utterances of a passage with the quoted part of each (character range applied).
+
+        A passage whose turns were all deleted by a correction quotes nothing.
+        """
+        if passage.turns_deleted_at:
+            return []
         utts = self.utterances(
             passage.transcript_id, passage.first_seq, passage.last_seq - passage.first_seq + 1
         )

@@ -24,30 +24,26 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = int.from_bytes(b"IVwr", "big")
 #: Endings under which an existing empty file may become a new library.
 LIBRARY_SUFFIXES = (".sqlite", ".sqlite3", ".db", ".library", "")
-#: The tables of schema v1 and v2, the only ones a library without our application_id (one
-#: written before it was set) may hold. Those migrations are frozen, so is this list.
-LEGACY_TABLES = frozenset(
-    {
-        "_sqlite_migrations",
-        "transcripts",
-        "speakers",
-        "utterances",
-        "tags",
-        "passages",
-        "passage_tags",
-        "utterances_fts",
-        "utterances_fts_data",
-        "utterances_fts_idx",
-        "utterances_fts_docsize",
-        "utterances_fts_config",
-        "sqlite_sequence",
-        "sqlite_stat1",
-        "sqlite_stat2",
-        "sqlite_stat3",
-        "sqlite_stat4",
-    }
+#: Tables SQLite itself may add to any database.
+_SQLITE_TABLES = frozenset(
+    {"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
 )
-LEGACY_MAX_VERSION = 2
+_our_tables: frozenset[str] | None = None
+
+
+def our_tables() -> frozenset[str]:
+    """Every table our migrations create (found once, by running them in memory)."""
+    global _our_tables
+    if _our_tables is None:
+        from sqlite_utils import Database
+
+        from intercept_viewer.core import schema
+
+        db = Database(memory=True, execute_plugins=False)
+        schema.migrations.apply(db)
+        _our_tables = frozenset(db.table_names()) | _SQLITE_TABLES
+        db.close()
+    return _our_tables
 
 
 def check_header(path: Path) -> None:
@@ -135,11 +131,10 @@ def check_identity(conn: sqlite3.Connection, path: Path | None, latest: int) -> 
         )
     if version != len(applied):
         raise _foreign(where, f"user_version {version} does not match its schema")  # type: ignore[arg-type]
-    if app_id == 0:
-        foreign = sorted(tables - LEGACY_TABLES)
-        if version > LEGACY_MAX_VERSION or foreign:
-            why = f"tables {', '.join(foreign[:5])}" if foreign else f"user_version {version}"
-            raise _foreign(where, f"it has {why}")  # type: ignore[arg-type]
+    if app_id == 0:  # a library from before the application_id: only our own tables
+        foreign = sorted(tables - our_tables())
+        if foreign:
+            raise _foreign(where, f"it has tables {', '.join(foreign[:5])}")  # type: ignore[arg-type]
     return int(version)
 
 

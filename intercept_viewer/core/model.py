@@ -149,6 +149,8 @@ class Transcript:
     utterance_count: int = 0
     has_times: bool = False
     origin: str = "transcript"
+    #: the attached recording's SHA-256 (its provenance), None without one
+    media_sha256: str | None = None
 
     @property
     def is_verified(self) -> bool:
@@ -177,6 +179,13 @@ class Utterance:
     end_ms: int | None
     text: str
     context: str | None = None
+    #: The text as imported, set by the first correction of this turn; None while never
+    #: corrected. '' for a turn the user inserted (it has no original).
+    original_text: str | None = None
+
+    @property
+    def corrected(self) -> bool:
+        return self.original_text is not None
 
 
 @dataclass
@@ -207,3 +216,5 @@ class Passage:
     created_at: str | None = None
     updated_at: str | None = None
     tags: list[str] = field(default_factory=list)
+    #: When every turn the passage covered was deleted (a correction); it keeps its note.
+    turns_deleted_at: str | None = None

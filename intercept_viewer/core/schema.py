@@ -145,8 +145,82 @@ def _m0002_articles(db: Database) -> None:
     )
 
 
-@migrations(name="0003_i12_application_id")
-def _m0003_application_id(db: Database) -> None:
+@migrations(name="0003_i15_revisions_and_verification_events")
+def _m0003_i15_revisions(db: Database) -> None:
+    """Corrections that never lose the original (issue 15).
+
+    ``utterances.original_text`` is the text as imported, set by the first correction of that
+    turn (null while never corrected). ``revisions`` records every correction of a transcript's
+    turns in order: ``before``/``after`` are JSON lists of the turns replaced and put in their
+    place at ``seq``, so each entry can be undone and the transcript as imported rebuilt by
+    undoing them newest first. ``verification_events`` records each change of status or note.
+    ``passages.turns_deleted_at`` marks a passage whose turns were all deleted: it keeps its
+    note and says so.
+    """
+    db.executescript(
+        """
+        ALTER TABLE utterances ADD COLUMN original_text TEXT;
+        ALTER TABLE passages ADD COLUMN turns_deleted_at TEXT;
+        CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            utterance_id INTEGER,
+            kind TEXT NOT NULL CHECK (kind IN
+                ('text', 'speaker', 'split', 'merge', 'insert', 'delete', 'time')),
+            seq INTEGER NOT NULL,
+            before TEXT NOT NULL,
+            after TEXT NOT NULL,
+            reason TEXT,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX revisions_transcript ON revisions(transcript_id, id);
+        CREATE TABLE verification_events (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            status_before TEXT,
+            note_before TEXT,
+            status TEXT NOT NULL,
+            note TEXT,
+            reason TEXT,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX verification_events_transcript ON verification_events(transcript_id, id);
+        """
+    )
+
+
+@migrations(name="0004_i18_media")
+def _m0004_i18_media(db: Database) -> None:
+    """The recording beside a transcript (issue 18): where it is, what it is, its waveform.
+
+    ``path`` is relative to the library's folder when the file lies beside (or below) it, so
+    a library moved together with its recordings still finds them. ``sha256`` is the
+    recording's provenance (and how a moved file is found again, with ``size_bytes`` as the
+    cheap first test). ``peaks`` caches the waveform: ``peaks_rate`` bytes per second, each
+    the loudest sample of its slice scaled to 0..255, decoded once in the background.
+    """
+    db.executescript(
+        """
+        CREATE TABLE media (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL UNIQUE
+                REFERENCES transcripts(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size_bytes INTEGER,
+            duration_ms INTEGER,
+            has_video INTEGER NOT NULL DEFAULT 0,
+            peaks BLOB,
+            peaks_rate INTEGER,
+            added_at TEXT NOT NULL
+        );
+        CREATE INDEX media_sha256 ON media(sha256);
+        """
+    )
+
+
+@migrations(name="0005_i12_application_id")
+def _m0005_i12_application_id(db: Database) -> None:
     """Mark the file as ours (issue 12): a file with another ``application_id`` is refused."""
     from intercept_viewer.core.library_identity import APPLICATION_ID
 

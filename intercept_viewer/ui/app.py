@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication
 from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.library import Library, default_library_path
 from intercept_viewer.ui.main_window import MainWindow
-from intercept_viewer.ui.prompts import Prompts
 from intercept_viewer.ui.startup import install_error_hook, open_library, start_daily_backup
+from intercept_viewer.ui.widgets.prompts import Prompts
 
 ORGANIZATION = "intercept-viewer"
 APPLICATION = "Intercept Viewer"

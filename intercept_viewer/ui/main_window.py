@@ -40,22 +40,23 @@ from intercept_viewer.core.errors import ImportFailed, InterceptViewerError, Not
 from intercept_viewer.core.importers import accepted_suffixes
 from intercept_viewer.core.library import AddResult, Library
 from intercept_viewer.core.model import Transcript
-from intercept_viewer.ui.commands import (
+from intercept_viewer.ui.export.export_actions import install_export
+from intercept_viewer.ui.library.import_worker import FolderImportWorker, collect_files
+from intercept_viewer.ui.library.library_panel import LibraryPanel
+from intercept_viewer.ui.search.search_panel import install_search
+from intercept_viewer.ui.tags.tagging import install_tagging
+from intercept_viewer.ui.transcript.commands import (
     EditTranscriptCommand,
     MergeSpeakersCommand,
     RecolorSpeakerCommand,
     RenameSpeakerCommand,
 )
-from intercept_viewer.ui.import_worker import FolderImportWorker, collect_files
-from intercept_viewer.ui.library_panel import LibraryPanel
-from intercept_viewer.ui.prompts import DELETE_WITH_PASSAGES, Prompts
-from intercept_viewer.ui.search_panel import install_search
-from intercept_viewer.ui.source_panel import SourcePanel, safe_web_url
-from intercept_viewer.ui.speakers_panel import SpeakersPanel
-from intercept_viewer.ui.tags_panel import install_tagging
-from intercept_viewer.ui.transcript_view import TranscriptView
-from intercept_viewer.ui.turn_strip import tooltip_html
-from intercept_viewer.ui.utterance_view import UtteranceView
+from intercept_viewer.ui.transcript.source_panel import SourcePanel, safe_web_url
+from intercept_viewer.ui.transcript.speakers_panel import SpeakersPanel
+from intercept_viewer.ui.transcript.transcript_view import TranscriptView
+from intercept_viewer.ui.transcript.turn_strip import tooltip_html
+from intercept_viewer.ui.transcript.utterance_view import UtteranceView
+from intercept_viewer.ui.widgets.prompts import DELETE_WITH_PASSAGES, Prompts
 
 MAX_RECENT = 10
 K_GEOMETRY, K_STATE = "window/geometry", "window/state"
@@ -85,6 +86,8 @@ def citation(t: Transcript) -> str:
     status = t.verification.upper()
     if t.verification_note:
         status += f" ({t.verification_note})"
+    if t.media_sha256:
+        parts.append(f"recording SHA-256 {t.media_sha256}")
     line = "— " + ", ".join(parts) + f". Status: {status}."
     if t.origin == "article":
         line += " Quoted from a news article, not a full transcript."
@@ -150,6 +153,7 @@ class MainWindow(QMainWindow):
         self.transcript_view.speaker_stats_loaded.connect(self.speakers_panel.update_stats)
         self.search_panel = install_search(self)
         self.tagging = install_tagging(self)
+        install_export(self, self.tagging)
         self.refresh_library()
         self.library_note = QLabel(self)
         self.library_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -271,8 +275,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message)
 
     def restore_backup(self) -> Path | None:
-        """File ▸ Restore backup…: pick, confirm, restore and reopen (ui.backup_dialog)."""
-        from intercept_viewer.ui.backup_dialog import restore_backup_dialog
+        """File ▸ Restore backup…: pick, confirm, restore and reopen (ui.backup.backup_dialog)."""
+        from intercept_viewer.ui.backup.backup_dialog import restore_backup_dialog
 
         return restore_backup_dialog(self)
 

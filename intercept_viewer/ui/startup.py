@@ -26,8 +26,8 @@ from intercept_viewer.core.backups import (
 )
 from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.library import Library
-from intercept_viewer.ui.backup_dialog import RETRY
-from intercept_viewer.ui.prompts import Prompts
+from intercept_viewer.ui.backup.backup_dialog import RETRY
+from intercept_viewer.ui.widgets.prompts import Prompts
 
 
 def open_library(path: Path) -> Library | None:

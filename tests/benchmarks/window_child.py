@@ -239,7 +239,7 @@ def _search_in_window(app: QApplication, window: MainWindow, query: str) -> str:
     panel = getattr(window, "search_panel", None)
     edit = getattr(panel, "query_edit", None)
     if panel is not None and edit is not None and hasattr(panel, "search_now"):
-        from intercept_viewer.ui import search_panel as module
+        from intercept_viewer.ui.search import search_panel as module
 
         scope = getattr(module, "SCOPE_LIBRARY", None)
         if scope is not None and hasattr(panel, "set_scope"):

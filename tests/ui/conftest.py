@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 
 from intercept_viewer.core.library import Library
 from intercept_viewer.ui.main_window import MainWindow
-from intercept_viewer.ui.prompts import Prompts
+from intercept_viewer.ui.widgets.prompts import Prompts
 
 
 @pytest.fixture

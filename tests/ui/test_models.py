@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from intercept_viewer.ui.library_panel import TranscriptTableModel
-from intercept_viewer.ui.roles import UtteranceRole
-from intercept_viewer.ui.speakers_panel import SpeakersModel
-from intercept_viewer.ui.utterance_model import UtteranceListModel
+from intercept_viewer.ui.library.library_panel import TranscriptTableModel
+from intercept_viewer.ui.transcript.speakers_panel import SpeakersModel
+from intercept_viewer.ui.transcript.utterance_model import UtteranceListModel
+from intercept_viewer.ui.widgets.roles import UtteranceRole
 
 
 def test_utterance_model_passes_modeltester(qtmodeltester, memory_library, parsed_factory):

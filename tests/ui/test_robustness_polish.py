@@ -16,10 +16,12 @@ import pytest
 from intercept_viewer.core.backups import daily_backup
 from intercept_viewer.core.errors import LibraryError
 from intercept_viewer.core.library import Library
-from intercept_viewer.ui import backup_dialog, commands, tag_commands
-from intercept_viewer.ui.commands import HISTORY_CLEARED, _Applied
+from intercept_viewer.ui.backup import backup_dialog
 from intercept_viewer.ui.main_window import MainWindow
-from intercept_viewer.ui.prompts import Prompts
+from intercept_viewer.ui.tags import tag_commands
+from intercept_viewer.ui.transcript import commands
+from intercept_viewer.ui.transcript.commands import HISTORY_CLEARED, _Applied
+from intercept_viewer.ui.widgets.prompts import Prompts
 from tests.conftest import make_parsed
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -147,7 +149,7 @@ def test_search_reads_a_brand_new_library_through_a_read_only_connection(
 def test_search_worker_reports_a_library_it_cannot_open_and_tries_again(
     tmp_path: Path, qtbot
 ) -> None:
-    from intercept_viewer.ui.search_worker import SearchRequest, SearchWorker
+    from intercept_viewer.ui.search.search_worker import SearchRequest, SearchWorker
 
     path = tmp_path / "later.sqlite"
     worker = SearchWorker(path)

@@ -19,10 +19,10 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from intercept_viewer.core.errors import ImportFailed
-from intercept_viewer.ui.prompts import Prompts
-from intercept_viewer.ui.roles import UtteranceRole
-from intercept_viewer.ui.safe_text import FSI, PDI, isolate, tooltip_html
-from intercept_viewer.ui.tag_dialog import TagDialog, TagRequest
+from intercept_viewer.ui.tags.tag_dialog import TagDialog, TagRequest
+from intercept_viewer.ui.widgets.prompts import Prompts
+from intercept_viewer.ui.widgets.roles import UtteranceRole
+from intercept_viewer.ui.widgets.safe_text import FSI, PDI, isolate, tooltip_html
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

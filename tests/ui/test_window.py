@@ -14,9 +14,9 @@ from intercept_viewer.core.errors import ImportFailed
 from intercept_viewer.core.library import Library
 from intercept_viewer.ui.app import build_window
 from intercept_viewer.ui.main_window import MainWindow, citation, file_filters
-from intercept_viewer.ui.prompts import DELETE_TRANSCRIPTS, DELETE_WITH_PASSAGES, Prompts
-from intercept_viewer.ui.roles import UtteranceRole
-from intercept_viewer.ui.source_panel import safe_web_url
+from intercept_viewer.ui.transcript.source_panel import safe_web_url
+from intercept_viewer.ui.widgets.prompts import DELETE_TRANSCRIPTS, DELETE_WITH_PASSAGES, Prompts
+from intercept_viewer.ui.widgets.roles import UtteranceRole
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -177,7 +177,7 @@ def test_html_is_shown_literally(qtbot, make_window, library, parsed_factory):
     assert view.title_label.text() == title
     assert view.model.index(0, 0).data() == "<b>hi</b> <img src=x>"
     # the strip's tooltip escapes the text
-    from intercept_viewer.ui.turn_strip import tooltip_html
+    from intercept_viewer.ui.transcript.turn_strip import tooltip_html
 
     assert "&lt;b&gt;" in tooltip_html("<b>hi</b>") and "<b>" not in tooltip_html("<b>hi</b>")
     # the library tooltip too

@@ -96,6 +96,7 @@ def citation_fields(t: Transcript) -> dict[str, str | None]:
         "verification": t.verification,
         "verification_note": t.verification_note,
         "origin": t.origin,
+        "media_sha256": t.media_sha256,
     }
 
 
@@ -118,6 +119,8 @@ def citation_text(t: Transcript) -> str:
         parts.append(f"{url} (archived: {one_line(t.archive_url)})." if t.archive_url else url)
     elif t.archive_url:
         parts.append(f"Archived: {one_line(t.archive_url)}.")
+    if t.media_sha256:
+        parts.append(f"Recording SHA-256: {t.media_sha256}.")
     parts.append(status_tag(t.verification) or "[VERIFIED]")
     return " ".join(parts)
 

@@ -1,0 +1,745 @@
+"""Corrections of a transcript's turns that never lose what was published.
+
+Every correction is one *replacement*: ``k`` stored turns starting at ``seq`` are replaced by
+``m`` new ones (an edit, a reassignment or a time change replaces 1 by 1, a split 1 by 2, a
+merge 2 by 1, an insert 0 by 1, a delete 1 by 0). One primitive keeps the things that depend on
+turns in step for all of them:
+
+* the following turns are renumbered, so ``seq`` stays 1..n;
+* ``text_norm`` is recomputed with the importer's own word-form function (the FTS triggers
+  then update the index);
+* passages move with the turns they cover (``_map_passage``); a passage whose turns were all
+  deleted keeps its note and is marked ``turns_deleted_at``;
+* ``transcripts.utterance_count``/``has_times`` follow; speaker statistics are computed from the
+  rows, so they follow by themselves;
+* a ``revisions`` row records the kind, the turns before and after (JSON) and the reason.
+
+Each operation returns a ``Correction``: the turns and passages as they were, enough for
+``revert`` to put them back exactly. ``revert`` is itself a correction (recorded in the history
+with the inverse kind) and returns the ``Correction`` that redoes the first: undo and redo are
+the same call.
+
+The original stays recoverable twice over: ``utterances.original_text`` holds a corrected turn's
+text as imported, and ``imported_turns`` rebuilds the whole transcript as it came in by undoing
+the recorded revisions newest first.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from intercept_viewer.core.colors import color_for
+from intercept_viewer.core.errors import NotFound
+from intercept_viewer.core.model import Passage, Speaker, Transcript, Utterance
+from intercept_viewer.core.wordforms import normalize_text
+
+if TYPE_CHECKING:
+    from intercept_viewer.core.library import Library
+
+#: The kinds of history entry, as ``history`` and ``intercept-viewer history`` list them.
+KINDS: tuple[str, ...] = (
+    "text",
+    "speaker",
+    "split",
+    "merge",
+    "insert",
+    "delete",
+    "time",
+    "verification",
+)
+#: What undoing a correction of each kind is.
+INVERSE: dict[str, str] = {
+    "text": "text",
+    "speaker": "speaker",
+    "time": "time",
+    "split": "merge",
+    "merge": "split",
+    "insert": "delete",
+    "delete": "insert",
+}
+#: Joins the two texts of a merged turn (and their originals).
+MERGE_SEPARATOR = " "
+
+
+def stamp() -> str:
+    """UTC time with microseconds: history entries made in one second keep their order."""
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The stored state of one turn, as a correction saves and restores it."""
+
+    id: int | None
+    speaker_id: int | None
+    start_ms: int | None
+    end_ms: int | None
+    text: str
+    original_text: str | None = None
+    context: str | None = None
+
+    @classmethod
+    def of(cls, u: Utterance) -> Turn:
+        return cls(u.id, u.speaker_id, u.start_ms, u.end_ms, u.text, u.original_text, u.context)
+
+    @property
+    def original(self) -> str:
+        """The text as imported ('' for an inserted turn)."""
+        return self.text if self.original_text is None else self.original_text
+
+
+@dataclass
+class Step:
+    """One replacement: ``before`` turns at ``seq`` became ``after``."""
+
+    kind: str
+    seq: int
+    before: list[Turn]
+    after: list[Turn]
+    #: every passage the step moved or changed, as it was before
+    passages: list[Passage] = field(default_factory=list)
+
+
+@dataclass
+class Correction:
+    """What a correction did, enough for ``revert`` to undo it exactly.
+
+    Attributes:
+        transcript_id: the transcript corrected.
+        steps: the replacements, in the order they were made.
+        created_speakers: speakers the correction created (a new name); undo removes them.
+        removed_speakers: speakers it removed (undoing a creation); undo recreates them.
+        reason: the reason given, recorded with each history entry.
+    """
+
+    transcript_id: int
+    steps: list[Step]
+    created_speakers: list[Speaker] = field(default_factory=list)
+    removed_speakers: list[Speaker] = field(default_factory=list)
+    reason: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.steps[0].kind if self.steps else "text"
+
+    @property
+    def seqs(self) -> list[int]:
+        return [s.seq for s in self.steps]
+
+    @property
+    def row_delta(self) -> int:
+        return sum(len(s.after) - len(s.before) for s in self.steps)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _turns(lib: Library, tid: int, seq: int, count: int) -> list[Turn]:
+    if count <= 0:
+        return []
+    rows = lib.utterances(tid, seq, count)
+    if len(rows) != count or rows[0].seq != seq:
+        n = lib.utterance_count(tid)
+        raise NotFound(f"Transcript {tid} has turns 1..{n}; got {seq}..{seq + count - 1}.")
+    return [Turn.of(u) for u in rows]
+
+
+def _language(lib: Library, tid: int) -> str | None:
+    row = lib.db.execute("SELECT language FROM transcripts WHERE id = ?", [tid]).fetchone()
+    if row is None:
+        raise NotFound(f"No transcript with id {tid}.")
+    return row[0]
+
+
+def _speaker_names(lib: Library, tid: int) -> dict[int, str]:
+    return {
+        r[0]: r[1]
+        for r in lib.db.execute(
+            "SELECT id, name FROM speakers WHERE transcript_id = ?", [tid]
+        ).fetchall()
+    }
+
+
+# ---------------------------------------------------------------- the one primitive
+
+
+def _replace(
+    lib: Library,
+    tid: int,
+    kind: str,
+    seq: int,
+    before: list[Turn],
+    after: list[Turn],
+    reason: str | None,
+    *,
+    passages: list[Passage] | None = None,
+) -> Step:
+    """Replace ``before`` (the stored turns at ``seq``) by ``after``, inside the caller's
+    transaction. ``passages``: the exact passages to write back (an undo); otherwise they are
+    moved by ``_map_passage``."""
+    conn = lib.db.conn
+    k, m = len(before), len(after)
+    delta = m - k
+    language = _language(lib, tid)
+    # Passages that may move: every one reaching the first replaced turn or beyond.
+    affected = lib._passages_where(
+        "p.transcript_id = ? AND p.last_seq >= ?", [tid, max(seq - 1, 1)], "p.id"
+    )
+    written: list[Turn] = []
+    # 1. turns kept in place (same id): only the columns that changed
+    for old, new in zip(before, after, strict=False):
+        if new.text != old.text:
+            conn.execute(
+                "UPDATE utterances SET text = ?, text_norm = ? WHERE id = ?",
+                [new.text, normalize_text(new.text, language), old.id],
+            )
+        conn.execute(
+            "UPDATE utterances SET speaker_id = ?, start_ms = ?, end_ms = ?, original_text = ?, "
+            "context = ? WHERE id = ?",
+            [new.speaker_id, new.start_ms, new.end_ms, new.original_text, new.context, old.id],
+        )
+        written.append(replace(new, id=old.id))
+    # 2. turns removed
+    for old in before[m:]:
+        conn.execute("DELETE FROM utterances WHERE id = ?", [old.id])
+    # 3. the following turns renumbered (through negative numbers: seq is UNIQUE per transcript)
+    if delta:
+        conn.execute(
+            "UPDATE utterances SET seq = -(seq + ?) WHERE transcript_id = ? AND seq >= ?",
+            [delta, tid, seq + k],
+        )
+        conn.execute("UPDATE utterances SET seq = -seq WHERE transcript_id = ? AND seq < 0", [tid])
+        conn.execute(
+            "UPDATE transcripts SET utterance_count = utterance_count + ? WHERE id = ?",
+            [delta, tid],
+        )
+    # 4. turns added (an undone delete or merge gets its old id back when it is free)
+    for i, new in enumerate(after[k:], start=k):
+        free = new.id is not None and (
+            conn.execute("SELECT 1 FROM utterances WHERE id = ?", [new.id]).fetchone() is None
+        )
+        cur = conn.execute(
+            "INSERT INTO utterances (id, transcript_id, seq, speaker_id, start_ms, end_ms, text, "
+            "text_norm, context, original_text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [
+                new.id if free else None,
+                tid,
+                seq + i,
+                new.speaker_id,
+                new.start_ms,
+                new.end_ms,
+                new.text,
+                normalize_text(new.text, language),
+                new.context,
+                new.original_text,
+            ],
+        )
+        written.append(replace(new, id=int(cur.lastrowid or 0)))
+    if kind == "time" or any(t.start_ms is not None for t in before + after):
+        conn.execute(
+            "UPDATE transcripts SET has_times = EXISTS (SELECT 1 FROM utterances "
+            "WHERE transcript_id = ? AND start_ms IS NOT NULL) WHERE id = ?",
+            [tid, tid],
+        )
+    # 5. passages
+    count = lib.utterance_count(tid)
+    if passages is not None:
+        targets = {p.id: p for p in passages}
+        ids = ",".join(str(int(i)) for i in targets) or "NULL"
+        affected = lib._passages_where(f"p.id IN ({ids})", [], "p.id")
+    else:
+        targets = {}
+        for p in affected:
+            moved = _map_passage(p, kind, seq, before, after, count)
+            if moved != p:
+                targets[p.id] = moved
+    changed_before = [p for p in affected if p.id in targets]
+    for p in targets.values():
+        conn.execute(
+            "UPDATE passages SET first_seq = ?, last_seq = ?, start_char = ?, end_char = ?, "
+            "turns_deleted_at = ? WHERE id = ?",
+            [p.first_seq, p.last_seq, p.start_char, p.end_char, p.turns_deleted_at, p.id],
+        )
+    # 6. history
+    names = _speaker_names(lib, tid)
+    conn.execute(
+        "INSERT INTO revisions (transcript_id, utterance_id, kind, seq, before, after, reason, at) "
+        "VALUES (?,?,?,?,?,?,?,?)",
+        [
+            tid,
+            (written or before or [Turn(None, None, None, None, "")])[0].id,
+            kind,
+            seq,
+            _turns_json(before, names),
+            _turns_json(written, names),
+            reason or None,
+            stamp(),
+        ],
+    )
+    return Step(kind, seq, before, written, changed_before)
+
+
+def _turns_json(turns: Sequence[Turn], names: dict[int, str]) -> str:
+    return json.dumps(
+        [
+            {
+                "id": t.id,
+                "speaker_id": t.speaker_id,
+                "speaker": names.get(t.speaker_id) if t.speaker_id is not None else None,
+                "start_ms": t.start_ms,
+                "end_ms": t.end_ms,
+                "text": t.text,
+                "original_text": t.original_text,
+                "context": t.context,
+            }
+            for t in turns
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _map_passage(
+    p: Passage, kind: str, seq: int, before: list[Turn], after: list[Turn], count: int
+) -> Passage:
+    """Where a passage goes when ``before`` at ``seq`` becomes ``after``.
+
+    Passages before the change stay; those after it shift. At the edges: a split gives the
+    part of the passage after the cut to the new turn; a merge re-bases character offsets into
+    the merged text; a delete narrows a passage to its remaining turns or, when none remain,
+    keeps it (and its note) marked ``turns_deleted_at``.
+    """
+    k, m = len(before), len(after)
+    delta = m - k
+    end_old = seq + k - 1  # last replaced seq (seq - 1 for an insert)
+    first, last, sc, ec = p.first_seq, p.last_seq, p.start_char, p.end_char
+    if p.turns_deleted_at:
+        if first > end_old:
+            return replace(p, first_seq=max(first + delta, 1), last_seq=max(last + delta, 1))
+        return p
+    if last < seq and kind != "insert":
+        return p
+    if kind in ("text", "speaker", "time"):
+        if kind == "text" and first <= seq <= last:
+            # Offsets into an edited turn are kept where the text still reaches.
+            n = len(after[0].text)
+            if first == seq and sc is not None and sc >= n:
+                sc = None
+            if last == seq and ec is not None and ec > n:
+                ec = n
+            if first == last == seq and sc is not None and ec is not None and ec <= sc:
+                sc = ec = None
+        return replace(p, start_char=sc, end_char=ec)
+    if kind == "insert":  # a new turn at seq: everything from seq on moves down one
+        if last < seq:
+            return p
+        return replace(p, first_seq=first + 1 if first >= seq else first, last_seq=last + 1)
+    if kind == "split":  # turn seq cut: head stays at seq, tail (from `cut`) is seq + 1
+        head = len(after[0].text)
+        cut = len(before[0].text) - len(after[1].text)
+        if first > seq:
+            first += 1
+        elif first == seq and sc is not None and sc >= head:
+            first, sc = seq + 1, max(sc - cut, 0)
+        if last > seq:
+            last += 1
+        elif last == seq:
+            if ec is not None and ec <= cut:
+                ec = min(ec, head)
+            else:
+                last, ec = seq + 1, (None if ec is None else ec - cut)
+        return replace(p, first_seq=first, last_seq=last, start_char=sc, end_char=ec)
+    if kind == "merge":  # turns seq, seq+1 became one; text of seq+1 starts at `shift`
+        shift = len(before[0].text) + len(MERGE_SEPARATOR)
+        if first == seq + 1:
+            first, sc = seq, (sc or 0) + shift
+        elif first > seq + 1:
+            first -= 1
+        if last == seq:
+            ec = ec if ec is not None else len(before[0].text)
+        elif last == seq + 1:
+            last, ec = seq, (None if ec is None else ec + shift)
+        elif last > seq + 1:
+            last -= 1
+        return replace(p, first_seq=first, last_seq=last, start_char=sc, end_char=ec)
+    if kind == "delete":
+        if first > seq:
+            return replace(p, first_seq=first - 1, last_seq=last - 1)
+        if first == last == seq:
+            at = min(seq, max(count, 1))
+            return replace(p, first_seq=at, last_seq=at, turns_deleted_at=stamp())
+        if first == seq:
+            return replace(p, last_seq=last - 1, start_char=None)
+        if last == seq:
+            return replace(p, last_seq=seq - 1, end_char=None)
+        return replace(p, last_seq=last - 1)
+    return p
+
+
+# ---------------------------------------------------------------- operations
+
+
+def _first_correction(old: Turn) -> str:
+    """The original text a turn carries once corrected."""
+    return old.original
+
+
+def edit_text(lib: Library, tid: int, seq: int, text: str, reason: str | None) -> Correction:
+    """Replace a turn's text. The first edit keeps the imported text in ``original_text``."""
+    text = text.strip()
+    if not text:
+        raise ValueError("A turn needs some text; delete the turn instead.")
+    (old,) = _turns(lib, tid, seq, 1)
+    if text == old.text:
+        return Correction(tid, [], reason=reason)
+    new = replace(old, text=text, original_text=_first_correction(old))
+    with lib.db.atomic():
+        step = _replace(lib, tid, "text", seq, [old], [new], reason)
+    return Correction(tid, [step], reason=reason)
+
+
+def _speaker_for(lib: Library, tid: int, speaker: int | str) -> tuple[int, Speaker | None]:
+    """The speaker id for an id or a name; a name no speaker has creates one (returned)."""
+    if isinstance(speaker, int):
+        sp = lib.speaker(speaker)
+        if sp.transcript_id != tid:
+            raise ValueError(f"Speaker {speaker} belongs to another transcript.")
+        return sp.id, None
+    name = speaker.strip()
+    if not name:
+        raise ValueError("A speaker needs a name.")
+    for sp in lib.speakers(tid, with_stats=False):
+        if name.casefold() in (sp.name.casefold(), sp.label.casefold()):
+            return sp.id, None
+    n = len(lib.speakers(tid, with_stats=False))
+    cur = lib.db.conn.execute(
+        "INSERT INTO speakers (transcript_id, label, name, role, color) VALUES (?,?,?,?,?)",
+        [tid, name, name, None, color_for(n)],
+    )
+    sid = int(cur.lastrowid or 0)
+    return sid, lib.speaker(sid)
+
+
+def reassign(
+    lib: Library, tid: int, seqs: Sequence[int], speaker: int | str, reason: str | None
+) -> Correction:
+    """Give turns ``seqs`` to a speaker (an id, or a name: a new name creates the speaker)."""
+    steps: list[Step] = []
+    created: list[Speaker] = []
+    with lib.db.atomic():
+        sid, new_speaker = _speaker_for(lib, tid, speaker)
+        if new_speaker is not None:
+            created.append(new_speaker)
+        for seq in sorted(set(seqs)):
+            (old,) = _turns(lib, tid, seq, 1)
+            if old.speaker_id == sid:
+                continue
+            new = replace(old, speaker_id=sid, original_text=_first_correction(old))
+            steps.append(_replace(lib, tid, "speaker", seq, [old], [new], reason))
+    return Correction(tid, steps, created_speakers=created, reason=reason)
+
+
+def split(lib: Library, tid: int, seq: int, offset: int, reason: str | None) -> Correction:
+    """Cut turn ``seq`` at character ``offset`` into two turns of the same speaker.
+
+    The whitespace at the cut is dropped. Times are not invented: the first part keeps the
+    start, the second the end.
+    """
+    (old,) = _turns(lib, tid, seq, 1)
+    head, tail = old.text[:offset].rstrip(), old.text[offset:].lstrip()
+    if not 0 < offset < len(old.text) or not head or not tail:
+        raise ValueError("Split inside the text: both parts need some words.")
+    original = _first_correction(old)
+    first = replace(old, text=head, end_ms=None, original_text=original)
+    second = Turn(None, old.speaker_id, None, old.end_ms, tail, original, old.context)
+    with lib.db.atomic():
+        step = _replace(lib, tid, "split", seq, [old], [first, second], reason)
+    return Correction(tid, [step], reason=reason)
+
+
+def merge(lib: Library, tid: int, seq: int, reason: str | None) -> Correction:
+    """Merge turn ``seq`` with the next one; the first one's speaker and start are kept."""
+    a, b = _turns(lib, tid, seq, 2)
+    merged = Turn(
+        a.id,
+        a.speaker_id,
+        a.start_ms if a.start_ms is not None else b.start_ms,
+        b.end_ms if b.end_ms is not None else a.end_ms,
+        f"{a.text}{MERGE_SEPARATOR}{b.text}",
+        f"{a.original}{MERGE_SEPARATOR}{b.original}",
+        a.context or b.context,
+    )
+    with lib.db.atomic():
+        step = _replace(lib, tid, "merge", seq, [a, b], [merged], reason)
+    return Correction(tid, [step], reason=reason)
+
+
+def insert(
+    lib: Library,
+    tid: int,
+    after_seq: int,
+    text: str,
+    speaker: int | str | None,
+    reason: str | None,
+) -> Correction:
+    """Insert a turn after ``after_seq`` (0: at the top). It has no original (``''``)."""
+    text = text.strip()
+    if not text:
+        raise ValueError("A turn needs some text.")
+    count = lib.utterance_count(tid)
+    if not 0 <= after_seq <= count:
+        raise NotFound(f"Transcript {tid} has turns 1..{count}; can't insert after {after_seq}.")
+    created: list[Speaker] = []
+    with lib.db.atomic():
+        if speaker is None:
+            near = _turns(lib, tid, after_seq, 1) if after_seq else []
+            sid = near[0].speaker_id if near else None
+        else:
+            sid, new_speaker = _speaker_for(lib, tid, speaker)
+            created = [new_speaker] if new_speaker else []
+        new = Turn(None, sid, None, None, text, "", None)
+        step = _replace(lib, tid, "insert", after_seq + 1, [], [new], reason)
+    return Correction(tid, [step], created_speakers=created, reason=reason)
+
+
+def delete(lib: Library, tid: int, seq: int, reason: str | None) -> Correction:
+    """Delete turn ``seq``; its text stays in the history, so undo and ``imported_turns``
+    bring it back."""
+    (old,) = _turns(lib, tid, seq, 1)
+    with lib.db.atomic():
+        step = _replace(lib, tid, "delete", seq, [old], [], reason)
+    return Correction(tid, [step], reason=reason)
+
+
+def set_times(
+    lib: Library,
+    tid: int,
+    changes: Sequence[tuple[int, int | None, int | None]],
+    reason: str | None,
+) -> list[tuple[int, int | None, int | None]]:
+    """Set or clear turns' start/end (ms); returns (seq, start, end) as they were, for undo.
+
+    Times are not text: a time change is recorded in the history but doesn't mark the turn
+    as corrected (giving times to an untimed release is not correcting what it said).
+    """
+    previous: list[tuple[int, int | None, int | None]] = []
+    for seq, start, end in changes:
+        for v in (start, end):
+            if v is not None and v < 0:
+                raise ValueError("A time can't be negative.")
+        if start is not None and end is not None and end < start:
+            raise ValueError(f"Turn {seq} would end before it starts.")
+    with lib.db.atomic():
+        for seq, start, end in changes:
+            (old,) = _turns(lib, tid, seq, 1)
+            previous.append((seq, old.start_ms, old.end_ms))
+            if (old.start_ms, old.end_ms) == (start, end):
+                continue
+            _replace(
+                lib, tid, "time", seq, [old], [replace(old, start_ms=start, end_ms=end)], reason
+            )
+    return previous
+
+
+def revert(lib: Library, c: Correction, reason: str | None = "undo") -> Correction:
+    """Undo ``c`` exactly (turns, passages, speakers it created); returns the redo."""
+    steps: list[Step] = []
+    tid = c.transcript_id
+    with lib.db.atomic():
+        for sp in c.removed_speakers:
+            lib.db.conn.execute(
+                "INSERT INTO speakers (id, transcript_id, label, name, role, color) "
+                "VALUES (?,?,?,?,?,?)",
+                [sp.id, sp.transcript_id, sp.label, sp.name, sp.role, sp.color],
+            )
+        for s in reversed(c.steps):
+            current = _turns(lib, tid, s.seq, len(s.after))
+            if [t.id for t in current] != [t.id for t in s.after]:
+                raise ValueError("The transcript changed since; this correction can't be undone.")
+            steps.append(
+                _replace(
+                    lib, tid, INVERSE[s.kind], s.seq, current, s.before, reason, passages=s.passages
+                )
+            )
+        removed: list[Speaker] = []
+        for sp in c.created_speakers:
+            used = lib.db.execute(
+                "SELECT 1 FROM utterances WHERE speaker_id = ? LIMIT 1", [sp.id]
+            ).fetchone()
+            if used is None:
+                lib.db.conn.execute("DELETE FROM speakers WHERE id = ?", [sp.id])
+                removed.append(sp)
+    return Correction(
+        tid, steps, created_speakers=c.removed_speakers, removed_speakers=removed, reason=reason
+    )
+
+
+# ---------------------------------------------------------------- verification events
+
+
+#: A note that still says the release is unverified (English, Russian, Ukrainian).
+_UNVERIFIED_NOTE = re.compile(
+    r"\bun-?verified\b|\bnot\s+(?:been\s+|yet\s+)?(?:independently\s+)?verified\b"
+    r"|\bcould\s*n[o']t\s+(?:be\s+)?(?:independently\s+)?verif|\bcannot\s+(?:be\s+)?"
+    r"(?:independently\s+)?verif|\bunable\s+to\s+(?:independently\s+)?verify"
+    r"|не\s+(?:был[аио]?\s+|удалось\s+|может\s+|можем\s+)?(?:независимо\s+)?(?:проверен|провер|подтвержд)"
+    r"|не\s+(?:було\s+|вдалося\s+|може\s+)?(?:незалежно\s+)?(?:перевірен|перевір|підтвердж)"
+    r"|неперевір|непровер|неподтвержд|непідтвердж",
+    re.IGNORECASE,
+)
+
+
+def note_says_unverified(note: str | None) -> bool:
+    """True when a verification note still says the release is not verified.
+
+    The window asks to update such a note when the status becomes verified or corroborated.
+    """
+    return bool(note and _UNVERIFIED_NOTE.search(note))
+
+
+def record_verification(
+    lib: Library, before: Transcript, fields: dict[str, Any], reason: str | None
+) -> None:
+    """Record a change of verification status or note (inside the caller's transaction)."""
+    status = fields.get("verification", before.verification)
+    note = fields.get("verification_note", before.verification_note) or None
+    if status == before.verification and note == (before.verification_note or None):
+        return
+    lib.db.conn.execute(
+        "INSERT INTO verification_events (transcript_id, status_before, note_before, status, "
+        "note, reason, at) VALUES (?,?,?,?,?,?,?)",
+        [before.id, before.verification, before.verification_note, status, note, reason, stamp()],
+    )
+
+
+# ---------------------------------------------------------------- history and the original
+
+
+@dataclass
+class HistoryEntry:
+    """One change, as ``history`` lists it: before/after in the user's terms."""
+
+    at: str
+    kind: str
+    seq: int | None
+    before: Any
+    after: Any
+    reason: str | None
+    utterance_id: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at,
+            "kind": self.kind,
+            "seq": self.seq,
+            "before": self.before,
+            "after": self.after,
+            "reason": self.reason,
+        }
+
+
+def _shown(kind: str, turns: list[dict[str, Any]]) -> Any:
+    """A revision's turns as a value a person reads: the text, the speaker, the times."""
+    if kind == "speaker":
+        return turns[0]["speaker"] if turns else None
+    if kind == "time":
+        return {"start_ms": turns[0]["start_ms"], "end_ms": turns[0]["end_ms"]} if turns else None
+    texts = [t["text"] for t in turns]
+    if not texts:
+        return None
+    return texts[0] if len(texts) == 1 else texts
+
+
+def history(lib: Library, tid: int, *, utterance_id: int | None = None) -> list[HistoryEntry]:
+    """Every correction and verification change of a transcript, oldest first."""
+    lib.transcript(tid)
+    where, params = "transcript_id = ?", [tid]
+    if utterance_id is not None:
+        where += " AND (utterance_id = ? OR before LIKE ? OR after LIKE ?)"
+        params += [utterance_id, f'%"id": {utterance_id},%', f'%"id": {utterance_id},%']
+    entries: list[tuple[str, int, int, HistoryEntry]] = []
+    for rid, kind, seq, before, after, reason, at, uid in lib.db.execute(
+        "SELECT id, kind, seq, before, after, reason, at, utterance_id FROM revisions "
+        f"WHERE {where} ORDER BY id",
+        params,
+    ).fetchall():
+        b, a = json.loads(before), json.loads(after)
+        entries.append(
+            (at, 0, rid, HistoryEntry(at, kind, seq, _shown(kind, b), _shown(kind, a), reason, uid))
+        )
+    if utterance_id is None:
+        for eid, sb, nb, st, note, reason, at in lib.db.execute(
+            "SELECT id, status_before, note_before, status, note, reason, at "
+            "FROM verification_events WHERE transcript_id = ? ORDER BY id",
+            [tid],
+        ).fetchall():
+            entries.append(
+                (
+                    at,
+                    1,
+                    eid,
+                    HistoryEntry(
+                        at,
+                        "verification",
+                        None,
+                        {"status": sb, "note": nb},
+                        {"status": st, "note": note},
+                        reason,
+                    ),
+                )
+            )
+    entries.sort(key=lambda e: e[:3])
+    return [e[3] for e in entries]
+
+
+def verification_history(lib: Library, tid: int) -> list[HistoryEntry]:
+    return [e for e in history(lib, tid) if e.kind == "verification"]
+
+
+def is_corrected(lib: Library, tid: int) -> bool:
+    row = lib.db.execute(
+        "SELECT 1 FROM revisions WHERE transcript_id = ? LIMIT 1", [tid]
+    ).fetchone()
+    return row is not None
+
+
+def imported_turns(lib: Library, tid: int) -> list[Utterance]:
+    """The transcript as it was imported: the current turns with every revision undone,
+    newest first. Never corrected: simply the stored turns."""
+    current = lib.utterances(tid)
+    revisions = lib.db.execute(
+        "SELECT seq, before, after FROM revisions WHERE transcript_id = ? ORDER BY id DESC", [tid]
+    ).fetchall()
+    if not revisions:
+        return current
+    rows: list[dict[str, Any]] = [
+        {
+            "id": u.id,
+            "speaker_id": u.speaker_id,
+            "start_ms": u.start_ms,
+            "end_ms": u.end_ms,
+            "text": u.text,
+            "context": u.context,
+        }
+        for u in current
+    ]
+    for seq, before, after in revisions:
+        n_after = len(json.loads(after))
+        rows[seq - 1 : seq - 1 + n_after] = json.loads(before)
+    return [
+        Utterance(
+            r["id"] or 0,
+            tid,
+            i,
+            r["speaker_id"],
+            r["start_ms"],
+            r["end_ms"],
+            r["text"],
+            r.get("context"),
+        )
+        for i, r in enumerate(rows, start=1)
+    ]

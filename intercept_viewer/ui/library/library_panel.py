@@ -1,0 +1,303 @@
+"""The library panel: every transcript as a row, a filter box, sorting, multi-select.
+
+``TranscriptTableModel`` holds ``core.model.Transcript`` rows (all of them: thousands are a
+few hundred KB) and sorts itself with Python key functions over those rows (numbers as
+numbers, unknown dates last). A ``QSortFilterProxyModel`` on top only filters: sorting there
+would call ``data()`` a dozen times per row (26,000 calls for 2,000 transcripts, a quarter
+of a second at start), and with an empty filter it passes rows through untouched. The status
+column is painted as a coloured badge.
+
+Signals (LibraryPanel):
+    transcript_selected(id): the current row changed to this transcript.
+    delete_requested(ids): the user pressed Delete on the selected rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intercept_viewer.core.model import Transcript
+from intercept_viewer.ui.widgets.roles import TranscriptRole
+from intercept_viewer.ui.widgets.row_table_model import RowTableModel
+from intercept_viewer.ui.widgets.safe_text import tooltip_html
+from intercept_viewer.ui.widgets.style import VERIFICATION_LABELS, text_color_on, verification_color
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+COLUMNS = ("Title", "Publisher", "Released", "Turns", "Status")
+TITLE, PUBLISHER, RELEASED, COUNT, STATUS = range(5)
+BADGE_SCALE = 0.8
+_STATUS_ORDER = ("disputed", "unverified", "corroborated", "verified")
+
+
+def sort_key(t: Transcript, column: int) -> Any:
+    """What column ``column`` sorts ``t`` by (also served as ``TranscriptRole.Sort``)."""
+    if column == COUNT:
+        return t.utterance_count
+    if column == RELEASED:
+        return t.released_on or "0000"  # unknown dates sort as the oldest
+    if column == STATUS:
+        return _STATUS_ORDER.index(t.verification) if t.verification in _STATUS_ORDER else 0
+    if column == PUBLISHER:
+        return (t.publisher or "").casefold()
+    return (t.title or "").casefold()
+
+
+class TranscriptTableModel(RowTableModel):
+    """The library's transcripts, one per row."""
+
+    columns = COLUMNS
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Transcript] = []
+        self._sort_column = -1  # -1: the order the rows were given in
+        self._sort_order = Qt.SortOrder.AscendingOrder
+
+    def set_transcripts(self, rows: list[Transcript]) -> None:
+        self.beginResetModel()
+        self._rows = self._sorted(rows)
+        self.endResetModel()
+
+    def update_transcript(self, t: Transcript) -> None:
+        for i, row in enumerate(self._rows):
+            if row.id == t.id:
+                self._rows[i] = t
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+                if self._sort_column >= 0 and sort_key(row, self._sort_column) != sort_key(
+                    t, self._sort_column
+                ):
+                    self.sort(self._sort_column, self._sort_order)
+                return
+
+    def _sorted(self, rows: list[Transcript]) -> list[Transcript]:
+        """A stable sort (ties keep their given order, as the proxy's sort did)."""
+        column = self._sort_column
+        if column < 0:
+            return list(rows)
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        return sorted(rows, key=lambda t: sort_key(t, column), reverse=descending)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows themselves (the view's header calls this through the proxy)."""
+        if not -1 <= column < len(COLUMNS):
+            return
+        self._sort_column, self._sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        ids = [self._rows[i.row()].id if 0 <= i.row() < len(self._rows) else None for i in old]
+        self._rows = self._sorted(self._rows)
+        if old:
+            where = {t.id: i for i, t in enumerate(self._rows)}
+            self.changePersistentIndexList(
+                old,
+                [
+                    self.index(where[tid], i.column()) if tid in where else QModelIndex()
+                    for tid, i in zip(ids, old, strict=True)
+                ],
+            )
+        self.layoutChanged.emit()
+
+    def transcript_at(self, row: int) -> Transcript:
+        return self._rows[row]
+
+    def row_of(self, transcript_id: int) -> int:
+        for i, t in enumerate(self._rows):
+            if t.id == transcript_id:
+                return i
+        return -1
+
+    def transcripts(self) -> list[Transcript]:
+        return list(self._rows)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        t = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                t.title,
+                t.publisher or "",
+                t.released_on or "",
+                t.utterance_count,
+                VERIFICATION_LABELS.get(t.verification, t.verification).lower(),
+            )[col]
+        if role == TranscriptRole.Sort:
+            return sort_key(t, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            note = f"\n{t.verification}: {t.verification_note}" if t.verification_note else ""
+            origin = "\nQuoted from a news article" if t.origin == "article" else ""
+            return tooltip_html(f"{t.title}{origin}{note}")
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COUNT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == TranscriptRole.Id:
+            return t.id
+        if role == TranscriptRole.Verification:
+            return t.verification
+        if role == TranscriptRole.Transcript:
+            return t
+        return None
+
+
+class FilterProxyModel(QSortFilterProxyModel):
+    """Filters on every column; sorting is handed to the source model, which sorts its
+    cached rows with key functions instead of asking ``data()`` for every comparison."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
+
+
+class BadgeDelegate(QStyledItemDelegate):
+    """Paints the verification status as a coloured pill with readable text."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        state = index.data(TranscriptRole.Verification)
+        if state is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = option.widget
+        if widget is not None:
+            widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        label = VERIFICATION_LABELS.get(state, state.upper())
+        font = QFont(option.font)
+        font.setPointSizeF(font.pointSizeF() * BADGE_SCALE)
+        font.setBold(True)
+        fm = QFontMetrics(font)
+        w = fm.horizontalAdvance(label) + 12
+        h = fm.height() + 2
+        r = option.rect
+        pill = QRectF(r.left() + 4, r.top() + (r.height() - h) / 2, min(w, r.width() - 8), h)
+        bg = verification_color(state)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(bg)
+        painter.drawRoundedRect(pill, h / 2, h / 2)
+        painter.setPen(text_color_on(bg))
+        painter.setFont(font)
+        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), label)
+        painter.restore()
+
+
+class LibraryPanel(QWidget):
+    """Filter box over a sortable, multi-select table of transcripts."""
+
+    transcript_selected = Signal(int)
+    delete_requested = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = TranscriptTableModel(self)
+        self.proxy = FilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText("Filter by title, publisher, date, status…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(RELEASED, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.setItemDelegateForColumn(STATUS, BadgeDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        fm = self.table.fontMetrics()
+        badge_font = QFont(self.table.font())
+        badge_font.setPointSizeF(badge_font.pointSizeF() * BADGE_SCALE)
+        badge_font.setBold(True)
+        widths = {
+            PUBLISHER: fm.horizontalAdvance("Publisher") + 8,
+            RELEASED: fm.horizontalAdvance("2024-12-31") + 12,
+            COUNT: fm.horizontalAdvance("Turns") + 14,
+            STATUS: QFontMetrics(badge_font).horizontalAdvance("UNVERIFIED") + 22,
+        }
+        for col, width in widths.items():
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, width)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.delete_action = QAction("&Delete transcripts…", self)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.delete_action.triggered.connect(self._request_delete)
+        self.table.addAction(self.delete_action)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.table)
+
+    def set_transcripts(self, rows: list[Transcript], keep_id: int | None = None) -> None:
+        self.table.selectionModel().blockSignals(True)
+        self.model.set_transcripts(rows)
+        self.table.selectionModel().blockSignals(False)
+        if keep_id is not None:
+            self.select_transcript(keep_id, emit=False)
+
+    def select_transcript(self, transcript_id: int, *, emit: bool = True) -> None:
+        row = self.model.row_of(transcript_id)
+        if row < 0:
+            return
+        proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not proxy_index.isValid():
+            self.filter_edit.clear()
+            proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
+        sm = self.table.selectionModel()
+        if not emit:
+            sm.blockSignals(True)
+        self.table.selectRow(proxy_index.row())
+        sm.setCurrentIndex(
+            proxy_index,
+            sm.SelectionFlag.ClearAndSelect | sm.SelectionFlag.Rows | sm.SelectionFlag.Current,
+        )
+        if not emit:
+            sm.blockSignals(False)
+            self.table.viewport().update()
+        self.table.scrollTo(proxy_index)
+
+    def selected_ids(self) -> list[int]:
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()}
+        return [self.proxy.index(r, 0).data(TranscriptRole.Id) for r in sorted(rows)]
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.transcript_selected.emit(current.data(TranscriptRole.Id))
+
+    def _request_delete(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.delete_requested.emit(ids)

@@ -1,0 +1,773 @@
+"""The search panel: a query bar, a speaker filter, a scope switch and the list of hits.
+
+Typing is debounced (``DEBOUNCE_MS``) and every query runs in ``search_worker``'s thread with
+its own library connection, so the GUI never waits for SQLite; replies of an overtaken query
+(older generation) are dropped. The hits arrive a page at a time: the results model asks for
+the next page through ``canFetchMore``/``fetchMore`` as the list scrolls (keyset cursor).
+
+Snippets come from core with the matched words between ``MARK_START``/``MARK_END``; the
+delegate turns those into bold, highlighted ranges of plain text (``QTextLayout``), never HTML,
+so a transcript reading ``<b>`` shows those three characters.
+
+Opening a hit shows its transcript, scrolls to the utterance and highlights it. The words of
+the query are also highlighted in every row on screen of the open transcript (``match_spans``
+through the utterance model's highlight role) and the loaded hits in it are marked on the
+turn strip. F3 / Shift+F3 step through the hits, across transcripts in library scope.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QTextLayout,
+    QTextOption,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intercept_viewer.core.errors import QueryError
+from intercept_viewer.core.search import (
+    CANDIDATE_CAP,
+    MARK_END,
+    MARK_START,
+    Query,
+    SearchHit,
+    SearchResult,
+    match_spans,
+    parse_query,
+)
+from intercept_viewer.core.timefmt import format_ms
+from intercept_viewer.ui.search.search_worker import SearchRequest, SearchThread, run_request
+from intercept_viewer.ui.transcript.turn_strip import tooltip_html
+from intercept_viewer.ui.widgets.highlight_layout import highlighted_layout
+from intercept_viewer.ui.widgets.style import (
+    VERIFICATION_COLORS,
+    VERIFICATION_LABELS,
+    text_color_on,
+    verification_color,
+)
+
+if TYPE_CHECKING:
+    from intercept_viewer.ui.main_window import MainWindow
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+DEBOUNCE_MS = 250
+#: Rows of the open transcript checked for highlights per scroll (a screenful is far less).
+MAX_VISIBLE_ROWS = 300
+#: Forget per-row highlight results past this many rows (a long scroll through a transcript).
+MAX_CHECKED_ROWS = 20_000
+MARK_COLOR = QColor("#F59E0B")
+SCOPE_TRANSCRIPT, SCOPE_LIBRARY = 0, 1
+ALL_SPEAKERS = "All speakers"
+
+
+def split_marks(snippet: str) -> tuple[str, list[tuple[int, int]]]:
+    """A snippet without its marks, and the marked ranges as (start, length) in that text.
+
+    Newlines become spaces (same length), so a snippet stays on its own lines in the list.
+    """
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    start: int | None = None
+    for ch in snippet:
+        if ch == MARK_START:
+            start = pos
+        elif ch == MARK_END:
+            if start is not None and pos > start:
+                spans.append((start, pos - start))
+            start = None
+        else:
+            out.append(" " if ch in "\r\n\t\u2028\u2029" else ch)
+            pos += 1
+    if start is not None and pos > start:  # unterminated: mark to the end
+        spans.append((start, pos - start))
+    return "".join(out), spans
+
+
+def hit_count_label(result: SearchResult, *, in_transcript: bool) -> str:
+    """``"1 hit"``, ``"1,234 hits"``, ``"20,000+ hits (newest 20,000 ranked)"``."""
+    if result.total == 0:
+        return "No hits in this transcript" if in_transcript else "No hits"
+    noun = "hit" if result.total == 1 and result.total_exact else "hits"
+    label = f"{result.total_label} {noun}"
+    if in_transcript:
+        label += " in this transcript"
+    if result.approximate:
+        label += f" (the newest {CANDIDATE_CAP:,} ranked)"
+    return label
+
+
+# ---------------------------------------------------------------------------- model
+
+
+class HitRole(IntEnum):
+    """Roles of ``SearchResultsModel``. DisplayRole is the snippet as plain text."""
+
+    Hit = int(Qt.ItemDataRole.UserRole) + 40
+    #: the snippet with MARK_START/MARK_END around the matches
+    Snippet = int(Qt.ItemDataRole.UserRole) + 41
+    Verification = int(Qt.ItemDataRole.UserRole) + 42
+
+
+class SearchResultsModel(QAbstractListModel):
+    """The hits of one query, loaded page by page.
+
+    Signals:
+        more_requested(cursor): the view scrolled to the end; fetch the page after ``cursor``.
+    """
+
+    more_requested = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._hits: list[SearchHit] = []
+        self._cursor: tuple[float, int] | None = None
+        self._fetching = False
+
+    def set_result(self, result: SearchResult | None) -> None:
+        self.beginResetModel()
+        self._hits = list(result.hits) if result is not None else []
+        self._cursor = result.next_cursor if result is not None else None
+        self._fetching = False
+        self.endResetModel()
+
+    def append(self, result: SearchResult) -> None:
+        self._fetching = False
+        seen = {h.utterance_id for h in self._hits}
+        new = [h for h in result.hits if h.utterance_id not in seen]
+        if new:
+            n = len(self._hits)
+            self.beginInsertRows(QModelIndex(), n, n + len(new) - 1)
+            self._hits.extend(new)
+            self.endInsertRows()
+        self._cursor = result.next_cursor if new else None
+
+    @property
+    def fetching(self) -> bool:
+        return self._fetching
+
+    def fetch_failed(self) -> None:
+        self._fetching = False
+        self._cursor = None
+
+    def hits(self) -> list[SearchHit]:
+        return list(self._hits)
+
+    def hit(self, row: int) -> SearchHit | None:
+        return self._hits[row] if 0 <= row < len(self._hits) else None
+
+    # ---------------------------------------------------------------- Qt model API
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._hits)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+            return None
+        hit = self._hits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return split_marks(hit.snippet)[0]
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            flag = VERIFICATION_LABELS.get(hit.verification, hit.verification.upper())
+            return f"{flag}. {hit.title}. {hit.speaker or '?'}: {hit.text}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            flag = VERIFICATION_LABELS.get(hit.verification, hit.verification.upper())
+            return tooltip_html(f"{hit.title} [{flag}]\n{hit.speaker or '?'}: {hit.text}")
+        if role == HitRole.Hit:
+            return hit
+        if role == HitRole.Snippet:
+            return hit.snippet
+        if role == HitRole.Verification:
+            return hit.verification
+        return None
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        return not parent.isValid() and self._cursor is not None and not self._fetching
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if self.canFetchMore(parent):
+            self._fetching = True
+            self.more_requested.emit(self._cursor)
+
+
+# ---------------------------------------------------------------------------- delegate
+
+PAD = 6
+GAP = 6
+SNIPPET_LINES = 3
+
+
+class SearchHitDelegate(QStyledItemDelegate):
+    """Two parts per hit: badge, title and time; then the speaker chip and the snippet with
+    its matches bold on a highlight, wrapped to at most ``SNIPPET_LINES`` lines."""
+
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self._view = view
+        self._font = QFont(view.font())
+        self._bold = QFont(self._font)
+        self._bold.setBold(True)
+        self._small = QFont(self._font)
+        self._small.setBold(True)
+        self._small.setPointSizeF(max(6.0, self._font.pointSizeF() * 0.8))
+        self._fm = QFontMetrics(self._font)
+
+    def _snippet_layout(self, hit: SearchHit, width: int) -> tuple[QTextLayout, int]:
+        text, spans = split_marks(hit.snippet)
+        layout, lines = highlighted_layout(
+            text,
+            self._font,
+            spans,
+            max(40, width),
+            bold=True,
+            max_lines=SNIPPET_LINES,
+            wrap=QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere,
+        )
+        return layout, max(1, lines)
+
+    def _chip_width(self, hit: SearchHit) -> int:
+        name = hit.speaker or "?"
+        return min(self._fm.horizontalAdvance(name) + 2, 120) + 2 * PAD  # +2: elision rounding
+
+    def _snippet_width(self, hit: SearchHit, row_width: int) -> int:
+        return row_width - 2 * PAD - self._chip_width(hit) - GAP
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        hit = index.data(HitRole.Hit)
+        width = self._view.viewport().width()
+        if hit is None:
+            return QSize(width, self._fm.height() + 2 * PAD)
+        _layout, lines = self._snippet_layout(hit, self._snippet_width(hit, width))
+        h = PAD + self._fm.height() + GAP + lines * self._fm.lineSpacing() + PAD
+        return QSize(width, h)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        hit = index.data(HitRole.Hit)
+        if not isinstance(hit, SearchHit):
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = option.widget
+        painter.save()
+        if widget is not None:
+            widget.style().drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget
+            )
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        pal = option.palette
+        fg = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        dim = fg if selected else pal.color(QPalette.ColorRole.PlaceholderText)
+        r = option.rect
+        fm = self._fm
+        x, top = r.left() + PAD, r.top() + PAD
+        right = r.right() - PAD
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+
+        # line 1: verification badge, title, time
+        label = VERIFICATION_LABELS.get(hit.verification, hit.verification.upper())
+        painter.setFont(self._small)
+        sfm = QFontMetrics(self._small)
+        badge = QRectF(x, top, sfm.horizontalAdvance(label) + 2 * PAD - 2, fm.height())
+        bg = verification_color(hit.verification)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(bg)
+        painter.drawRoundedRect(badge, 3, 3)
+        painter.setPen(text_color_on(bg))
+        painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), label)
+        x = int(badge.right()) + GAP
+        time = format_ms(hit.start_ms)
+        painter.setFont(self._font)
+        time_w = fm.horizontalAdvance(time) if time else 0
+        if time:
+            painter.setPen(dim)
+            painter.drawText(
+                QRect(right - time_w, top, time_w, fm.height()),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                time,
+            )
+        painter.setFont(self._bold)
+        painter.setPen(fg)
+        title_w = max(0, right - x - (time_w + GAP if time else 0))
+        title = QFontMetrics(self._bold).elidedText(
+            hit.title.replace("\n", " "), Qt.TextElideMode.ElideRight, title_w
+        )
+        painter.drawText(
+            QRect(x, top, title_w, fm.height()), int(Qt.AlignmentFlag.AlignVCenter), title
+        )
+
+        # line 2+: speaker chip and the snippet
+        top += fm.height() + GAP
+        x = r.left() + PAD
+        painter.setFont(self._font)
+        name = hit.speaker or "?"
+        chip_w = self._chip_width(hit)
+        chip = QRectF(x, top, chip_w, fm.height())
+        color = QColor(hit.speaker_color or "#808080")
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawRoundedRect(chip, 4, 4)
+        painter.setPen(text_color_on(color))
+        painter.drawText(
+            chip,
+            int(Qt.AlignmentFlag.AlignCenter),
+            fm.elidedText(name, Qt.TextElideMode.ElideRight, chip_w - 2 * PAD),
+        )
+        sx = x + chip_w + GAP
+        layout, _lines = self._snippet_layout(hit, self._snippet_width(hit, r.width()))
+        painter.setPen(fg)
+        painter.setClipRect(QRect(sx, top, right - sx + 1, r.bottom() - top + 1))
+        layout.draw(painter, QRectF(sx, top, 0, 0).topLeft())
+        painter.restore()
+
+
+# ---------------------------------------------------------------------------- panel
+
+
+class SearchPanel(QWidget):
+    """Attributes:
+    query_edit, scope_combo, speaker_combo, status_label, results_view, results_model.
+    dock: the dock it lives in (set by ``install_search``).
+
+    Signals:
+        results_shown(generation): a first page of hits (or a message) is on screen.
+    """
+
+    results_shown = Signal(int)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.main_window = window
+        self.dock: QWidget | None = None
+        self._generation = 0
+        self._shown_generation = 0
+        self._searched_text: str | None = None
+        self._query: Query | None = None
+        self._thread: SearchThread | None = None
+        self._highlights: dict[int, list[tuple[int, int]]] = {}
+        self._checked: set[int] = set()
+        self._request: SearchRequest | None = None
+        self._closed = False
+
+        self.query_edit = QLineEdit(self)
+        self.query_edit.setPlaceholderText("Search… (Ctrl+F)   e.g. Купянск speaker:Mother")
+        self.query_edit.setClearButtonEnabled(True)
+        self.query_edit.setToolTip(
+            tooltip_html(
+                'Words (any form), "exact phrase", prefix*, a OR b, -word, speaker:NAME, '
+                "tag:NAME, publisher:NAME, status:unverified, after:2024-01-01, before:2024-12-31."
+                "\nEnter or F3: next hit; Shift+F3: previous."
+            )
+        )
+        self.scope_combo = QComboBox(self)
+        self.scope_combo.addItems(["This transcript", "Whole library"])
+        self.scope_combo.setCurrentIndex(SCOPE_LIBRARY)
+        self.scope_combo.setToolTip("Where to search")
+        self.speaker_combo = QComboBox(self)
+        self.speaker_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.speaker_combo.setMinimumContentsLength(10)
+        self.speaker_combo.setToolTip("Only what this speaker said")
+        self.status_label = QLabel(self)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setWordWrap(True)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.results_model = SearchResultsModel(self)
+        self.results_view = QListView(self)
+        self.results_view.setModel(self.results_model)
+        self.results_view.setItemDelegate(SearchHitDelegate(self.results_view))
+        self.results_view.setUniformItemSizes(False)
+        self.results_view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.scope_combo)
+        row.addWidget(self.speaker_combo, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.query_edit)
+        layout.addLayout(row)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.results_view, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.search_now)
+        self._highlight_timer = QTimer(self)
+        self._highlight_timer.setSingleShot(True)
+        self._highlight_timer.setInterval(0)
+        self._highlight_timer.timeout.connect(self.highlight_visible)
+
+        self.query_edit.textChanged.connect(lambda _t: self._timer.start())
+        self.query_edit.returnPressed.connect(self._enter_pressed)
+        self.query_edit.installEventFilter(self)
+        self.scope_combo.currentIndexChanged.connect(self._scope_changed)
+        self.speaker_combo.currentIndexChanged.connect(lambda _i: self.search_now())
+        self.results_view.clicked.connect(lambda idx: self.open_hit(idx.row()))
+        self.results_view.activated.connect(lambda idx: self.open_hit(idx.row()))
+        self.results_model.more_requested.connect(self._fetch_more)
+        window.current_transcript_changed.connect(self._transcript_changed)
+        window.library_changed.connect(self._library_changed)
+        window.list_view.visible_range_changed.connect(lambda *_: self._highlight_timer.start())
+        window.transcript_view.model.page_loaded.connect(lambda *_: self._highlight_timer.start())
+        window.installEventFilter(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        self.refill_speakers()
+
+    # ---------------------------------------------------------------- scope and speakers
+
+    def scope(self) -> int:
+        return self.scope_combo.currentIndex()
+
+    def set_scope(self, scope: int) -> None:
+        self.scope_combo.setCurrentIndex(scope)
+
+    def _scope_changed(self, _index: int) -> None:
+        self.refill_speakers()
+        self.search_now()
+
+    def refill_speakers(self) -> None:
+        """List the speakers in scope, keeping the chosen name when it is still there."""
+        combo = self.speaker_combo
+        keep = combo.currentText() if combo.currentIndex() > 0 else None
+        combo.blockSignals(True)
+        try:
+            combo.clear()
+            combo.addItem(ALL_SPEAKERS, None)
+            lib = self.main_window.library
+            if self.scope() == SCOPE_TRANSCRIPT:
+                tid = self.main_window.current_transcript_id()
+                for sp in lib.speakers(tid) if tid is not None else []:
+                    combo.addItem(sp.name, sp.id)
+                    combo.setItemData(
+                        combo.count() - 1,
+                        tooltip_html(f"label: {sp.label}"),
+                        Qt.ItemDataRole.ToolTipRole,
+                    )
+            else:
+                for name in lib.speaker_names():
+                    combo.addItem(name, name)
+            i = combo.findText(keep, Qt.MatchFlag.MatchExactly) if keep else 0
+            combo.setCurrentIndex(max(0, i))
+        finally:
+            combo.blockSignals(False)
+
+    def set_speaker(self, name: str | None) -> None:
+        """Choose a speaker by name (None: all), as the user would in the combo."""
+        i = 0 if name is None else self.speaker_combo.findText(name)
+        if i < 0:
+            raise ValueError(f"no speaker {name!r} in the list")
+        self.speaker_combo.setCurrentIndex(i)
+
+    # ---------------------------------------------------------------- searching
+
+    def focus_search(self) -> None:
+        """Ctrl+F: show the panel and put the cursor in the query."""
+        if self.dock is not None:
+            self.dock.show()
+            self.dock.raise_()
+        self.query_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.query_edit.selectAll()
+
+    def _enter_pressed(self) -> None:
+        if self._timer.isActive() or self.query_edit.text() != self._searched_text:
+            self.search_now()
+        else:
+            self.next_hit()
+
+    def search_now(self) -> None:
+        """Run the query in the bar now (the debounce timer calls this)."""
+        self._timer.stop()
+        text = self.query_edit.text()
+        speaker = self.speaker_combo.currentData()
+        self._generation += 1
+        self._searched_text = text
+        try:
+            self._query = parse_query(text) if text.strip() else None
+        except QueryError:
+            self._query = None
+        self._reset_highlights()
+        if not text.strip() and speaker is None:
+            self._request = None
+            self._show(None, "")
+            return
+        tid: int | None = None
+        if self.scope() == SCOPE_TRANSCRIPT:
+            tid = self.main_window.current_transcript_id()
+            if tid is None:
+                self._request = None
+                self._show(None, "Open a transcript to search it, or search the whole library.")
+                return
+        self._request = SearchRequest(self._generation, text, tid, speaker)
+        self.status_label.setText("Searching…")
+        self._set_error_style(False)
+        self._submit(self._request)
+
+    def _fetch_more(self, cursor: object) -> None:
+        if self._request is None or not isinstance(cursor, tuple):
+            self.results_model.fetch_failed()
+            return
+        r = self._request
+        self._submit(SearchRequest(r.generation, r.query, r.transcript_id, r.speaker, cursor))
+
+    def _submit(self, request: SearchRequest) -> None:
+        path = self.main_window.library.path
+        if path is None:
+            # An in-memory library can't be shared with a thread; it is small anyway.
+            outcome = run_request(self.main_window.library, request)
+            if isinstance(outcome, str):
+                self._failed(request.generation, outcome)
+            else:
+                self._done(request.generation, outcome, request.appended)
+            return
+        if self._closed:
+            return
+        if self._thread is None:
+            self._thread = SearchThread(path, self)
+            self._thread.worker.done.connect(self._done)
+            self._thread.worker.failed.connect(self._failed)
+        self._thread.request(request)
+
+    def _done(self, generation: int, result: SearchResult, appended: bool) -> None:
+        if generation != self._generation:
+            return  # an older query's answer
+        if appended:
+            self.results_model.append(result)
+            self._update_marks()
+            return
+        in_transcript = self._request is not None and self._request.transcript_id is not None
+        self._show(result, hit_count_label(result, in_transcript=in_transcript))
+
+    def _failed(self, generation: int, message: str) -> None:
+        if generation != self._generation:
+            return
+        if self.results_model.fetching:  # a later page failed: keep the hits already shown
+            self.results_model.fetch_failed()
+            self.status_label.setText(message)
+            self._set_error_style(True)
+            return
+        self._show(None, message, error=True)
+
+    def _show(self, result: SearchResult | None, message: str, *, error: bool = False) -> None:
+        self.results_model.set_result(result)
+        self.status_label.setText(message)
+        self._set_error_style(error)
+        self._update_marks()
+        self.highlight_visible()
+        self._shown_generation = self._generation
+        self.results_shown.emit(self._generation)
+
+    def _set_error_style(self, error: bool) -> None:
+        pal = self.status_label.palette()
+        color = (
+            QColor(VERIFICATION_COLORS["disputed"])
+            if error
+            else self.palette().color(QPalette.ColorRole.WindowText)
+        )
+        pal.setColor(QPalette.ColorRole.WindowText, color)
+        self.status_label.setPalette(pal)
+
+    # ---------------------------------------------------------------- hits
+
+    def is_current(self) -> bool:
+        """The hits on screen answer the query and filters now in the bar."""
+        return not self._timer.isActive() and self._shown_generation == self._generation
+
+    def open_hit(self, row: int) -> bool:
+        """Show hit ``row``: its transcript, scrolled to the utterance, the words highlighted."""
+        hit = self.results_model.hit(row)
+        if hit is None:
+            return False
+        idx = self.results_model.index(row, 0)
+        self.results_view.setCurrentIndex(idx)
+        self.results_view.scrollTo(idx)
+        self.main_window.show_utterance(hit.transcript_id, hit.seq)
+        if self.main_window.current_transcript_id() == hit.transcript_id:
+            spans = [(s, e - s) for s, e in hit.spans]
+            if spans:
+                self._highlights[hit.seq] = spans
+                self._checked.add(hit.seq)
+                self.main_window.transcript_view.model.set_highlights(self._highlights)
+        self.main_window.statusBar().showMessage(
+            f"Hit {row + 1} of {self.results_model.rowCount()}"
+            + (" loaded" if self.results_model.canFetchMore(QModelIndex()) else ""),
+            4000,
+        )
+        return True
+
+    def next_hit(self, step: int = 1) -> bool:
+        """F3 (+1) / Shift+F3 (-1): open the next / previous hit, wrapping around."""
+        if self._timer.isActive():
+            self.search_now()
+        n = self.results_model.rowCount()
+        if n == 0:
+            return False
+        current = self.results_view.currentIndex()
+        cur = current.row() if current.isValid() else -1
+        row = (cur + step) % n if cur >= 0 else (0 if step > 0 else n - 1)
+        if step > 0 and cur == n - 1 and self.results_model.canFetchMore(QModelIndex()):
+            self.results_model.fetchMore(QModelIndex())  # more are coming; wrap for now
+        return self.open_hit(row)
+
+    # ---------------------------------------------------------------- the open transcript
+
+    def _transcript_changed(self, _tid: int) -> None:
+        self._reset_highlights()
+        if self.scope() == SCOPE_TRANSCRIPT:
+            self.refill_speakers()
+            if self.query_edit.text().strip() or self.speaker_combo.currentData() is not None:
+                self.search_now()
+                return
+        self._update_marks()
+        self._highlight_timer.start()
+
+    def _library_changed(self) -> None:
+        self.refill_speakers()
+        if self._request is not None:
+            self.search_now()
+
+    def _reset_highlights(self) -> None:
+        had = bool(self._highlights)
+        self._highlights = {}
+        self._checked = set()
+        if had:
+            self.main_window.transcript_view.model.set_highlights({})
+
+    def highlight_visible(self) -> None:
+        """Highlight the query's words in the rows of the open transcript now on screen."""
+        q = self._query
+        if q is None or not q.has_words:
+            return
+        view = self.main_window.list_view
+        model = self.main_window.transcript_view.model
+        first, last = view.visible_rows()
+        if first < 0:
+            return
+        if len(self._checked) > MAX_CHECKED_ROWS:
+            self._reset_highlights()
+        changed = False
+        for row in range(first, min(last, first + MAX_VISIBLE_ROWS) + 1):
+            u = model.peek(row)
+            if u is None or u.seq in self._checked:
+                continue
+            self._checked.add(u.seq)
+            spans = match_spans(u.text, q)
+            if spans:
+                self._highlights[u.seq] = [(s, e - s) for s, e in spans]
+                changed = True
+        if changed:
+            model.set_highlights(self._highlights)
+
+    def _update_marks(self) -> None:
+        tid = self.main_window.current_transcript_id()
+        marks = [(h.seq, MARK_COLOR) for h in self.results_model.hits() if h.transcript_id == tid]
+        self.main_window.transcript_view.strip.set_marks("search", marks)
+
+    # ---------------------------------------------------------------- events and teardown
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.main_window and event.type() == QEvent.Type.Close:
+            self.shutdown()
+        elif watched is self.main_window and event.type() == QEvent.Type.Show:
+            self._closed = False
+        elif (
+            watched is self.query_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and self.results_model.rowCount()
+        ):
+            self.results_view.setFocus()
+            if not self.results_view.currentIndex().isValid():
+                self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+            return True
+        return super().eventFilter(watched, event)
+
+    def shutdown(self) -> None:
+        """Stop the worker thread (it closes its own library connection) and start no other
+        until the window is shown again: a QThread destroyed while running aborts the app."""
+        self._closed = True
+        self._timer.stop()
+        if self._thread is not None:
+            self._thread.stop()
+            self._thread = None
+
+
+def install_search(window: MainWindow) -> SearchPanel:
+    """Create the search panel, dock it, and wire Ctrl+F and F3 / Shift+F3 into the window."""
+    panel = SearchPanel(window)
+    dock = window.add_dock(panel, "Search", Qt.DockWidgetArea.LeftDockWidgetArea, "search")
+    panel.dock = dock
+    # A tab beside the library: both list what is in it, and the hits need the height.
+    # Ctrl+F brings the tab forward; the library stays the tab shown at start.
+    window.tabifyDockWidget(window.library_dock, dock)
+    window.library_dock.raise_()
+    window.find_handler = panel.focus_search
+    next_action = QAction("Find &next", window)
+    next_action.setShortcut(QKeySequence("F3"))
+    next_action.triggered.connect(lambda: panel.next_hit(1))
+    prev_action = QAction("Find pre&vious", window)
+    prev_action.setShortcut(QKeySequence("Shift+F3"))
+    prev_action.triggered.connect(lambda: panel.next_hit(-1))
+    for action in (next_action, prev_action):
+        window.addAction(action)
+        window.edit_menu.addAction(action)
+    window.find_next_action = next_action  # type: ignore[attr-defined]
+    window.find_previous_action = prev_action  # type: ignore[attr-defined]
+    return panel

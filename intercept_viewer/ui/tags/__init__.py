@@ -1,0 +1,1 @@
+"""Tagging passages: Ctrl+T, the tag chips, and the Tags / Follow-up dock with its queue."""

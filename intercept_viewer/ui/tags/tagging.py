@@ -1,0 +1,401 @@
+"""The tagging controller that wires the Tags / Follow-up dock into the window.
+
+``Tagging`` owns the panel (``ui.tags.tags_panel``), the Ctrl+T action, the list's context
+menu and chip clicks, and applies every tagging action through the window's QUndoStack
+(``ui.tags.tag_commands``). All text from transcripts and notes is shown as plain text;
+tooltips are escaped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QObject,
+    QPoint,
+    Qt,
+)
+from PySide6.QtGui import QAction, QColor, QHelpEvent, QKeySequence, QMouseEvent
+from PySide6.QtWidgets import (
+    QMenu,
+    QToolTip,
+)
+
+from intercept_viewer.core.errors import InterceptViewerError, NotFound
+from intercept_viewer.core.model import Passage, Tag
+from intercept_viewer.ui.tags.tag_commands import (
+    AddPassageCommand,
+    DeletePassageCommand,
+    DeleteTagCommand,
+    EditPassageCommand,
+    MergeTagsCommand,
+    UpdateTagCommand,
+)
+from intercept_viewer.ui.tags.tag_dialog import TagDialog, TagRequest
+from intercept_viewer.ui.transcript.turn_strip import tooltip_html
+from intercept_viewer.ui.widgets.prompts import Prompts
+from intercept_viewer.ui.widgets.roles import UtteranceRole
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QUndoStack
+
+    from intercept_viewer.ui.main_window import MainWindow
+from intercept_viewer.ui.tags.tag_prompts import DELETE_PASSAGES, TagPrompts
+from intercept_viewer.ui.tags.tags_panel import TagsPanel
+
+
+class Tagging(QObject):
+    """Tagging in the window: Ctrl+T, the context menu, chips, the dock, undo.
+
+    Attributes:
+        window: the MainWindow. panel, dock: the Tags / Follow-up dock.
+        tag_action (Ctrl+T), tag_part_action, edit_passage_action: on the list's context menu.
+        chip_passages: for each seq of the shown transcript, the passage behind each chip.
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.library = window.library
+        self.panel = TagsPanel(window.library, window)
+        self.dock = window.add_dock(
+            self.panel, "Tags / Follow-up", Qt.DockWidgetArea.LeftDockWidgetArea, "tags"
+        )
+        # A third tab beside Library and Search: the queue needs the height, and stacking it
+        # under the library left room for only a handful of transcripts.
+        window.tabifyDockWidget(window.library_dock, self.dock)
+        window.library_dock.raise_()
+        self.chip_passages: dict[int, list[Passage]] = {}
+        view = window.list_view
+        self.tag_action = QAction("&Tag selection…", window)
+        self.tag_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.tag_action.triggered.connect(lambda: self.tag_selection())
+        window.addAction(self.tag_action)
+        self.tag_part_action = QAction("Tag &part of this utterance…", window)
+        self.tag_part_action.triggered.connect(lambda: self.tag_selection(part=True))
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._context_menu)
+        view.viewport().installEventFilter(self)
+
+        p = self.panel
+        p.jump_requested.connect(self.jump_to_passage)
+        p.edit_requested.connect(self.edit_passage)
+        p.toggle_requested.connect(self.toggle_done)
+        p.delete_requested.connect(self.delete_passage)
+        p.rename_requested.connect(self.rename_tag)
+        p.recolor_requested.connect(self.recolor_tag)
+        p.describe_requested.connect(self.describe_tag)
+        p.merge_requested.connect(self.merge_tag)
+        p.delete_tag_requested.connect(self.delete_tag)
+        window.current_transcript_changed.connect(lambda _tid: self.refresh_chips())
+        window.library_changed.connect(self.panel.refresh)
+        self.panel.refresh()
+        self.refresh_chips()
+
+    # ---------------------------------------------------------------- refresh
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        """TagTarget: the window's undo history (a failed undo or redo clears it)."""
+        return self.window.undo_stack
+
+    def tagging_changed(self) -> None:
+        """TagTarget: the library's tags or passages changed (action, undo or redo)."""
+        self.panel.refresh()
+        self.refresh_chips()
+
+    def refresh_chips(self) -> None:
+        """Load the shown transcript's passages once; map each seq to its chips and marks."""
+        model = self.window.transcript_view.model
+        tid = model.transcript_id
+        chips: dict[int, list[tuple[str, str]]] = {}
+        owners: dict[int, list[Passage]] = {}
+        marks = []
+        if tid is not None:
+            colors = {t.name: t.color for t in self.library.tags()}
+            for p in self.library.passages(transcript_id=tid):
+                for seq in range(p.first_seq, p.last_seq + 1):
+                    for name in p.tags:
+                        label = ("✓ " if p.state == "done" else "") + name
+                        chips.setdefault(seq, []).append((label, colors.get(name, "#888888")))
+                        owners.setdefault(seq, []).append(p)
+                    if p.tags:
+                        marks.append((seq, QColor(colors.get(p.tags[0], "#888888"))))
+        had = bool(self.chip_passages) or bool(chips)
+        self.chip_passages = owners
+        model.set_tag_chips(chips)
+        self.window.transcript_view.strip.set_marks("tags", marks)
+        if had:
+            self.window.list_view.relayout_now()
+
+    # ---------------------------------------------------------------- tagging
+
+    def _try(self, fn: Any) -> Any:
+        try:
+            return fn()
+        except (InterceptViewerError, ValueError) as exc:
+            Prompts.show_error(self.window, str(exc))
+            return None
+
+    def _new_tags(self, names: list[str]) -> set[str]:
+        known = {t.name.casefold() for t in self.library.tags()}
+        return {n.casefold() for n in names if n.casefold() not in known}
+
+    def _created(self, names: set[str]) -> list[Tag]:
+        return [t for t in self.library.tags() if t.name.casefold() in names]
+
+    def tag_selection(self, *, part: bool = False) -> Passage | None:
+        """Ask for tags, note and state for the selected utterances; add the passage."""
+        w = self.window
+        tid = w.current_transcript_id()
+        rows = w.list_view.selected_rows()
+        if not rows and w.list_view.currentIndex().isValid():
+            rows = [w.list_view.currentIndex().row()]
+        if tid is None or not rows:
+            w.statusBar().showMessage("Select utterances to tag first.", 5000)
+            return None
+        if part:
+            rows = [
+                w.list_view.currentIndex().row()
+                if w.list_view.currentIndex().isValid()
+                else rows[0]
+            ]
+        first, last = rows[0] + 1, rows[-1] + 1
+        model = w.transcript_view.model
+        utts = [model.utterance_at(r) for r in range(rows[0], rows[-1] + 1)]
+        if first == last:
+            quote = utts[0].text if utts[0] else ""
+        else:
+            quote = "\n".join(f"{model.speaker_name(u)}: {u.text}" for u in utts if u)
+        answer = TagDialog.ask(
+            w,
+            TagRequest(quote=quote, selectable=first == last),
+            [t.name for t in self.library.tags()],
+        )
+        if answer is None or not answer.tags:
+            return None
+        new = self._new_tags(answer.tags)
+        passage = self._try(
+            lambda: self.library.add_passage(
+                tid,
+                first,
+                last,
+                answer.tags,
+                note=answer.note or None,
+                state=answer.state,
+                start_char=answer.start_char,
+                end_char=answer.end_char,
+            )
+        )
+        if passage is None:
+            return None
+        w.undo_stack.push(AddPassageCommand(self, passage, self._created(new)))
+        self.tagging_changed()
+        return passage
+
+    def _passage(self, passage_id: int) -> Passage | None:
+        try:
+            return self.library.passage(passage_id)
+        except NotFound:
+            return None
+
+    def edit_passage(self, passage_id: int) -> None:
+        """The same dialog, filled in, with a Delete button."""
+        before = self._passage(passage_id)
+        if before is None:
+            return
+        quote = "\n".join(text for _u, text in self.library.passage_text(before))
+        answer = TagDialog.ask(
+            self.window,
+            TagRequest(
+                quote=quote,
+                tags=before.tags,
+                note=before.note or "",
+                state=before.state,
+                editing=True,
+            ),
+            [t.name for t in self.library.tags()],
+        )
+        if answer is None:
+            return
+        if answer.delete:
+            self.delete_passage(passage_id)
+            return
+        new = self._new_tags(answer.tags)
+        after = self._try(
+            lambda: self.library.update_passage(
+                passage_id, tags=answer.tags, note=answer.note, state=answer.state
+            )
+        )
+        if after is None:
+            return
+        self.window.undo_stack.push(EditPassageCommand(self, before, after, self._created(new)))
+        self.tagging_changed()
+
+    def toggle_done(self, passage_id: int) -> None:
+        before = self._passage(passage_id)
+        if before is None:
+            return
+        state = "open" if before.state == "done" else "done"
+        after = self._try(lambda: self.library.update_passage(passage_id, state=state))
+        if after is None:
+            return
+        text = "Mark passage done" if state == "done" else "Reopen passage"
+        self.window.undo_stack.push(EditPassageCommand(self, before, after, [], text))
+        self.tagging_changed()
+        self.window.statusBar().showMessage(f"{text} (Ctrl+Z undoes).", 4000)
+
+    def delete_passage(self, passage_id: int) -> None:
+        gone = self._try(lambda: self.library.delete_passage(passage_id))
+        if gone is None:
+            return
+        self.window.undo_stack.push(DeletePassageCommand(self, gone))
+        self.tagging_changed()
+        self.window.statusBar().showMessage("Passage deleted (Ctrl+Z undoes).", 4000)
+
+    def jump_to_passage(self, passage_id: int) -> None:
+        p = self._passage(passage_id)
+        if p is None:
+            return
+        highlight = None
+        if p.first_seq == p.last_seq and (p.start_char is not None or p.end_char is not None):
+            start = p.start_char or 0
+            end = (
+                p.end_char
+                if p.end_char is not None
+                else len(self.library.utterance(p.transcript_id, p.first_seq).text)
+            )
+            highlight = [(start, end - start)]
+        self.window.show_utterance(p.transcript_id, p.first_seq, highlight=highlight)
+        if p.last_seq > p.first_seq:
+            view = self.window.list_view
+            sel = view.selectionModel()
+            model = view.model()
+            sel.select(
+                QItemSelection(model.index(p.first_seq - 1, 0), model.index(p.last_seq - 1, 0)),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect,
+            )
+
+    # ---------------------------------------------------------------- tags
+
+    def _tag(self, tag_id: int) -> Tag | None:
+        try:
+            return self.library.tag(tag_id)
+        except NotFound:
+            return None
+
+    def rename_tag(self, tag_id: int) -> None:
+        tag = self._tag(tag_id)
+        name = TagPrompts.ask_name(self.window, tag.name) if tag else None
+        if tag is None or not name or name == tag.name:
+            return
+        if self._try(lambda: self.library.update_tag(tag_id, name=name)) is not None:
+            self.window.undo_stack.push(UpdateTagCommand(self, tag, name=name))
+            self.tagging_changed()
+
+    def describe_tag(self, tag_id: int) -> None:
+        tag = self._tag(tag_id)
+        text = TagPrompts.ask_description(self.window, tag) if tag else None
+        if tag is None or text is None or text == (tag.description or ""):
+            return
+        if self._try(lambda: self.library.update_tag(tag_id, description=text)) is not None:
+            self.window.undo_stack.push(UpdateTagCommand(self, tag, description=text))
+            self.tagging_changed()
+
+    def recolor_tag(self, tag_id: int) -> None:
+        tag = self._tag(tag_id)
+        color = TagPrompts.ask_color(self.window, tag.color) if tag else None
+        if tag is None or not color:
+            return
+        if self._try(lambda: self.library.update_tag(tag_id, color=color)) is not None:
+            self.window.undo_stack.push(UpdateTagCommand(self, tag, color=color))
+            self.tagging_changed()
+
+    def merge_tag(self, tag_id: int) -> None:
+        """Merge the selected tag into another: its passages get the other tag."""
+        tag = self._tag(tag_id)
+        if tag is None:
+            return
+        others = [t for t in self.library.tags() if t.id != tag_id]
+        if not others:
+            self.window.statusBar().showMessage("There is no other tag to merge with.", 5000)
+            return
+        name = TagPrompts.ask_merge_target(self.window, tag, [t.name for t in others])
+        keep = next((t for t in others if t.name == name), None)
+        if keep is None:
+            return
+        merge = self._try(lambda: self.library.merge_tags(keep.id, tag_id))
+        if merge is not None:
+            self.window.undo_stack.push(MergeTagsCommand(self, keep, merge))
+            self.tagging_changed()
+
+    def delete_tag(self, tag_id: int) -> None:
+        tag = self._tag(tag_id)
+        choice = TagPrompts.ask_delete(self.window, tag) if tag else None
+        if choice is None:
+            return
+        with_passages = choice == DELETE_PASSAGES
+        deletion = self._try(lambda: self.library.delete_tag(tag_id, delete_passages=with_passages))
+        if deletion is not None:
+            self.window.undo_stack.push(DeleteTagCommand(self, deletion, with_passages))
+            self.tagging_changed()
+
+    # ---------------------------------------------------------------- list interaction
+
+    def _context_menu(self, pos: QPoint) -> None:
+        view = self.window.list_view
+        menu = QMenu(view)
+        menu.addAction(self.tag_action)
+        menu.addAction(self.tag_part_action)
+        idx = view.indexAt(pos)
+        for p in dict.fromkeys(self.chip_passages.get(idx.row() + 1, []) if idx.isValid() else []):
+            act = menu.addAction(f"Edit passage: {', '.join(p.tags)}…")
+            act.triggered.connect(lambda _=False, pid=p.id: self.edit_passage(pid))
+        menu.addSeparator()
+        menu.addAction(self.window.copy_action)
+        menu.popup(view.viewport().mapToGlobal(pos))
+
+    def chip_at(self, pos: QPoint) -> Passage | None:
+        """The passage whose chip is under ``pos`` (viewport coordinates), if any."""
+        view = self.window.list_view
+        idx = view.indexAt(pos)
+        if not idx.isValid():
+            return None
+        chips = idx.data(UtteranceRole.TagChips) or []
+        owners = self.chip_passages.get(idx.row() + 1, [])
+        rects = view.utterance_delegate.tag_chip_rects(view.visualRect(idx), chips)
+        for rect, p in zip(rects, owners, strict=False):
+            if rect.contains(pos.toPointF()):
+                return p
+        return None
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            p = self.chip_at(event.pos())
+            if p is not None:
+                text = f"{', '.join(p.tags)} — {p.state}\n\n{p.note or '(no note)'}"
+                text += "\n\nClick to edit."
+                QToolTip.showText(event.globalPos(), tooltip_html(text), self.window.list_view)
+                return True
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+        ):
+            p = self.chip_at(event.position().toPoint())
+            if p is not None:
+                self.edit_passage(p.id)
+                return True
+        return False
+
+
+def install_tagging(window: MainWindow) -> Tagging:
+    """Create the Tags / Follow-up dock and Ctrl+T in ``window``."""
+    tagging = Tagging(window)
+    window.edit_menu.addSeparator()
+    window.edit_menu.addAction(tagging.tag_action)
+    window.edit_menu.addAction(tagging.tag_part_action)
+    return tagging

@@ -1,0 +1,344 @@
+"""The Tags / Follow-up dock: the tag list and the follow-up queue with their filters and
+buttons. ``D`` marks the selected passage done (or open again), Enter edits it, Delete deletes
+it; double-click jumps to it. The panel only emits requests; ``ui.tags.tagging`` acts on them.
+
+Signals (TagsPanel):
+    jump_requested(passage_id), edit_requested(passage_id), toggle_requested(passage_id),
+    delete_requested(passage_id), rename_requested(tag_id), recolor_requested(tag_id),
+    describe_requested(tag_id), merge_requested(tag_id), delete_tag_requested(tag_id),
+    filters_changed().
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intercept_viewer.core.library import Library
+from intercept_viewer.core.model import VERIFICATION_STATES, Tag, Transcript
+from intercept_viewer.ui.widgets.style import VERIFICATION_LABELS
+
+if TYPE_CHECKING:
+
+    pass
+from intercept_viewer.ui.tags.tag_models import PassageQueueModel, TagListModel
+
+
+class QueueView(QTableView):
+    """The queue table; D toggles done, Enter edits, Delete deletes the current passage."""
+
+    key_action = Signal(str, int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        idx = self.currentIndex()
+        pid = idx.data(PassageQueueModel.IdRole) if idx.isValid() else None
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if pid is not None and mods == Qt.KeyboardModifier.NoModifier:
+            key = event.key()
+            if key == Qt.Key.Key_D:
+                self.key_action.emit("toggle", pid)
+                return
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.key_action.emit("edit", pid)
+                return
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.key_action.emit("delete", pid)
+                return
+        super().keyPressEvent(event)
+
+
+def _combo(parent: QWidget, items: list[tuple[str, Any]], tip: str) -> QComboBox:
+    combo = QComboBox(parent)
+    for text, value in items:
+        combo.addItem(text, value)
+    combo.setToolTip(tip)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    return combo
+
+
+class TagsPanel(QWidget):
+    """Attributes:
+    tag_model, tag_view, queue_model, queue_view, tag_filter, state_filter,
+    transcript_filter, verification_filter, done_button, edit_button, delete_button,
+    rename_button, recolor_button, merge_button, delete_tag_button, count_label.
+    """
+
+    jump_requested = Signal(int)
+    edit_requested = Signal(int)
+    toggle_requested = Signal(int)
+    delete_requested = Signal(int)
+    rename_requested = Signal(int)
+    recolor_requested = Signal(int)
+    describe_requested = Signal(int)
+    merge_requested = Signal(int)
+    delete_tag_requested = Signal(int)
+    filters_changed = Signal()
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.tag_model = TagListModel(self)
+        self.tag_view = QListView(self)
+        self.tag_view.setModel(self.tag_model)
+        self.tag_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tag_view.setToolTip("Click a tag to show its passages in the queue.")
+        self.tag_view.clicked.connect(self._tag_clicked)
+        self.tag_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tag_view.customContextMenuRequested.connect(self._tag_menu)
+        self.rename_button = QPushButton("Rename…", self)
+        self.recolor_button = QPushButton("Colour…", self)
+        self.merge_button = QPushButton("Merge…", self)
+        self.delete_tag_button = QPushButton("Delete…", self)
+        for button, signal in (
+            (self.rename_button, self.rename_requested),
+            (self.recolor_button, self.recolor_requested),
+            (self.merge_button, self.merge_requested),
+            (self.delete_tag_button, self.delete_tag_requested),
+        ):
+            button.clicked.connect(lambda _=False, s=signal: self._emit_tag(s))
+        tag_buttons = QHBoxLayout()
+        for b in (self.rename_button, self.recolor_button, self.merge_button):
+            tag_buttons.addWidget(b)
+        tag_buttons.addWidget(self.delete_tag_button)
+
+        self.tag_filter = _combo(self, [("All tags", None)], "Show passages with this tag")
+        self.state_filter = _combo(
+            self, [("Open", "open"), ("Done", "done"), ("Open and done", None)], "Follow-up state"
+        )
+        self.verification_filter = _combo(
+            self,
+            [("Any status", None)]
+            + [(VERIFICATION_LABELS[v].capitalize(), v) for v in VERIFICATION_STATES],
+            "Verification status of the transcript",
+        )
+        self.transcript_filter = _combo(self, [("All transcripts", None)], "Transcript")
+        for combo in (
+            self.tag_filter,
+            self.state_filter,
+            self.verification_filter,
+            self.transcript_filter,
+        ):
+            combo.currentIndexChanged.connect(self._filters_edited)
+
+        self.queue_model = PassageQueueModel(library, self)
+        self.queue_view = QueueView(self)
+        self.queue_view.setModel(self.queue_model)
+        self.queue_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.queue_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queue_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.queue_view.setSortingEnabled(True)
+        self.queue_view.sortByColumn(PassageQueueModel.DATE_COL, Qt.SortOrder.DescendingOrder)
+        self.queue_view.setWordWrap(False)
+        self.queue_view.verticalHeader().hide()
+        self.queue_view.setAlternatingRowColors(True)
+        header = self.queue_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(
+            PassageQueueModel.STATE_COL, QHeaderView.ResizeMode.ResizeToContents
+        )
+        header.resizeSection(PassageQueueModel.QUOTE_COL, 220)
+        header.resizeSection(PassageQueueModel.SPEAKER_COL, 80)
+        header.resizeSection(PassageQueueModel.TITLE_COL, 120)
+        header.resizeSection(PassageQueueModel.STATUS_COL, 96)
+        self.queue_view.doubleClicked.connect(self._jump)
+        self.queue_view.setToolTip("Double-click: jump to the passage. D: done/reopen.")
+        self.queue_view.key_action.connect(self._key_action)
+
+        self.done_button = QPushButton("Done / reopen (D)", self)
+        self.done_button.setToolTip("Mark the selected passage done, or open again (key: D)")
+        self.edit_button = QPushButton("Edit… (Enter)", self)
+        self.delete_button = QPushButton("Delete (Del)", self)
+        self.done_button.clicked.connect(lambda: self._emit_passage(self.toggle_requested))
+        self.edit_button.clicked.connect(lambda: self._emit_passage(self.edit_requested))
+        self.delete_button.clicked.connect(lambda: self._emit_passage(self.delete_requested))
+        self.count_label = QLabel(self)
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        tags_box = QWidget(self)
+        tl = QVBoxLayout(tags_box)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.tag_view)
+        tl.addLayout(tag_buttons)
+        queue_box = QWidget(self)
+        ql = QVBoxLayout(queue_box)
+        ql.setContentsMargins(0, 0, 0, 0)
+        row1, row2 = QHBoxLayout(), QHBoxLayout()
+        row1.addWidget(self.tag_filter, 1)
+        row1.addWidget(self.state_filter, 1)
+        row2.addWidget(self.verification_filter, 1)
+        row2.addWidget(self.transcript_filter, 1)
+        ql.addLayout(row1)
+        ql.addLayout(row2)
+        ql.addWidget(self.queue_view, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.count_label, 1)
+        buttons.addWidget(self.done_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.delete_button)
+        ql.addLayout(buttons)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(tags_box)
+        splitter.addWidget(queue_box)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([90, 400])  # the queue is the working area; tags just filter it
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+        # the queue is read by the first refresh() (Tagging does it): reading it here too
+        # cost a second pass over every transcript at start
+        self.queue_model.filters = self.filters()
+
+    # ---------------------------------------------------------------- contents
+
+    def set_library(self, library: Library) -> None:
+        self.library = library
+        self.queue_model.library = library
+
+    def refresh(self) -> None:
+        """Re-read tags, the transcript choices and the queue, keeping filters and selection."""
+        tags = self.library.tags()
+        keep_tag = self.current_tag()
+        self.tag_model.set_tags(tags)
+        self._refill(self.tag_filter, [("All tags", None)] + [(t.name, t.name) for t in tags])
+        if keep_tag is not None:
+            self.tag_view.setCurrentIndex(
+                self.tag_model.index(
+                    next((i for i, t in enumerate(tags) if t.id == keep_tag.id), -1), 0
+                )
+            )
+        transcripts = self.library.transcripts()
+        self._refill(
+            self.transcript_filter,
+            [("All transcripts", None)] + [(t.title, t.id) for t in transcripts],
+        )
+        self.reload_queue(transcripts)
+
+    @staticmethod
+    def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for text, value in items:
+            combo.addItem(text, value)
+        i = combo.findData(current)
+        combo.setCurrentIndex(i if i >= 0 else 0)
+        combo.blockSignals(False)
+
+    def reload_queue(self, transcripts: list[Transcript] | None = None) -> None:
+        pid = self.current_passage_id()
+        self.queue_model.reload(transcripts)
+        n = self.queue_model.rowCount()
+        self.count_label.setText(f"{n} passage{'s' if n != 1 else ''}")
+        if pid is not None:
+            self.select_passage(pid)
+
+    def filters(self) -> dict[str, Any]:
+        """The queue's filters, as ``Library.passages`` keywords (used by Export passages)."""
+        return {
+            "tag": self.tag_filter.currentData(),
+            "state": self.state_filter.currentData(),
+            "transcript_id": self.transcript_filter.currentData(),
+            "verification": self.verification_filter.currentData(),
+        }
+
+    def set_filter(self, **values: Any) -> None:
+        """Set filters by value (tests, and clicking a tag); unknown values are ignored."""
+        combos = {
+            "tag": self.tag_filter,
+            "state": self.state_filter,
+            "transcript_id": self.transcript_filter,
+            "verification": self.verification_filter,
+        }
+        for key, value in values.items():
+            combo = combos[key]
+            i = combo.findData(value)
+            if i >= 0:
+                combo.setCurrentIndex(i)
+
+    def _filters_edited(self) -> None:
+        self.queue_model.filters = self.filters()
+        self.reload_queue()
+        self.filters_changed.emit()
+
+    # ---------------------------------------------------------------- selection
+
+    def current_tag(self) -> Tag | None:
+        idx = self.tag_view.currentIndex()
+        return idx.data(TagListModel.TagRole) if idx.isValid() else None
+
+    def current_passage_id(self) -> int | None:
+        idx = self.queue_view.currentIndex()
+        return idx.data(PassageQueueModel.IdRole) if idx.isValid() else None
+
+    def select_passage(self, passage_id: int) -> bool:
+        row = self.queue_model.row_of(passage_id)
+        if row < 0:
+            return False
+        self.queue_view.selectRow(row)
+        self.queue_view.setCurrentIndex(self.queue_model.index(row, 1))
+        return True
+
+    def _tag_clicked(self, index: QModelIndex) -> None:
+        tag = index.data(TagListModel.TagRole)
+        if tag is not None:
+            self.set_filter(tag=tag.name)
+
+    def _emit_tag(self, signal: Any) -> None:
+        tag = self.current_tag()
+        if tag is not None:
+            signal.emit(tag.id)
+
+    def _tag_menu(self, pos: QPoint) -> None:
+        """Right-click on a tag: every tag action, Describe… included (it has no button)."""
+        if self.current_tag() is None:
+            return
+        menu = QMenu(self)
+        for label, signal in (
+            ("Rename…", self.rename_requested),
+            ("Colour…", self.recolor_requested),
+            ("Describe…", self.describe_requested),
+            ("Merge…", self.merge_requested),
+            ("Delete…", self.delete_tag_requested),
+        ):
+            menu.addAction(label).triggered.connect(lambda _=False, s=signal: self._emit_tag(s))
+        menu.exec(self.tag_view.viewport().mapToGlobal(pos))
+
+    def _emit_passage(self, signal: Any) -> None:
+        pid = self.current_passage_id()
+        if pid is not None:
+            signal.emit(pid)
+
+    def _jump(self, index: QModelIndex) -> None:
+        pid = index.data(PassageQueueModel.IdRole)
+        if pid is not None:
+            self.jump_requested.emit(pid)
+
+    def _key_action(self, what: str, pid: int) -> None:
+        {
+            "toggle": self.toggle_requested,
+            "edit": self.edit_requested,
+            "delete": self.delete_requested,
+        }[what].emit(pid)
+

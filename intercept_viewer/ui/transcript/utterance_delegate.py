@@ -1,0 +1,244 @@
+"""Paints one utterance: time, a speaker chip in the speaker's colour, wrapped plain text,
+search-hit highlights and tag chips. Never rich text: ``drawText`` / ``QTextLayout`` only.
+
+Row heights are the costly part of a long list: QListView asks ``sizeHint`` for every row on
+each layout. Heights are cached per row for the current text width, measured with a single
+``QFontMetrics.boundingRect(..., TextWordWrap, ...)`` call, and rows whose page has not been
+read yet get an estimate (one line) instead of being fetched just to be measured.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+)
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from intercept_viewer.ui.widgets.highlight_layout import highlighted_layout
+from intercept_viewer.ui.widgets.roles import UtteranceRole
+from intercept_viewer.ui.widgets.style import text_color_on
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+PAD = 6
+GAP = 8
+CHIP_MAX = 170
+TAG_GAP = 4
+
+
+class UtteranceDelegate(QStyledItemDelegate):
+    """Draws utterance rows and remembers their heights for one text width.
+
+    Attributes:
+        measured: how many rows were measured with boundingRect (tests and profiling).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._font = QFont(parent.font()) if parent is not None else QFont()
+        self._fm = QFontMetrics(self._font)
+        self._heights: dict[int, int] = {}
+        self._row_width = 600
+        self._chip_width = self._fm.horizontalAdvance("Speaker") + 2 * PAD
+        self._time_width = self._fm.horizontalAdvance("0:00:00")
+        self._show_time = True
+        self.measured = 0
+        self._estimate_size = QSize(self._row_width, self.estimated_height())
+
+    # ---------------------------------------------------------------- geometry
+
+    def set_font(self, font: QFont) -> None:
+        self._font = QFont(font)
+        self._fm = QFontMetrics(self._font)
+        self._time_width = self._fm.horizontalAdvance("0:00:00")
+        self.invalidate()
+
+    def set_speaker_names(self, names: list[str], *, has_times: bool) -> None:
+        """Size the chip column for these names (capped) and show times only when known."""
+        widest = max((self._fm.horizontalAdvance(n) for n in names), default=0)
+        widest = max(widest, self._fm.horizontalAdvance("?")) + 2  # +2: elision rounding
+        self._chip_width = min(CHIP_MAX, widest) + 2 * PAD
+        self._show_time = has_times
+        self.invalidate()
+
+    def set_row_width(self, width: int) -> bool:
+        """The viewport width changed; returns True when cached heights were dropped."""
+        width = max(width, 120)
+        if width == self._row_width:
+            return False
+        self._row_width = width
+        self.invalidate()
+        return True
+
+    def invalidate(self, rows: list[int] | None = None) -> None:
+        """Forget measured heights (all, or of ``rows``)."""
+        if rows is None:
+            self._heights.clear()
+            self._estimate_size = QSize(self._row_width, self.estimated_height())
+        else:
+            for r in rows:
+                self._heights.pop(r, None)
+
+    def row_width(self) -> int:
+        return self._row_width
+
+    def text_left(self) -> int:
+        left = PAD
+        if self._show_time:
+            left += self._time_width + GAP
+        return left + self._chip_width + GAP
+
+    def text_width(self) -> int:
+        return max(40, self._row_width - self.text_left() - PAD)
+
+    def line_height(self) -> int:
+        return self._fm.height()
+
+    def estimated_height(self) -> int:
+        return self._fm.height() + 2 * PAD
+
+    def _tags_height(self) -> int:
+        return self._fm.height() + TAG_GAP
+
+    def measure(self, text: str, has_tags: bool) -> int:
+        self.measured += 1
+        rect = self._fm.boundingRect(
+            QRect(0, 0, self.text_width(), 1_000_000), int(Qt.TextFlag.TextWordWrap), text
+        )
+        h = max(rect.height(), self._fm.height()) + 2 * PAD
+        if has_tags:
+            h += self._tags_height()
+        return h
+
+    def height_for_row(self, model: Any, row: int) -> int | None:
+        """The cached or measurable height of ``row``; None when its text isn't loaded."""
+        h = self._heights.get(row)
+        if h is not None:
+            return h
+        u = model.peek(row) if hasattr(model, "peek") else None
+        if u is None:
+            return None
+        h = self.measure(u.text, bool(model.tags_for(u.seq)))
+        self._heights[row] = h
+        return h
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        # Hot path: QListView calls this for every row on each layout (100,000 times for a
+        # long transcript), so the common cases are a dict hit or an unloaded page.
+        row = index.row()
+        h = self._heights.get(row)
+        if h is None:
+            h = self.height_for_row(index.model(), row)
+            if h is None:
+                return self._estimate_size
+        return QSize(self._row_width, h)
+
+    # ---------------------------------------------------------------- painting
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if text is None:
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # the style draws only the background and focus; we draw the text
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        painter.save()
+        if style is not None:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        fg_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        fg = option.palette.color(fg_role)
+        r = option.rect
+        painter.setFont(self._font)
+        fm = self._fm
+        x = r.left() + PAD
+        top = r.top() + PAD
+        if self._show_time:
+            painter.setPen(
+                option.palette.color(QPalette.ColorRole.PlaceholderText) if not selected else fg
+            )
+            painter.drawText(
+                QRect(x, top, self._time_width, fm.height()),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                index.data(UtteranceRole.Time) or "",
+            )
+            x += self._time_width + GAP
+        name = index.data(UtteranceRole.SpeakerName) or "?"
+        color = index.data(UtteranceRole.SpeakerColor) or QColor("#808080")
+        chip_text = fm.elidedText(name, Qt.TextElideMode.ElideRight, self._chip_width - 2 * PAD)
+        chip_w = fm.horizontalAdvance(chip_text) + 2 * PAD
+        chip = QRectF(x, top - 1, chip_w, fm.height() + 2)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawRoundedRect(chip, 4, 4)
+        painter.setPen(text_color_on(color))
+        painter.drawText(chip, int(Qt.AlignmentFlag.AlignCenter), chip_text)
+
+        text_rect = QRect(r.left() + self.text_left(), top, self.text_width(), r.height() - 2 * PAD)
+        tags = index.data(UtteranceRole.TagChips) or []
+        if tags:
+            text_rect.setHeight(text_rect.height() - self._tags_height())
+        spans = index.data(UtteranceRole.Highlights) or []
+        painter.setPen(fg)
+        if spans:
+            self._draw_highlighted(painter, text_rect, text, spans, fg)
+        else:
+            painter.drawText(text_rect, int(Qt.TextFlag.TextWordWrap), text)
+        if tags:
+            self._draw_tags(painter, self.tag_chip_rects(r, tags), tags)
+        painter.restore()
+
+    def _draw_highlighted(
+        self, painter: QPainter, rect: QRect, text: str, spans: list[tuple[int, int]], fg: QColor
+    ) -> None:
+        """Plain text with background ranges, laid out by QTextLayout (no HTML anywhere)."""
+        layout, _lines = highlighted_layout(text, self._font, spans, rect.width())
+        painter.setPen(fg)
+        painter.save()
+        painter.setClipRect(rect)
+        layout.draw(painter, rect.topLeft())
+        painter.restore()
+
+    def tag_chip_rects(self, row_rect: QRect, tags: list[tuple[str, str]]) -> list[QRectF]:
+        """Where each tag chip of a row goes (the tags panel hit-tests clicks and tooltips).
+
+        Chips sit in one line under the text; names are elided, chips past the row's end are
+        dropped rather than drawn over the next column."""
+        fm = self._fm
+        h = fm.height()
+        x = float(row_rect.left() + self.text_left())
+        right = row_rect.left() + self.text_left() + self.text_width()
+        y = float(row_rect.bottom() - PAD - h)
+        out = []
+        for name, _color in tags:
+            w = fm.horizontalAdvance(self._chip_label(name)) + 2 * PAD
+            if out and x + w > right:
+                break
+            out.append(QRectF(x, y, w, h))
+            x += w + TAG_GAP
+        return out
+
+    def _chip_label(self, name: str) -> str:
+        return self._fm.elidedText(name, Qt.TextElideMode.ElideRight, CHIP_MAX)
+
+    def _draw_tags(
+        self, painter: QPainter, rects: list[QRectF], tags: list[tuple[str, str]]
+    ) -> None:
+        fm = self._fm
+        for chip, (name, color) in zip(rects, tags, strict=False):
+            bg = QColor(color)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(bg)
+            painter.drawRoundedRect(chip, fm.height() / 2, fm.height() / 2)
+            painter.setPen(text_color_on(bg))
+            painter.drawText(chip, int(Qt.AlignmentFlag.AlignCenter), self._chip_label(name))

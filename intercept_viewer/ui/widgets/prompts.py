@@ -1,0 +1,162 @@
+"""Every modal question the window asks, in one place tests can monkeypatch.
+
+A test replaces e.g. ``Prompts.confirm_delete`` with a lambda instead of clicking a blocking
+QMessageBox (pytest-qt's advice for dialogs). Messages show file text as plain text only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QColorDialog, QInputDialog, QMessageBox, QWidget
+
+from intercept_viewer.core.errors import ImportFailed
+
+if TYPE_CHECKING:
+    from intercept_viewer.core.backups import Backup
+
+#: Answers of ``confirm_delete``.
+DELETE_TRANSCRIPTS = "transcripts"
+DELETE_WITH_PASSAGES = "with_passages"
+
+
+def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    return box
+
+
+def describe_failure(exc: ImportFailed) -> str:
+    """``file, line N: reason`` for a dialog (the same facts as the CLI's FILE:LINE: message)."""
+    where = exc.file or "?"
+    if exc.line is not None:
+        where += f", line {exc.line}"
+    return f"{where}:\n    {exc.message}"
+
+
+class Prompts:
+    """Modal dialogs, as classmethods so tests can replace them."""
+
+    @classmethod
+    def show_import_errors(cls, parent: QWidget | None, failures: Sequence[ImportFailed]) -> None:
+        n = len(failures)
+        box = _box(
+            parent,
+            QMessageBox.Icon.Warning,
+            "Import failed",
+            f"{n} file{'s' if n != 1 else ''} could not be imported:\n\n"
+            + "\n\n".join(describe_failure(f) for f in failures[:20])
+            + ("\n\n…" if n > 20 else ""),
+        )
+        box.setDetailedText("\n".join(str(f) for f in failures))
+        box.addButton(QMessageBox.StandardButton.Ok)
+        box.exec()
+
+    @classmethod
+    def show_error(cls, parent: QWidget | None, message: str) -> None:
+        box = _box(parent, QMessageBox.Icon.Critical, "Intercept Viewer", message)
+        box.addButton(QMessageBox.StandardButton.Ok)
+        box.exec()
+
+    @classmethod
+    def show_info(cls, parent: QWidget | None, message: str) -> None:
+        box = _box(parent, QMessageBox.Icon.Information, "Intercept Viewer", message)
+        box.addButton(QMessageBox.StandardButton.Ok)
+        box.exec()
+
+    @classmethod
+    def ask_library_recovery(
+        cls, parent: QWidget | None, message: str, backups: Sequence[Backup]
+    ) -> Backup | str | None:
+        """The library can't be opened: a backup to restore, ``RETRY``, or None (quit)."""
+        from intercept_viewer.ui.backup.backup_dialog import BackupDialog
+
+        text = message + (
+            "\n\nRestore a backup? The file is moved aside, never overwritten."
+            if backups
+            else "\n\nThere is no backup of this library."
+        )
+        return BackupDialog(list(backups), text, at_start=True, parent=parent).exec_choice()
+
+    @classmethod
+    def choose_backup(cls, parent: QWidget | None, backups: Sequence[Backup]) -> Backup | None:
+        from intercept_viewer.ui.backup.backup_dialog import BackupDialog
+
+        text = "Choose the backup to restore. The library as it is now is kept beside it."
+        choice = BackupDialog(list(backups), text, parent=parent).exec_choice()
+        return choice if not isinstance(choice, str) else None
+
+    @classmethod
+    def confirm_restore(cls, parent: QWidget | None, backup: Backup, library: Path) -> bool:
+        box = _box(
+            parent,
+            QMessageBox.Icon.Question,
+            "Restore backup",
+            f"Replace the library with the backup {backup.label}?\n\n{backup.path}\n\n"
+            f"The library as it is now ({library}) is moved aside, not deleted. Changes made "
+            "since the backup will only be in that file.",
+        )
+        yes = box.addButton("Restore", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return box.clickedButton() is yes
+
+    @classmethod
+    def confirm_delete(cls, parent: QWidget | None, count: int, passages: int) -> str | None:
+        """Ask before deleting; passages go only if the user picks that button explicitly."""
+        text = f"Delete {count} transcript{'s' if count != 1 else ''} from the library?"
+        if passages:
+            text += (
+                f"\n\n{passages} tagged passage{'s' if passages != 1 else ''} with notes belong "
+                "to them. They can only be deleted together."
+            )
+        box = _box(parent, QMessageBox.Icon.Question, "Delete transcripts", text)
+        if passages:
+            yes = box.addButton(
+                f"Delete with {passages} passage{'s' if passages != 1 else ''}",
+                QMessageBox.ButtonRole.DestructiveRole,
+            )
+        else:
+            yes = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        if box.clickedButton() is not yes:
+            return None
+        return DELETE_WITH_PASSAGES if passages else DELETE_TRANSCRIPTS
+
+    @classmethod
+    def confirm_open_url(cls, parent: QWidget | None, url: str) -> bool:
+        box = _box(
+            parent,
+            QMessageBox.Icon.Question,
+            "Open in browser",
+            f"Open this address in your web browser?\n\n{url}",
+        )
+        yes = box.addButton("Open", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return box.clickedButton() is yes
+
+    @classmethod
+    def ask_text(cls, parent: QWidget | None, title: str, label: str, text: str) -> str | None:
+        value, ok = QInputDialog.getText(parent, title, label, text=text)
+        return value if ok else None
+
+    @classmethod
+    def ask_color(cls, parent: QWidget | None, initial: str) -> str | None:
+        color = QColorDialog.getColor(QColor(initial), parent, "Speaker colour")
+        return color.name() if color.isValid() else None
+
+    @classmethod
+    def choose(
+        cls, parent: QWidget | None, title: str, label: str, items: Sequence[str]
+    ) -> int | None:
+        value, ok = QInputDialog.getItem(parent, title, label, list(items), 0, False)
+        return list(items).index(value) if ok and value in items else None

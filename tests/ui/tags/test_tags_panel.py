@@ -1,0 +1,202 @@
+"""The Tags / Follow-up dock: tag list, the queue's filters and sorting, D to mark done,
+double-click to jump, and rename/recolour/merge/delete of tags with undo."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from intercept_viewer.ui.tags.tag_models import PassageQueueModel
+from intercept_viewer.ui.tags.tag_prompts import (
+    DELETE_PASSAGES,
+    KEEP_PASSAGES,
+    TagPrompts,
+)
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+@pytest.fixture
+def setup(make_window, library, parsed_factory):  # type: ignore[no-untyped-def]
+    lib = library
+    a = lib.add(parsed_factory(title="Call A")).id
+    b = lib.add(
+        parsed_factory(
+            [("Дружина", "Де ти зараз?"), ("Солдат", "Під Вовчанськом, третя рота.")],
+            title="Call B",
+            verification="verified",
+        )
+    ).id
+    p1 = lib.add_passage(a, 1, 2, ["Купянск"], note="place")
+    p2 = lib.add_passage(a, 3, 3, ["claim"], state="done")
+    p3 = lib.add_passage(b, 2, 2, ["купянск", "unit"], note="3rd company")
+    w = make_window(lib)
+    w.show_transcript(a)
+    return w, (a, b), (p1, p2, p3)
+
+
+def ids(panel) -> list[int]:  # type: ignore[no-untyped-def]
+    return [r.passage.id for r in panel.queue_model.rows()]
+
+
+def prompt(monkeypatch: pytest.MonkeyPatch, name: str, answer: object) -> None:
+    monkeypatch.setattr(TagPrompts, name, classmethod(lambda cls, *a: answer))
+
+
+def test_models_and_tag_counts(setup, qtmodeltester):
+    w, _tids, _ps = setup
+    panel = w.tagging.panel
+    qtmodeltester.check(panel.tag_model)
+    qtmodeltester.check(panel.queue_model)
+    names = [panel.tag_model.index(i, 0).data() for i in range(panel.tag_model.rowCount())]
+    assert names == ["claim (1)", "unit (1)", "Купянск (2)"]  # case-insensitive: one tag
+
+
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({}, [3, 1]),  # the default: open passages, newest first
+        ({"state": None}, [3, 2, 1]),
+        ({"state": "done"}, [2]),
+        ({"state": None, "tag": "Купянск"}, [3, 1]),
+        ({"state": None, "verification": "verified"}, [3]),
+        ({"state": None, "verification": "unverified"}, [2, 1]),
+        ({"state": None, "transcript_id": "B"}, [3]),
+    ],
+)
+def test_queue_filters(setup, filters, expected, qtmodeltester):
+    w, (_a, b), ps = setup
+    panel = w.tagging.panel
+    panel.set_filter(**{k: (b if v == "B" else v) for k, v in filters.items()})
+    assert ids(panel) == [ps[i - 1].id for i in expected]
+    assert panel.count_label.text().startswith(f"{len(expected)} passage")
+    qtmodeltester.check(panel.queue_model)
+
+
+def test_queue_row_shows_quote_speaker_title_and_badge(setup):
+    w, _t, (_p1, _p2, p3) = setup
+    panel = w.tagging.panel
+    panel.set_filter(state=None)
+    m = panel.queue_model
+    row = m.row_of(p3.id)
+    cell = lambda col, role=Qt.ItemDataRole.DisplayRole: m.index(row, col).data(role)  # noqa: E731
+    assert cell(m.QUOTE_COL) == "“Під Вовчанськом, третя рота.”"
+    assert cell(m.SPEAKER_COL) == "Солдат"
+    assert cell(m.TITLE_COL) == "Call B"
+    assert cell(m.STATUS_COL) == "VERIFIED"
+    unverified = m.index(m.row_of(_p1.id), m.STATUS_COL).data()
+    assert unverified == "UNVERIFIED"
+    # sorting by date both ways
+    panel.queue_view.sortByColumn(m.DATE_COL, Qt.SortOrder.AscendingOrder)
+    assert ids(panel) == sorted(ids(panel))
+    panel.queue_view.sortByColumn(m.DATE_COL, Qt.SortOrder.DescendingOrder)
+    assert ids(panel) == sorted(ids(panel), reverse=True)
+
+
+def test_d_marks_done_and_undo(setup, qtbot):
+    w, _t, (p1, _p2, _p3) = setup
+    panel = w.tagging.panel
+    panel.set_filter(state=None)
+    assert panel.select_passage(p1.id)
+    qtbot.keyClick(panel.queue_view, Qt.Key.Key_D)
+    assert w.library.passage(p1.id).state == "done"
+    assert panel.current_passage_id() == p1.id  # selection kept
+    assert panel.queue_model.index(panel.queue_model.row_of(p1.id), 0).data() == "✓"
+    w.undo_stack.undo()
+    assert w.library.passage(p1.id).state == "open"
+    panel.set_filter(state="open")
+    panel.select_passage(p1.id)
+    qtbot.keyClick(panel.queue_view, Qt.Key.Key_D)
+    assert p1.id not in ids(panel)  # done: leaves the open queue
+    qtbot.keyClick(panel.queue_view, Qt.Key.Key_Delete)  # nothing selected any more: no-op
+    assert len(w.library.passages()) == 3
+
+
+def test_double_click_jumps_to_passage(setup, qtbot):
+    w, (_a, b), (_p1, _p2, p3) = setup
+    panel = w.tagging.panel
+    panel.set_filter(state=None)
+    w.show()
+    qtbot.waitExposed(w)
+    row = panel.queue_model.row_of(p3.id)
+    index = panel.queue_model.index(row, PassageQueueModel.QUOTE_COL)
+    panel.queue_view.scrollTo(index)
+    pos = panel.queue_view.visualRect(index).center()
+    # Qt 6 item views take a double-click only on the row the press went to
+    qtbot.mousePress(panel.queue_view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(panel.queue_view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert w.current_transcript_id() == b
+    assert w.list_view.currentIndex().row() == 1
+    assert [n for n, _ in w.transcript_view.model.tags_for(2)] == ["unit", "Купянск"]
+
+
+def test_rename_recolour_merge_delete_with_undo(setup, monkeypatch):
+    w, _t, (p1, p2, p3) = setup
+    lib, t = w.library, w.tagging
+    kup = lib.tag("купянск")
+    prompt(monkeypatch, "ask_name", "Куп'янськ")
+    t.rename_tag(kup.id)
+    assert lib.tag(kup.id).name == "Куп'янськ"
+    assert [n for n, _ in w.transcript_view.model.tags_for(1)] == ["Куп'янськ"]
+    prompt(monkeypatch, "ask_color", "#112233")
+    t.recolor_tag(kup.id)
+    assert lib.tag(kup.id).color == "#112233"
+    assert w.transcript_view.model.tags_for(1) == [("Куп'янськ", "#112233")]
+    w.undo_stack.undo()
+    w.undo_stack.undo()
+    assert (lib.tag(kup.id).name, lib.tag(kup.id).color) == (kup.name, kup.color)
+
+    unit = lib.tag("unit")
+    prompt(monkeypatch, "ask_merge_target", "claim")
+    t.merge_tag(unit.id)
+    assert sorted(lib.passage(p3.id).tags) == ["claim", "Купянск"]
+    w.undo_stack.undo()
+    assert sorted(lib.passage(p3.id).tags) == ["unit", "Купянск"]
+    assert lib.tag(unit.id).name == "unit"
+
+    claim = lib.tag("claim")
+    prompt(monkeypatch, "ask_delete", DELETE_PASSAGES)
+    t.delete_tag(claim.id)  # p2 had only this tag: it goes too
+    assert [p.id for p in lib.passages()] == [p1.id, p3.id]
+    w.undo_stack.undo()
+    assert lib.passage(p2.id).tags == ["claim"] and lib.passage(p2.id).state == "done"
+    prompt(monkeypatch, "ask_delete", KEEP_PASSAGES)
+    t.delete_tag(claim.id)
+    assert lib.passage(p2.id).tags == []
+    w.undo_stack.redo()  # nothing to redo after a new command
+    w.undo_stack.undo()
+    assert lib.passage(p2.id).tags == ["claim"]
+    names = [t.name for t in lib.tags()]
+    assert names == ["claim", "unit", "Купянск"]
+    prompt(monkeypatch, "ask_delete", None)  # cancelled
+    t.delete_tag(claim.id)
+    assert [t.name for t in lib.tags()] == names
+
+
+def test_rename_onto_existing_name_is_refused(setup, monkeypatch, no_dialogs):
+    w, _t, _p = setup
+    lib = w.library
+    prompt(monkeypatch, "ask_name", "CLAIM")
+    w.tagging.rename_tag(lib.tag("unit").id)
+    assert no_dialogs and no_dialogs[-1][0] == "error" and "merge" in no_dialogs[-1][1]
+    assert lib.tag("unit") and w.undo_stack.count() == 0
+
+
+def test_describe_a_tag_with_undo_and_its_tooltip(setup, monkeypatch):
+    w, _t, _p = setup
+    lib, t = w.library, w.tagging
+    unit = lib.tag("unit")
+    prompt(monkeypatch, "ask_description", "Which brigade? <b>check</b> open sources")
+    t.describe_tag(unit.id)
+    assert lib.tag(unit.id).description == "Which brigade? <b>check</b> open sources"
+    model = t.panel.tag_model
+    row = next(r for r in range(model.rowCount()) if "unit" in model.index(r).data())
+    tip = model.index(row).data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;check" in tip  # shown literally, never rendered
+    w.undo_stack.undo()
+    assert lib.tag(unit.id).description is None
+    w.undo_stack.redo()
+    assert lib.tag(unit.id).description.startswith("Which brigade?")
+    prompt(monkeypatch, "ask_description", None)  # cancelled: nothing changes
+    t.describe_tag(unit.id)
+    assert w.undo_stack.count() == 1
