@@ -292,20 +292,31 @@ def find_mentions(text: str, lang: str, names: dict[str, str] | None = None) -> 
             found.append(Mention(w.start, w.end, "pronoun", w.text, _CYR_PRONOUNS[low]))
             continue
         wl = _cyr_lang(low, lang)
-        for normal, tag in _parses(low, wl):
-            role = _role_of(normal)
-            if not role or tag.POS not in {"NOUN", "ADJF"} or "plur" in tag:
-                continue
-            if tag.POS == "ADJF" and i + 1 < len(ws) and _is_noun(ws[i + 1].text, wl):
-                break  # "военный комиссариат": an adjective here
-            nominative = any(
-                "nomn" in t for n, t in _parses(low, wl) if n == normal and "plur" not in t
-            )
-            found.append(
-                Mention(w.start, w.end, "role", w.text, role[1], role[0], role[2], nominative)
-            )
-            break
+        read = _cyr_role(low, wl)
+        if read is None:
+            continue
+        is_adjective, role, nominative = read
+        if is_adjective and i + 1 < len(ws) and _is_noun(ws[i + 1].text, wl):
+            continue  # "военный комиссариат": an adjective here
+        found.append(Mention(w.start, w.end, "role", w.text, role[1], role[0], role[2], nominative))
     return found
+
+
+@lru_cache(maxsize=20000)
+def _cyr_role(low: str, lang: str) -> tuple[bool, tuple[str, str | None, str | None], bool] | None:
+    """(is an adjective, role, nominative) of a Cyrillic role word's first fitting parse.
+
+    Cached per word: weighing every parse's tags again for each mention made long prose slow.
+    """
+    for normal, tag in _parses(low, lang):
+        role = _role_of(normal)
+        if not role or tag.POS not in {"NOUN", "ADJF"} or "plur" in tag:
+            continue
+        nominative = any(
+            "nomn" in t for n, t in _parses(low, lang) if n == normal and "plur" not in t
+        )
+        return tag.POS == "ADJF", role, nominative
+    return None
 
 
 def _is_the_russian(text: str, ws: list[Word], i: int) -> bool:

@@ -23,9 +23,9 @@ from intercept_viewer.core.importers.base import Importer, SourceFile
 from intercept_viewer.core.importers.labelled import analyse
 from intercept_viewer.core.importers.metadata import merge_meta, read_metadata
 from intercept_viewer.core.importers.textlines import (
+    TurnText,
     fill_end_times,
     guess_language,
-    join_continuation,
     paragraphs,
     split_leading_time,
     split_preamble,
@@ -97,6 +97,7 @@ def build_dash_transcript(
     tail_start: int | None = None  # first line of prose after a blank below the last turn
     tail_cut = 0
     inner_paragraphs = False  # did a turn inside the dialogue span a blank line?
+    current = TurnText()  # the last turn's text, built in linear time
     for i in range(first, len(lines)):
         raw = lines[i]
         if not raw.strip():
@@ -109,17 +110,21 @@ def build_dash_transcript(
                 tail_start = None
             start, end, text = turn
             who = SPEAKERS[len(utterances) % 2].label
+            if utterances:
+                utterances[-1].text = str(current)
+            current = TurnText(text)
             utterances.append(
                 ParsedUtterance(
                     text=text, speaker=who, start_ms=start, end_ms=end, line=i + 1 + line_offset
                 )
             )
         else:
-            last = utterances[-1]
             if after_blank and tail_start is None:
-                tail_start, tail_cut = i, len(last.text)
-            last.text = join_continuation(last.text, raw, after_blank=after_blank)
+                tail_start, tail_cut = i, current.length
+            current.add_continuation(raw, after_blank=after_blank)
         after_blank = False
+    if utterances:
+        utterances[-1].text = str(current)
     epilogue = None
     if tail_start is not None and not inner_paragraphs:
         utterances[-1].text = utterances[-1].text[:tail_cut]

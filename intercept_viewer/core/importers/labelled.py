@@ -22,9 +22,9 @@ from intercept_viewer.core.importers.base import Importer, SourceFile
 from intercept_viewer.core.importers.metadata import merge_meta, read_metadata
 from intercept_viewer.core.importers.textlines import (
     BRACKETED_TIME,
+    TurnText,
     fill_end_times,
     guess_language,
-    join_continuation,
     paragraphs,
     split_leading_time,
     split_preamble,
@@ -420,6 +420,7 @@ def build_transcript(
     epilogue_start: int | None = None  # line index of the first after-blank continuation
     epilogue_cut = 0  # length of the last turn's text before that continuation
     translation_at: int | None = None  # index of the first utterance below a translation heading
+    current = TurnText()  # the last turn's text, while lines are added to it
     for ln in an.lines[first_turn:]:
         if ln.blank:
             blank_run = True
@@ -443,6 +444,9 @@ def build_transcript(
             if start is None and pending[0] is not None:
                 start, end = pending
             pending = (None, None)
+            if utterances:
+                utterances[-1].text = str(current)
+            current = TurnText(c.text)
             utterances.append(
                 ParsedUtterance(
                     text=c.text,
@@ -459,25 +463,26 @@ def build_transcript(
             pending = (ln.start_ms, ln.end_ms)
             blank_run = False
             continue
-        last = utterances[-1]
         if ln.tagged_text is not None:  # "EN: …" under "RU: …": the same turn, a new line
-            last.text = f"{last.text}\n{ln.tagged_text}" if last.text else ln.tagged_text
+            current.add_line(ln.tagged_text)
             blank_run = False
             continue
         if blank_run and translation_at is None and TRANSLATION_HEADING.match(ln.rest):
             translation_at = len(utterances)  # "Переклад українською:" above a whole translation
             blank_run = False
             continue
-        if not blank_run and last.text and _is_translation_line(last.text, ln.rest):
-            last.text = f"{last.text}\n{ln.rest}"  # "(Mom, everything is bad here.)"
+        if not blank_run and current and _is_translation_line(current.tail(_SCRIPT_TAIL), ln.rest):
+            current.add_line(ln.rest)  # "(Mom, everything is bad here.)"
             continue
-        if blank_run and last.text:
+        if blank_run and current:
             paragraph_continuations.append(len(utterances) - 1)
             if epilogue_start is None:
                 epilogue_start = ln.index
-                epilogue_cut = len(last.text)
-        last.text = join_continuation(last.text, ln.raw, after_blank=blank_run and bool(last.text))
+                epilogue_cut = current.length
+        current.add_continuation(ln.raw, after_blank=blank_run and bool(current))
         blank_run = False
+    if utterances:
+        utterances[-1].text = str(current)
 
     epilogue = None
     if epilogue_start is not None and len(set(paragraph_continuations)) == 1:
@@ -510,9 +515,15 @@ def build_transcript(
     )
 
 
+#: How much of a turn's last line tells its alphabet (a turn of many joined lines is one line).
+_SCRIPT_TAIL = 160
+_CYR_RE = re.compile("[\u0400-\u04ff]")
+_LAT_RE = re.compile("[A-Za-z]")
+
+
 def _script(text: str) -> str | None:
-    cyr = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
-    lat = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    cyr = len(_CYR_RE.findall(text))
+    lat = len(_LAT_RE.findall(text))
     if cyr + lat < 3:
         return None
     return "cyr" if cyr > lat else "lat"
