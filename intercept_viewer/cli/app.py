@@ -140,11 +140,12 @@ def describe_os_error(exc: OSError) -> str:
 
 
 def echo(text: object = "", *, err: bool = False, nl: bool = True) -> None:
-    """Print text that may come from files: terminal controls are shown escaped.
+    """Print text that may come from files: terminal controls are shown escaped (on stderr,
+    newlines too: a message stays one line).
 
     A failed write to stdout (disk full, a closed pipe) becomes OutputFailed naming the file.
     """
-    emit(for_terminal(text), err=err, nl=nl)
+    emit(for_terminal_line(text) if err else for_terminal(text), err=err, nl=nl)
 
 
 def emit(text: str, *, err: bool = False, nl: bool = True) -> None:

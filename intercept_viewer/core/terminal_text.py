@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 
-_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+_UNSAFE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029"
 #: What ``for_terminal`` escapes: CR is allowed only as part of CRLF.
 _UNSAFE_RE = re.compile(f"[{_UNSAFE}]|\r(?!\n)")
 _UNSAFE_LINE_RE = re.compile(f"[{_UNSAFE}\n\r]")
-_UNSAFE_JSON_RE = re.compile(f"[{_UNSAFE}]")
+_UNSAFE_JSON_RE = re.compile(f"[{_UNSAFE}\r]")
 _NAMED = {"\r": "\\r", "\n": "\\n", "\x1b": "\\x1b", "\x07": "\\a", "\x08": "\\b"}
 
 

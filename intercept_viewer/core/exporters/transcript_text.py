@@ -12,6 +12,8 @@ from typing import TextIO
 
 from intercept_viewer.core.exporters.common import (
     md_escape,
+    md_line,
+    md_lines,
     md_url,
     one_line,
     speaker_label,
@@ -108,7 +110,8 @@ def write_markdown(library: Library, transcript_id: int, out: TextIO) -> int:
     n = 0
     for u in library.utterances(transcript_id):
         when = f" \\[{format_ms(u.start_ms)}\\]" if u.start_ms is not None else ""
-        body = "  \n".join(md_escape(line) for line in u.text.split("\n"))
+        first_line, *more = md_lines(u.text)
+        body = "  \n".join([md_escape(first_line), *(md_line(line) for line in more)])
         w(f"**{md_escape(speaker_label(u, names))}**{when}: {body}\n\n")
         n += 1
     passages = library.passages(transcript_id=transcript_id)
