@@ -72,8 +72,15 @@ def _run(write, output: str | None, fmt: str) -> ExportResult:  # type: ignore[n
     help="Output format (default: from the -o file's ending).",
 )
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option(
+    "--original",
+    is_flag=True,
+    help="Write the transcript as imported, without the corrections made since.",
+)
 @pass_state
-def export_cmd(state: AppState, transcript_id: int, fmt: str | None, output: str | None) -> None:
+def export_cmd(
+    state: AppState, transcript_id: int, fmt: str | None, output: str | None, original: bool
+) -> None:
     """Export transcript ID with its citation and verification status.
 
     \b
@@ -82,16 +89,22 @@ def export_cmd(state: AppState, transcript_id: int, fmt: str | None, output: str
     vtt   WebVTT with <v Speaker> voice tags and a NOTE with the citation
     md    Markdown: status, citation, the conversation, tagged passages
     json  the project's JSON (speakers, utterances, passages, tags, notes); imports back
-    Missing times are estimated for srt/vtt, and the export says so.
+    Missing times are estimated for srt/vtt, and the export says so. Lines corrected after
+    import end [corrected]; --original writes the text as imported (not json, which keeps both).
 
     \b
     Examples:
       intercept-viewer export 3 --format srt -o call.srt
       intercept-viewer export 3 --format json > call.json
+      intercept-viewer export 3 --format txt --original -o as-published.txt
     """
     fmt = _choose_format(fmt, output, TRANSCRIPT_FORMATS)
     lib = state.reader()
-    result = _run(lambda dest: export_transcript(lib, transcript_id, fmt, dest), output, fmt)
+    result = _run(
+        lambda dest: export_transcript(lib, transcript_id, fmt, dest, original=original),
+        output,
+        fmt,
+    )
     _report(result, output, "utterances")
 
 

@@ -39,10 +39,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from intercept_viewer.core.errors import QueryError
 from intercept_viewer.core.model import VERIFICATION_STATES
+from intercept_viewer.core.rows import named_rows
 from intercept_viewer.core.wordforms import (
     WORD_SPLIT_RE,
     fold,
@@ -52,7 +53,7 @@ from intercept_viewer.core.wordforms import (
 )
 
 if TYPE_CHECKING:
-    from intercept_viewer.core.library import Library
+    from sqlite_utils import Database
 
 #: Marks around matched words in ``SearchHit.snippet``: private-use characters, removed from the
 #: text first, so a transcript cannot forge a highlight.
@@ -544,12 +545,12 @@ def _sql_fold(value: object) -> str | None:
     return None if value is None else name_key(str(value))
 
 
-_speaker_cache: weakref.WeakKeyDictionary[Library, tuple[tuple[int, int, int], dict]] = (
+_speaker_cache: weakref.WeakKeyDictionary[Database, tuple[tuple[int, int, int], dict]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _speaker_keys(library: Library) -> dict[str, list[tuple[int, int]]]:
+def _speaker_keys(db: Database) -> dict[str, list[tuple[int, int]]]:
     """{name_key of a display name or label: [(speaker id, transcript id)]}, for ``speaker:``.
 
     Names compare by ``name_key`` (Cyrillic casefolding that SQL can't do), which took a Python
@@ -558,9 +559,9 @@ def _speaker_keys(library: Library) -> dict[str, list[tuple[int, int]]]:
     write it makes (a rename, an import, even one rolled back) and ``PRAGMA data_version`` with
     every commit by another connection.
     """
-    conn = library.db.conn
+    conn = db.conn
     stamp = (id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
-    cached = _speaker_cache.get(library)
+    cached = _speaker_cache.get(db)
     if cached is not None and cached[0] == stamp:
         return cached[1]
     by_key: dict[str, list[tuple[int, int]]] = {}
@@ -570,7 +571,7 @@ def _speaker_keys(library: Library) -> dict[str, list[tuple[int, int]]]:
         keys = {_name_key(str(v)) for v in (name, label) if v is not None}
         for key in keys:
             by_key.setdefault(key, []).append((sid, tid))
-    _speaker_cache[library] = (stamp, by_key)
+    _speaker_cache[db] = (stamp, by_key)
     return by_key
 
 
@@ -580,7 +581,7 @@ def _name_key(name: str) -> str:
 
 
 def _filters(
-    library: Library, q: Query, transcript_id: int | None, speaker: str | int | None
+    db: Database, q: Query, transcript_id: int | None, speaker: str | int | None
 ) -> tuple[list[str], list[object], bool] | None:
     """SQL conditions on ``u`` (utterances) and ``t`` (transcripts); None if nothing can match.
 
@@ -596,7 +597,7 @@ def _filters(
     elif speaker is not None and clean_text(speaker).strip():
         names.append(name_key(clean_text(speaker)))
     if names:
-        by_key = _speaker_keys(library)
+        by_key = _speaker_keys(db)
         for name in dict.fromkeys(names):
             speaker_ids += [
                 sid
@@ -640,8 +641,9 @@ def _filters(
 
 
 _HIT_COLUMNS = (
-    "u.id, u.transcript_id, t.title, u.seq, s.name, s.color, u.start_ms, u.end_ms, u.text, "
-    "t.verification"
+    "u.id AS utterance_id, u.transcript_id AS transcript_id, t.title AS title, u.seq AS seq, "
+    "s.name AS speaker, s.color AS speaker_color, u.start_ms AS start_ms, u.end_ms AS end_ms, "
+    "u.text AS text, t.verification AS verification"
 )
 _HIT_JOINS = (
     "JOIN utterances u ON u.id = page.id JOIN transcripts t ON t.id = u.transcript_id "
@@ -650,7 +652,7 @@ _HIT_JOINS = (
 
 
 def search(
-    library: Library,
+    db: Database,
     query: str,
     transcript_id: int | None = None,
     limit: int = 100,
@@ -676,16 +678,16 @@ def search(
         raise _fail("there is nothing to search for; type a word, or speaker:NAME")
     limit = max(0, int(limit))
     offset = max(0, int(offset))
-    conn: sqlite3.Connection = library.db.conn
+    conn: sqlite3.Connection = db.conn
     conn.create_function("iv_fold", 1, _sql_fold, deterministic=True)
-    filt = _filters(library, q, transcript_id, speaker)
+    filt = _filters(db, q, transcript_id, speaker)
     if filt is None:
         return SearchResult([], 0, query=q)
     where, params, needs_t = filt
     try:
         if q.has_words:
             return _search_fts(
-                library,
+                conn,
                 q,
                 compile_match(query) or "",
                 where,
@@ -697,7 +699,7 @@ def search(
                 cursor,
                 exhaustive,
             )
-        return _search_filtered(library, q, where, params, needs_t, limit, offset, cursor)
+        return _search_filtered(conn, q, where, params, needs_t, limit, offset, cursor)
     except sqlite3.OperationalError as exc:
         if "fts5" in str(exc).lower():
             raise _fail(str(exc)) from exc
@@ -705,7 +707,7 @@ def search(
 
 
 def _search_fts(
-    library: Library,
+    conn: sqlite3.Connection,
     q: Query,
     match: str,
     where: list[str],
@@ -729,7 +731,6 @@ def _search_fts(
       as ranking; so the filtered matches are collected once (a materialised CTE) and both
       ranked and counted from there, not matched and joined a second time to count.
     """
-    conn = library.db.conn
     conds = ["utterances_fts MATCH ?", *where]
     args: list[object] = [match, *params]
     if transcript_id is not None:
@@ -765,7 +766,7 @@ def _search_fts(
         sql = (
             f"WITH m AS MATERIALIZED ({inner}{bounded}), "
             "c AS MATERIALIZED (SELECT count(*) AS n, min(id) AS low FROM m) "
-            f"SELECT page.id, page.score, (SELECT n FROM c), {_HIT_COLUMNS} FROM "
+            f"SELECT page.score AS score, (SELECT n FROM c) AS n, {_HIT_COLUMNS} FROM "
             "(SELECT id, score FROM (SELECT id, score FROM m "
             "WHERE (SELECT n FROM c) <= ? OR id > (SELECT low FROM c)) "
             f"{page_where} ORDER BY score, id LIMIT ? OFFSET ?) page {_HIT_JOINS} "
@@ -773,9 +774,11 @@ def _search_fts(
         )
         # Exhaustive: every row of m is ranked (no bound to exceed).
         keep_all_up_to = 2**62 if exhaustive else cap
-        rows = conn.execute(sql, [*cte_args, keep_all_up_to, *page_args, limit, offset]).fetchall()
+        rows = list(
+            named_rows(conn.execute(sql, [*cte_args, keep_all_up_to, *page_args, limit, offset]))
+        )
         if rows:
-            n = int(rows[0][2])  # type: ignore[call-overload]
+            n = int(rows[0]["n"])
         else:
             n = conn.execute(f"SELECT count(*) FROM ({inner}{bounded})", cte_args).fetchone()[0]
         approximate = n > cap and not exhaustive
@@ -791,11 +794,11 @@ def _search_fts(
         # bm25 then rowid: rowid order equals (transcript_id, seq) order, since a
         # transcript's utterances are inserted together in order -- the stable tie-break.
         sql = (
-            f"SELECT page.id, page.score, NULL, {_HIT_COLUMNS} FROM "
+            f"SELECT page.score AS score, {_HIT_COLUMNS} FROM "
             f"(SELECT id, score FROM ({ranked}) {page_where} ORDER BY score, id LIMIT ? OFFSET ?) "
             f"page {_HIT_JOINS} ORDER BY page.score, page.id"
         )
-        rows = conn.execute(sql, [*rank_args, *page_args, limit, offset]).fetchall()
+        rows = list(named_rows(conn.execute(sql, [*rank_args, *page_args, limit, offset])))
         if first_page and len(rows) < limit:
             n = len(rows)  # every match is on this page: fewer than the cap, ranked in full
         else:
@@ -806,7 +809,7 @@ def _search_fts(
 
 
 def _search_filtered(
-    library: Library,
+    conn: sqlite3.Connection,
     q: Query,
     where: list[str],
     params: list[object],
@@ -816,7 +819,6 @@ def _search_filtered(
     cursor: tuple[float, int] | None,
 ) -> SearchResult:
     """Filters only (``speaker:Mother``): everything they select, in transcript order."""
-    conn = library.db.conn
     conds = list(where) or ["1"]
     args = list(params)
     excluded = excluded_expression(q)
@@ -829,10 +831,10 @@ def _search_filtered(
     if cursor is not None:
         page_where, page_args = " AND u.id > ?", [int(cursor[1])]
     sql = (
-        f"SELECT page.id, 0.0, NULL, {_HIT_COLUMNS} FROM ({base}{page_where} ORDER BY u.id "
+        f"SELECT 0.0 AS score, {_HIT_COLUMNS} FROM ({base}{page_where} ORDER BY u.id "
         f"LIMIT ? OFFSET ?) page {_HIT_JOINS} ORDER BY page.id"
     )
-    rows = conn.execute(sql, [*args, *page_args, limit, offset]).fetchall()
+    rows = list(named_rows(conn.execute(sql, [*args, *page_args, limit, offset])))
     n = conn.execute(
         f"SELECT count(*) FROM ({base} LIMIT ?)", [*args, CANDIDATE_CAP + 1]
     ).fetchone()[0]
@@ -841,7 +843,7 @@ def _search_filtered(
 
 def _result(
     q: Query,
-    rows: list[tuple[object, ...]],
+    rows: list[dict[str, Any]],
     total: int,
     total_exact: bool,
     approximate: bool,
@@ -850,19 +852,12 @@ def _result(
     spans_of = Highlighter(q).spans
     hits = []
     for r in rows:
-        # Columns after (id, score, n) are SearchHit's own order up to ``text``; the types
-        # are the schema's (INTEGER / TEXT NOT NULL), so no conversions per hit.
-        text: str = r[11]  # type: ignore[assignment]
+        # Columns are named like SearchHit's fields; the types are the schema's (INTEGER /
+        # TEXT NOT NULL), so no conversions per hit.
+        r.pop("n", None)
+        text: str = r["text"]
         spans = spans_of(text)
-        hits.append(
-            SearchHit(
-                *r[3:12],  # type: ignore[arg-type]
-                make_snippet(text, spans),
-                r[12],  # type: ignore[arg-type]
-                spans,
-                r[1],  # type: ignore[arg-type]
-            )
-        )
+        hits.append(SearchHit(**r, snippet=make_snippet(text, spans), spans=spans))
     next_cursor = None
     if hits and len(hits) == limit:
         next_cursor = (hits[-1].score, hits[-1].utterance_id)

@@ -1,21 +1,24 @@
 """The main window: library (left), transcript (centre), source and speakers (right).
 
-Other panels plug in through ``add_dock`` (which also lists the dock in the View menu), the
-``find_action`` placeholder (Ctrl+F; set ``find_handler``), ``show_utterance`` (jump to and
-highlight a hit), the ``current_transcript_changed`` signal, the utterance model's
-``set_highlights`` / ``set_tag_chips`` and the strip's ``set_marks``.
+The window is the only module that imports the panels. It builds the ``WindowContext``
+(library, undo stack, task runner, the ``changed`` broadcast) every panel receives, docks the
+panels and puts their actions in its menus. Every write it makes goes through the context, and
+it refreshes its own parts (library list, header, source and speakers) from ``changed`` like
+the panels do; it answers the context's ``navigate`` and ``status`` requests.
 
 Signals:
     current_transcript_changed(id): another transcript is shown (-1: none).
-    library_changed(): transcripts were imported, edited or deleted.
+    import_finished(results, failures): a folder import ended: (path, transcript id) of each
+        imported file, and the ImportFailed of each that could not be.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QUrl, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -24,6 +27,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QKeySequence,
+    QShowEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -32,7 +36,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QProgressDialog,
     QWidget,
 )
 
@@ -40,23 +43,35 @@ from intercept_viewer.core.errors import ImportFailed, InterceptViewerError, Not
 from intercept_viewer.core.importers import accepted_suffixes
 from intercept_viewer.core.library import AddResult, Library
 from intercept_viewer.core.model import Transcript
-from intercept_viewer.ui.export.export_actions import install_export
-from intercept_viewer.ui.library.import_worker import FolderImportWorker, collect_files
+from intercept_viewer.core.status import quoted_turn
+from intercept_viewer.ui.context import Change, WindowContext
+from intercept_viewer.ui.export.export_dialog import Exporter
+from intercept_viewer.ui.export.publish_dialog import install_publish
+from intercept_viewer.ui.help.menu import install_help, main_toolbar
+from intercept_viewer.ui.library.import_progress import ImportProgress
+from intercept_viewer.ui.library.import_worker import collect_files, import_task, wants_background
 from intercept_viewer.ui.library.library_panel import LibraryPanel
-from intercept_viewer.ui.search.search_panel import install_search
-from intercept_viewer.ui.tags.tagging import install_tagging
+from intercept_viewer.ui.library.telegram_import import install_telegram_import
+from intercept_viewer.ui.search.search_panel import SearchPanel
+from intercept_viewer.ui.tags.tagging import Tagging
+from intercept_viewer.ui.tasks import TaskHandle
 from intercept_viewer.ui.transcript.commands import (
     EditTranscriptCommand,
     MergeSpeakersCommand,
     RecolorSpeakerCommand,
     RenameSpeakerCommand,
+    field_change,
+    speaker_change,
 )
 from intercept_viewer.ui.transcript.source_panel import SourcePanel, safe_web_url
 from intercept_viewer.ui.transcript.speakers_panel import SpeakersPanel
 from intercept_viewer.ui.transcript.transcript_view import TranscriptView
-from intercept_viewer.ui.transcript.turn_strip import tooltip_html
+from intercept_viewer.ui.transcript.turn_corrections import install_corrections
 from intercept_viewer.ui.transcript.utterance_view import UtteranceView
+from intercept_viewer.ui.widgets.feedback import UndoFeedback
+from intercept_viewer.ui.widgets.layout_defaults import default_layout
 from intercept_viewer.ui.widgets.prompts import DELETE_WITH_PASSAGES, Prompts
+from intercept_viewer.ui.widgets.safe_text import tooltip_html
 
 MAX_RECENT = 10
 K_GEOMETRY, K_STATE = "window/geometry", "window/state"
@@ -78,6 +93,26 @@ def file_filters() -> str:
     return ";;".join(filters)
 
 
+def import_summary(imported: int, known: int, failed: int) -> str:
+    """What the status bar says after an import: new files, ones already there, failures."""
+    new = imported - known
+    parts = []
+    if imported == 1 and known == 1:
+        parts.append("Already in the library — shown")
+    else:
+        if new or not known:
+            parts.append(f"Imported {new} file{'s' if new != 1 else ''}")
+        if known:
+            parts.append(
+                f"{known} {'was' if known == 1 else 'were'} already in the library"
+                if new
+                else f"All {known} were already in the library"
+            )
+    if failed:
+        parts.append(f"{failed} failed")
+    return "; ".join(parts)
+
+
 def citation(t: Transcript) -> str:
     """The citation line that goes with every copied quote, flag included."""
     parts = [f"“{t.title}”", t.publisher or "unknown publisher", t.released_on or "undated"]
@@ -96,32 +131,38 @@ def citation(t: Transcript) -> str:
 
 class MainWindow(QMainWindow):
     """Attributes:
-    library: the GUI thread's Library. settings: where state is remembered.
-    undo_stack: every undoable edit. library_panel, transcript_view, source_panel,
-    speakers_panel and their docks; the actions named ``*_action``.
-    import_worker: the running folder import, if any.
-    find_handler: what Ctrl+F does (the search panel sets it).
+    context: what the panels receive (library, undo stack, task runner, ``changed``).
+    library, undo_stack, settings, tasks: the context's.
+    library_panel, transcript_view, source_panel, speakers_panel, search_panel, tagging,
+    exporter and their docks; the actions named ``*_action``.
+    import_task: the running folder import, if any.
+    find_handler: what Ctrl+F does (the search panel's focus).
     """
 
     current_transcript_changed = Signal(int)
-    library_changed = Signal()
+    import_finished = Signal(list, list)
 
     def __init__(
         self, library: Library, settings: QSettings | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.library = library
-        self.settings = settings if settings is not None else QSettings()
-        self.undo_stack = QUndoStack(self)
-        self.import_worker: FolderImportWorker | None = None
-        self.backup_worker: QThread | None = None  # the daily backup (ui.startup)
-        self._progress: QProgressDialog | None = None
+        self.context = WindowContext(library, self, settings)
+        self.settings = self.context.settings
+        self.import_task: TaskHandle | None = None
+        self._import_results: list[tuple[str, int]] = []
+        self._import_failures: list[ImportFailed] = []
+        self._progress: ImportProgress | None = None
+        self._recent_pending: set[str] = set()
+        self._known = 0  # of the files just imported, how many were in the library already
         self.find_handler: Callable[[], None] | None = None
         self.setWindowTitle("Intercept Viewer")
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
+        # the bottom dock (the follow-up queue) spans the whole width, under the side docks
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
 
-        self.transcript_view = TranscriptView(library, self)
+        self.transcript_view = TranscriptView(library, self, self.context.tasks)
         self.setCentralWidget(self.transcript_view)
         self.library_panel = LibraryPanel(self)
         self.source_panel = SourcePanel(self)
@@ -151,9 +192,42 @@ class MainWindow(QMainWindow):
         self.speakers_panel.recolor_requested.connect(self.recolor_speaker)
         self.speakers_panel.merge_requested.connect(self.merge_speakers)
         self.transcript_view.speaker_stats_loaded.connect(self.speakers_panel.update_stats)
-        self.search_panel = install_search(self)
-        self.tagging = install_tagging(self)
-        install_export(self, self.tagging)
+        self.transcript_view.review_band.dismiss_requested.connect(self.dismiss_review)
+        ctx = self.context
+        ctx.changed.connect(self._changed)
+        ctx.current_changed.connect(self.current_transcript_changed)
+        ctx.library_replaced.connect(self._library_replaced)
+        ctx.navigate_requested.connect(self.show_utterance)
+        ctx.status_requested.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        ctx.flush_edits.connect(self.source_panel.commit_pending)
+        self._add_search()
+        self._add_tagging()
+        self.telegram_importer = install_telegram_import(self)
+        self.publisher = install_publish(self)
+        self.corrections = install_corrections(self)
+        self.help = install_help(
+            self,
+            self.settings,
+            lambda: self.library.path,
+            self.open_action,
+            self.import_folder_action,
+            self.view_menu,
+        )
+        self.toolbar = main_toolbar(
+            self,
+            [
+                ("open", self.open_action),
+                ("import_folder", self.import_folder_action),
+                None,
+                ("find", self.find_action),
+                ("tag", self.tagging.tag_action),
+                ("export", self.exporter.export_transcript_action),
+                None,
+                ("undo", self.undo_action),
+                ("redo", self.redo_action),
+            ],
+        )
+        self.feedback = UndoFeedback(self.undo_stack, self.statusBar())
         self.refresh_library()
         self.library_note = QLabel(self)
         self.library_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -163,8 +237,59 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- building
 
     @property
+    def library(self) -> Library:
+        return self.context.library
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self.context.undo_stack
+
+    @property
     def list_view(self) -> UtteranceView:
         return self.transcript_view.list_view
+
+    def _add_search(self) -> None:
+        """The search panel: a tab beside the library (both list what is in it, and the hits
+        need the height); Ctrl+F brings it forward, F3 / Shift+F3 step through the hits."""
+        panel = SearchPanel(self.context, self.transcript_view, self)
+        self.search_panel = panel
+        panel.dock = self.search_dock = self.add_dock(
+            panel, "Search", Qt.DockWidgetArea.LeftDockWidgetArea, "search"
+        )
+        self.tabifyDockWidget(self.library_dock, self.search_dock)
+        self.library_dock.raise_()
+        self.find_handler = panel.focus_search
+        self.find_next_action = panel.find_next_action
+        self.find_previous_action = panel.find_previous_action
+        for action in (self.find_next_action, self.find_previous_action):
+            self.addAction(action)
+            self.edit_menu.addAction(action)
+
+    def _add_tagging(self) -> None:
+        """The Tags / Follow-up dock (full width along the bottom), Ctrl+T, and
+        File ▸ Export, whose passages export takes the queue as it is filtered."""
+        tagging = Tagging(self.context, self.transcript_view, self)
+        self.tagging = tagging
+        tagging.menu_actions = [self.copy_action]
+        # Its own dock along the bottom, the window's full width: as a tab beside the library
+        # only three of its columns showed and the tag list had room for two rows.
+        self.tags_dock = self.add_dock(
+            tagging.panel, "Tags / Follow-up", Qt.DockWidgetArea.BottomDockWidgetArea, "tags"
+        )
+        self.addAction(tagging.tag_action)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(tagging.tag_action)
+        self.edit_menu.addAction(tagging.tag_part_action)
+        self.exporter = Exporter(self.context, tagging.panel.filters, self)
+        exporter = self.exporter
+        for action in (
+            exporter.export_transcript_action,
+            exporter.export_original_action,
+            exporter.export_passages_action,
+        ):
+            self.addAction(action)
+            self.file_menu.insertAction(self.delete_action, action)
+        self.file_menu.insertSeparator(self.delete_action)
 
     def _action(
         self, text: str, slot: Callable[..., object], shortcut: QKeySequence | str | None = None
@@ -249,8 +374,16 @@ class MainWindow(QMainWindow):
         return t.id if t is not None else None
 
     def refresh_library(self) -> None:
+        self.library_panel.set_review_counts(self.library.review_counts())
         self.library_panel.set_transcripts(
             self.library.transcripts(), keep_id=self.current_transcript_id()
+        )
+
+    def dismiss_review(self, transcript_id: int) -> None:
+        """The import report's remarks were reviewed: hide them (band and "needs review")."""
+        self.context.write(
+            lambda lib: lib.dismiss_import_warnings(transcript_id),
+            Change.of("transcripts", transcripts=[transcript_id]),
         )
 
     def _show_library_notes(self) -> None:
@@ -278,29 +411,26 @@ class MainWindow(QMainWindow):
         """File ▸ Restore backup…: pick, confirm, restore and reopen (ui.backup.backup_dialog)."""
         from intercept_viewer.ui.backup.backup_dialog import restore_backup_dialog
 
-        return restore_backup_dialog(self)
+        return restore_backup_dialog(self.context)
 
     def set_library(self, library: Library) -> None:
         """Show another open Library (after a restore): every panel re-reads it.
 
-        The caller closed the old one and stopped the threads using it (search, import,
-        export, backup); undo history pointed at rows of the old file, so it is dropped.
+        The caller closed the old one and stopped the tasks using it (``stop_all``); undo
+        history pointed at rows of the old file, so the context drops it.
         """
+        self.context.set_library(library)
+
+    def _library_replaced(self) -> None:
+        library = self.library
         showing = self.current_transcript_id()
-        self.library = library
-        self.undo_stack.clear()
         self.transcript_view.set_library(library)
-        self.tagging.library = library
-        self.tagging.panel.set_library(library)
-        self.search_panel._closed = False  # shutdown() stopped its thread on the old file
         self.transcript_view.set_transcript(None, [])
         self.refresh_library()
         rows = self.library_panel.model.transcripts()
         if showing is None or all(t.id != showing for t in rows):
             showing = rows[0].id if rows else None
         self.show_transcript(showing)
-        self.search_panel.refill_speakers()
-        self.library_changed.emit()
         self._show_library_notes()
 
     def _library_row_chosen(self, transcript_id: int) -> None:
@@ -331,12 +461,13 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{t.title} — Intercept Viewer")
         else:
             self.setWindowTitle("Intercept Viewer")
-        self.current_transcript_changed.emit(t.id if t is not None else -1)
+        self.context.set_current(t.id if t is not None else None)
 
     def show_utterance(
         self, transcript_id: int, seq: int, highlight: Sequence[tuple[int, int]] | None = None
     ) -> None:
-        """Show ``seq`` of a transcript, selected and centred, with optional hit spans."""
+        """Show ``seq`` of a transcript, selected and centred, with optional hit spans (the
+        context's ``navigate`` lands here)."""
         if transcript_id != self.current_transcript_id():
             self.show_transcript(transcript_id)
         if highlight:
@@ -375,90 +506,106 @@ class MainWindow(QMainWindow):
         if folder:
             self.open_paths([folder])
 
-    def open_paths(self, paths: Iterable[str | Path]) -> list[int]:
-        """Import files (folders go to a worker thread) and show the first one imported.
+    def open_paths(self, paths: Iterable[str | Path], format: str | None = None) -> list[int]:
+        """Import files and show the first one imported. Folders and big files go to a
+        background task (the window stays usable, progress and Cancel in the status bar).
 
-        Returns the ids imported here; a folder import reports through ``import_worker``.
+        ``format`` forces an importer (the failure dialog's "Import as…"). Returns the ids
+        imported here; a folder import reports through ``import_finished``.
         """
         paths = [Path(p) for p in paths]
-        if any(p.is_dir() for p in paths):
-            self.start_import(collect_files(paths))
+        if self.library.path is not None and wants_background(paths):
+            named = [p for p in paths if not p.is_dir()]
+            self.start_import(collect_files(paths), format=format, named=named)
             return []
         ids: list[int] = []
         failures: list[ImportFailed] = []
+        self._known = 0
         for path in paths:
             try:
-                result: AddResult | ImportFailed = self.library.import_file(path)
+                result: AddResult | ImportFailed = self.library.import_file(path, format=format)
             except ImportFailed as exc:
                 result = exc
             except (InterceptViewerError, OSError, ValueError) as exc:
                 result = ImportFailed(str(exc), file=str(path))
             if isinstance(result, AddResult):
                 ids.append(result.id)
+                self._known += result.duplicate
                 self.add_recent(path)
             else:
                 failures.append(result)
         self._imported(ids, failures)
         return ids
 
-    def start_import(self, files: list[Path]) -> FolderImportWorker | None:
-        """Import ``files`` in a worker thread with a progress dialog and Cancel."""
-        if self.library.path is None:  # an in-memory library can't be shared with a thread
-            ids, failures = [], []
-            for _path, outcome in self.library.import_files(files):
-                if isinstance(outcome, AddResult):
-                    ids.append(outcome.id)
-                else:
-                    failures.append(outcome)
-            self._imported(ids, failures)
+    def start_import(
+        self, files: list[Path], format: str | None = None, named: Sequence[Path] = ()
+    ) -> TaskHandle | None:
+        """Import ``files`` as a write task, progress and Cancel in the status bar (never a
+        modal dialog: the user keeps reading while a long call imports).
+
+        Each file's outcome arrives as progress, so a cancelled import still shows what it
+        imported; ``import_finished`` reports the whole batch. ``named`` are files the user
+        picked one by one: they go to File ▸ Open recent.
+        """
+        if self.import_task is not None:
+            self.statusBar().showMessage("An import is already running.", 5000)
             return None
-        worker = FolderImportWorker(self.library.path, files, self)
-        progress = QProgressDialog(
-            f"Importing {len(files)} files…", "Cancel", 0, max(1, len(files)), self
-        )
-        progress.setWindowTitle("Import folder")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        progress.canceled.connect(worker.requestInterruption)
-        worker.progress.connect(self._import_progress)
-        worker.outcome.connect(self._import_outcome)
-        worker.finished.connect(worker.deleteLater)
-        self.import_worker = worker
+        self._import_results, self._import_failures = [], []
+        self._recent_pending = {str(p) for p in named}
+        progress = ImportProgress(len(files), self)
+        stop = threading.Event()
         self._progress = progress
-        worker.start()
-        return worker
+        self.statusBar().addPermanentWidget(progress)
+        handle = self.context.tasks.submit(
+            import_task(files, format, cancelled=stop.is_set, fraction=progress.fraction.emit),
+            on_progress=self._import_progress,
+            on_failed=lambda message: self._import_failures.append(
+                ImportFailed(message, file=str(self.library.path))
+            ),
+        )
+        if handle.is_finished:  # an in-memory library imported before submit returned
+            self._import_ended()
+            return None
+        progress.cancel_requested.connect(stop.set)
+        progress.cancel_requested.connect(handle.cancel)
+        handle.finished.connect(self._import_ended)
+        self.import_task = handle
+        return handle
 
-    def _import_progress(self, done: int, total: int, name: str) -> None:
-        # A window-modal QProgressDialog.setValue() processes events, so the outcome may arrive
-        # (and drop self._progress) in the middle of this slot: work on a local reference.
-        progress = self._progress
-        if progress is None:
-            return
-        progress.setLabelText(f"Imported {done} of {total}: {name}")
-        progress.setMaximum(max(1, total))
-        progress.setValue(done)
-
-    def _import_outcome(self, results: list[tuple[str, int]], failures: list[ImportFailed]) -> None:
+    def _import_progress(self, step: tuple[int, int, Path, AddResult | ImportFailed]) -> None:
+        done, total, path, outcome = step
+        if isinstance(outcome, AddResult):
+            self._import_results.append((str(path), outcome.id))
+            if str(path) in self._recent_pending:
+                self.add_recent(path)
+        else:
+            self._import_failures.append(outcome)
         if self._progress is not None:
-            self._progress.reset()
+            self._progress.set_files_done(done, total, path.name)
+
+    def _import_ended(self) -> None:
+        if self._progress is not None:
+            self.statusBar().removeWidget(self._progress)
             self._progress.deleteLater()
             self._progress = None
-        self.import_worker = None
+        self._recent_pending = set()
+        self.import_task = None
+        results, failures = self._import_results, self._import_failures
         self._imported([tid for _p, tid in results], failures)
+        self.import_finished.emit(results, failures)
 
     def _imported(self, ids: list[int], failures: list[ImportFailed]) -> None:
-        self.refresh_library()
+        known, self._known = self._known, 0
         if ids:
+            self.context.notify(
+                Change.of("transcripts", "speakers", "utterances", "passages", "tags")
+            )
             self.show_transcript(ids[0])
-            self.library_changed.emit()
-        n = len(ids)
-        self.statusBar().showMessage(
-            f"Imported {n} file{'s' if n != 1 else ''}"
-            + (f"; {len(failures)} failed" if failures else ""),
-            8000,
-        )
+        self.statusBar().showMessage(import_summary(len(ids), known, len(failures)), 8000)
         if failures:
-            Prompts.show_import_errors(self, failures)
+            fmt = Prompts.show_import_errors(self, failures)
+            if fmt is not None:
+                self.open_paths([f.file for f in failures if f.file], format=fmt)
 
     # ---------------------------------------------------------------- recent files
 
@@ -500,67 +647,74 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- edits (undoable)
 
-    def _try(self, fn: Callable[[], object]) -> bool:
-        try:
-            fn()
-        except (InterceptViewerError, ValueError) as exc:
-            Prompts.show_error(self, str(exc))
-            return False
-        return True
-
     def edit_field(self, field: str, value: object) -> None:
         t = self.current_transcript()
         if t is None:
             return
         old = getattr(t, field)
-        if not self._try(lambda: self.library.update_transcript(t.id, **{field: value})):
+        if field == "verification" and self.corrections.confirm_status(t.id, str(value)):
+            return  # the note was updated with the status, as one undoable step
+        done = self.context.write(
+            lambda lib: lib.update_transcript(t.id, **{field: value}), field_change(t.id, field)
+        )
+        if done is None:
             self.source_panel.set_transcript(t)
             return
-        self.undo_stack.push(EditTranscriptCommand(self, t.id, field, old, value))
-        self.transcript_edited(t.id)
+        self.undo_stack.push(EditTranscriptCommand(self.context, t.id, field, old, value))
 
     def rename_speaker(self, speaker_id: int, name: str) -> None:
         sp = self.library.speaker(speaker_id)
-        if self._try(lambda: self.library.rename_speaker(speaker_id, name)):
-            self.undo_stack.push(RenameSpeakerCommand(self, sp, name))
-            self.speakers_edited(sp.transcript_id, rows_changed=False)
+        change = speaker_change(sp, rows_changed=False)
+        if self.context.write(lambda lib: lib.rename_speaker(speaker_id, name) or True, change):
+            self.undo_stack.push(RenameSpeakerCommand(self.context, sp, name))
 
     def recolor_speaker(self, speaker_id: int, color: str) -> None:
         sp = self.library.speaker(speaker_id)
-        if self._try(lambda: self.library.recolor_speaker(speaker_id, color)):
-            self.undo_stack.push(RecolorSpeakerCommand(self, sp, color))
-            self.speakers_edited(sp.transcript_id, rows_changed=False)
+        change = speaker_change(sp, rows_changed=False)
+        if self.context.write(lambda lib: lib.recolor_speaker(speaker_id, color) or True, change):
+            self.undo_stack.push(RecolorSpeakerCommand(self.context, sp, color))
 
     def merge_speakers(self, keep_id: int, merge_id: int) -> None:
         keep, gone = self.library.speaker(keep_id), self.library.speaker(merge_id)
-        seqs: list[int] = []
+        change = speaker_change(keep, rows_changed=True)
+        seqs = self.context.write(lambda lib: lib.merge_speakers(keep_id, merge_id), change)
+        if seqs is not None:
+            self.undo_stack.push(MergeSpeakersCommand(self.context, keep, gone, seqs))
 
-        def merge() -> None:
-            seqs.extend(self.library.merge_speakers(keep_id, merge_id))
+    def _changed(self, change: Change) -> None:
+        """Keep the window's own parts in step with the library (edits, undo, imports)."""
+        current = self.current_transcript_id()
+        if change.touches("transcripts", "verification"):
+            self._transcripts_changed(change, current)
+        speakers_moved = change.touches("speakers") and change.touches_transcript(current)
+        if speakers_moved and current is not None:
+            t = self.current_transcript()
+            speakers = self.library.speakers(current)
+            self.speakers_panel.set_speakers(speakers, bool(t and t.has_times))
+            self.transcript_view.set_speakers(speakers, rows_changed=change.touches("utterances"))
 
-        if self._try(merge):
-            self.undo_stack.push(MergeSpeakersCommand(self, keep, gone, seqs))
-            self.speakers_edited(keep.transcript_id, rows_changed=True)
-
-    # EditTarget protocol: called after the library changed (edit, undo or redo)
-
-    def transcript_edited(self, transcript_id: int) -> None:
-        t = self.library.transcript(transcript_id)
-        self.library_panel.model.update_transcript(t)
-        if transcript_id == self.current_transcript_id():
+    def _transcripts_changed(self, change: Change, current: int | None) -> None:
+        """Update the changed rows in place; reload the list when rows came or went."""
+        rows = {t.id for t in self.library_panel.model.transcripts()}
+        self.library_panel.set_review_counts(self.library.review_counts())
+        if change.everything or not change.transcript_ids or not change.transcript_ids <= rows:
+            self.refresh_library()
+        else:
+            for tid in change.transcript_ids:
+                try:
+                    self.library_panel.model.update_transcript(self.library.transcript(tid))
+                except NotFound:
+                    self.refresh_library()
+                    break
+        if current is not None and change.touches_transcript(current):
+            try:
+                t = self.library.transcript(current)
+            except NotFound:
+                return
             self.transcript_view.transcript = t
             self.transcript_view.update_header(t)
             self.source_panel.set_transcript(t)
             self.setWindowTitle(f"{t.title} — Intercept Viewer")
-        self.library_changed.emit()
-
-    def speakers_edited(self, transcript_id: int, *, rows_changed: bool) -> None:
-        if transcript_id != self.current_transcript_id():
-            return
-        t = self.current_transcript()
-        speakers = self.library.speakers(transcript_id)
-        self.speakers_panel.set_speakers(speakers, bool(t and t.has_times))
-        self.transcript_view.set_speakers(speakers, rows_changed=rows_changed)
 
     # ---------------------------------------------------------------- delete
 
@@ -572,25 +726,31 @@ class MainWindow(QMainWindow):
         if choice is None:
             return False
         with_passages = choice == DELETE_WITH_PASSAGES
-        if not self._try(
-            lambda: self.library.delete_transcripts(ids, delete_passages=with_passages)
-        ):
+        showing = self.current_transcript_id()
+        change = Change.of(
+            "transcripts", "speakers", "utterances", "passages", "tags", transcripts=ids
+        )
+        done = self.context.write(
+            lambda lib: lib.delete_transcripts(ids, delete_passages=with_passages) or True, change
+        )
+        if not done:
             return False
         self.undo_stack.clear()  # the commands may point at rows that no longer exist
-        showing = self.current_transcript_id()
-        self.library_panel.set_transcripts(self.library.transcripts())
         if showing in ids:
             rows = self.library_panel.model.transcripts()
             self.show_transcript(rows[0].id if rows else None)
         elif showing is not None:
             self.library_panel.select_transcript(showing, emit=False)
-        self.library_changed.emit()
         return True
 
     # ---------------------------------------------------------------- copy and links
 
     def selection_text(self) -> str:
-        """The selected utterances as ``Speaker: text`` lines plus the citation line."""
+        """The selected utterances as ``Speaker: text`` lines plus the citation line.
+
+        While the release is not verified every line carries its status (``[UNVERIFIED]
+        Soldier: …``): a line pasted on its own must not lose the flag.
+        """
         t = self.current_transcript()
         rows = self.list_view.selected_rows()
         if t is None or not rows:
@@ -600,7 +760,7 @@ class MainWindow(QMainWindow):
         for row in rows:
             u = model.utterance_at(row)
             if u is not None:
-                lines.append(f"{model.speaker_name(u)}: {u.text}")
+                lines.extend(quoted_turn(t.verification, model.speaker_name(u), u.text))
         return "\n".join(lines) + "\n\n" + citation(t) + "\n"
 
     def copy_selection(self) -> str:
@@ -626,15 +786,22 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray(geometry))
         else:  # first run: a window that fits the screen, not Qt's small default
             screen = self.screen().availableGeometry()
-            self.resize(
-                min(1280, int(screen.width() * 0.95)), min(820, int(screen.height() * 0.95))
-            )
-            self.resizeDocks(
-                [self.library_dock, self.source_dock], [400, 310], Qt.Orientation.Horizontal
-            )
+            layout = default_layout(screen.width(), screen.height())
+            self.resize(layout.width, layout.height)
+            self.apply_default_layout()
         state = self.settings.value(K_STATE)
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))
+
+    def apply_default_layout(self) -> None:
+        """Size the docks for the window's current size (first run, View ▸ Reset layout)."""
+        layout = default_layout(self.width(), self.height())
+        self.resizeDocks(
+            [self.library_dock, self.source_dock],
+            [layout.left, layout.right],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks([self.tags_dock], [layout.bottom], Qt.Orientation.Vertical)
 
     def save_state(self) -> None:
         self.source_panel.commit_pending()
@@ -646,11 +813,12 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.import_worker is not None:
-            self.import_worker.requestInterruption()
-            self.import_worker.wait()
-        self.tagging.exporter.wait()
-        if self.backup_worker is not None:
-            self.backup_worker.wait()
+        # An import stops after its current file; an export or a backup is let finish.
+        self.search_panel.shutdown()
+        self.context.tasks.shutdown(keep=("export", "backup"))
         self.save_state()
         super().closeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.context.tasks.reopen()  # shown again after a close
+        super().showEvent(event)

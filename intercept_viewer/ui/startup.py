@@ -3,18 +3,18 @@
 A library that can't be opened (not a SQLite file, damaged, locked, needs an upgrade but is
 read-only) is never modified: the user reads why and can restore a backup (the bad file is
 moved aside by ``restore_backup``), try again (a lock may clear) or quit. The daily backup
-runs in a thread with its own connection, since copying a big library takes a moment; it is
-skipped at once when today's backup exists.
+is a task of the window's runner with its own connection, since copying a big library takes a
+moment; it is skipped at once when today's backup exists.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import sys
+from collections.abc import Generator
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QApplication
 
 from intercept_viewer.core.backups import (
@@ -27,6 +27,8 @@ from intercept_viewer.core.backups import (
 from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.library import Library
 from intercept_viewer.ui.backup.backup_dialog import RETRY
+from intercept_viewer.ui.context import WindowContext
+from intercept_viewer.ui.tasks import Task, TaskHandle
 from intercept_viewer.ui.widgets.prompts import Prompts
 
 
@@ -56,64 +58,36 @@ def open_library(path: Path) -> Library | None:
             )
 
 
-class DailyBackupThread(QThread):
-    """Writes today's backup through its own connection (a sqlite3 one belongs to its thread).
+def daily_backup_task(today: _dt.date | None = None, keep: int = KEEP) -> Task:
+    """The runner's task writing today's backup through its own connection (a write task:
+    it queues behind an import rather than copying a library half-way through one)."""
 
-    Signals:
-        done(path, error): ``path`` of the new backup ("" if none was needed), or ``error``.
-    """
+    def op(library: Library) -> Generator[None, None, Path | None]:
+        yield from ()
+        return None if library.read_only else daily_backup(library, today=today, keep=keep)
 
-    done = Signal(str, str)
-
-    def __init__(
-        self,
-        library_path: Path,
-        today: _dt.date | None = None,
-        keep: int = KEEP,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.library_path, self.today, self.keep = library_path, today, keep
-
-    def run(self) -> None:
-        try:
-            with Library(self.library_path) as lib:
-                written = (
-                    None if lib.read_only else daily_backup(lib, today=self.today, keep=self.keep)
-                )
-        except InterceptViewerError as exc:
-            self.done.emit("", str(exc))
-            return
-        self.done.emit(str(written) if written else "", "")
+    return Task("backup", op, access="write")
 
 
 def start_daily_backup(
-    window: QObject, library: Library, today: _dt.date | None = None, keep: int = KEEP
-) -> DailyBackupThread | None:
-    """Back ``library`` up once a day in a thread; None when not needed (or read-only).
-
-    The thread is kept as ``window.backup_worker`` so closing or restoring waits for it; its
-    outcome goes to the window's status bar (a failed backup is worth saying, not a dialog).
-    """
+    context: WindowContext, today: _dt.date | None = None, keep: int = KEEP
+) -> TaskHandle | None:
+    """Back the context's library up once a day as a task; None when not needed (or
+    read-only). Closing or restoring lets it finish (``TaskRunner.stop_all(keep=...)``); its
+    outcome goes to the status bar (a failed backup is worth saying, not a dialog)."""
+    library = context.library
     if library.path is None or library.read_only:
         return None
     if daily_backup_path(library.path, today or _dt.date.today()).exists():
         return None
-    thread = DailyBackupThread(library.path, today, keep, window)
 
-    def finished(path: str, error: str) -> None:
-        window.backup_worker = None  # type: ignore[attr-defined]
-        status = getattr(window, "statusBar", None)
-        if status is not None and (path or error):
-            status().showMessage(
-                f"Daily backup written: {path}" if path else f"Daily backup failed: {error}", 8000
-            )
-
-    thread.done.connect(finished)
-    thread.finished.connect(thread.deleteLater)
-    window.backup_worker = thread  # type: ignore[attr-defined]
-    thread.start()
-    return thread
+    # a written backup is routine (File ▸ Restore backup lists them): not worth a newcomer's
+    # first message; a failed one is
+    return context.tasks.submit(
+        daily_backup_task(today, keep),
+        on_done=lambda _path: None,
+        on_failed=lambda error: context.show_status(f"Daily backup failed: {error}", 8000),
+    )
 
 
 def install_error_hook() -> None:

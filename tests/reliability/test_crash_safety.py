@@ -21,15 +21,18 @@ KILLS = 24
 SEED = 20240501
 
 
-def _wait_ready(out: Path, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def _wait_lines(out: Path, proc: subprocess.Popen[bytes], n: int, timeout: float = 60.0) -> None:
+    """Wait until the child printed ``n`` lines ("ready", then one per commit): progress
+    markers, not wall-clock time, so a loaded machine still gets past the opening and commits
+    before the kill."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if out.exists() and out.read_text(encoding="utf-8").startswith("ready"):
+        if out.exists() and out.read_text(encoding="utf-8").count("\n") >= n:
             return
         if proc.poll() is not None:
             raise AssertionError(f"child exited early: {proc.returncode}")
-        time.sleep(0.01)
-    raise AssertionError("child never became ready")
+        time.sleep(0.005)
+    raise AssertionError(f"child never printed {n} lines")
 
 
 @pytest.mark.slow
@@ -60,8 +63,9 @@ def test_sigkill_at_random_moments(tmp_path: Path) -> None:
                 if kill % 6 == 5:  # sometimes kill while the library is still being opened
                     time.sleep(rng.uniform(0.0, 0.4))
                 else:
-                    _wait_ready(out, proc)
-                    time.sleep(rng.uniform(0.02, 0.5))
+                    # "ready" plus a few commits, then a random moment inside the next ones
+                    _wait_lines(out, proc, 1 + rng.randint(2, 8))
+                    time.sleep(rng.uniform(0.0, 0.05))
             finally:
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()

@@ -92,16 +92,16 @@ def test_restore_stops_the_outline_worker_and_it_comes_back_on_the_restored_file
     later = w.library.add(make_parsed(LATER, title="Later call")).id
     w.refresh_library()
     w.show_transcript(later)
-    strip, loader = w.transcript_view.strip, w.transcript_view.outline_loader
+    strip, tasks = w.transcript_view.strip, w.context.tasks
     qtbot.waitUntil(lambda: strip.turn_count() == 6, timeout=5000)
-    assert loader.thread is not None and loader.thread.isRunning()
-    assert search(qtbot, w, "Kupyansk") == ["Backed up call"]  # the search thread runs too
+    assert tasks.lane_library("outline") is not None  # the outline lane runs
+    assert search(qtbot, w, "Kupyansk") == ["Backed up call"]  # the search lane runs too
 
     seen_at_restore: list[tuple[bool, list[str]]] = []
     real_restore = backup_dialog.restore_backup
 
     def checked_restore(backup, library_path):  # type: ignore[no-untyped-def]
-        seen_at_restore.append((loader.thread is None, open_files(path)))
+        seen_at_restore.append((tasks.lane_library("outline") is None, open_files(path)))
         return real_restore(backup, library_path)
 
     monkeypatch.setattr(backup_dialog, "restore_backup", checked_restore)
@@ -117,7 +117,7 @@ def test_restore_stops_the_outline_worker_and_it_comes_back_on_the_restored_file
         assert w.transcript_view.transcript is not None
         assert w.transcript_view.transcript.title == "Backed up call"
         qtbot.waitUntil(lambda: strip.turn_count() == 3, timeout=5000)
-        assert loader.thread is not None and loader.thread.isRunning()
+        assert tasks.lane_library("outline") is not None
         assert search(qtbot, w, "children") == []
         assert search(qtbot, w, "Kupyansk") == ["Backed up call"]
         # Nothing in this process still holds the file that was moved aside.
@@ -139,31 +139,36 @@ def test_search_reads_a_brand_new_library_through_a_read_only_connection(
     opened.append(w.library)
     assert search(qtbot, w, "Kupyansk") == []
     assert w.search_panel.status_label.text() == "No hits"
-    worker = w.search_panel._thread.worker
-    assert worker._library is not None and worker._library.read_only
+    lane_library = w.context.tasks.lane_library("search")
+    assert lane_library is not None and lane_library.read_only
     w.library.add(make_parsed(BACKED_UP, title="New call"))
     assert search(qtbot, w, "Kupyansk") == ["New call"]  # sees the window's writes
     assert no_dialogs == []
 
 
-def test_search_worker_reports_a_library_it_cannot_open_and_tries_again(
+def test_search_task_reports_a_library_it_cannot_open_and_tries_again(
     tmp_path: Path, qtbot
 ) -> None:
-    from intercept_viewer.ui.search.search_worker import SearchRequest, SearchWorker
+    from types import SimpleNamespace
+
+    from intercept_viewer.ui.search.search_worker import SearchRequest, search_task
+    from intercept_viewer.ui.tasks import TaskRunner
 
     path = tmp_path / "later.sqlite"
-    worker = SearchWorker(path)
+    runner = TaskRunner(SimpleNamespace(path=path))  # type: ignore[arg-type]
     failed: list[str] = []
     done: list[object] = []
-    worker.failed.connect(lambda _g, message: failed.append(message))
-    worker.done.connect(lambda _g, result, _appended: done.append(result))
-    worker.run(SearchRequest(1, "Kupyansk"))
-    assert len(failed) == 1 and "Search failed" in failed[0]
-    assert not path.exists()  # a read-only open never creates the file
-    with Library(path) as lib:
-        lib.add(make_parsed(BACKED_UP))
-        worker.run(SearchRequest(2, "Kupyansk"))
-    worker.close()
+    try:
+        first = runner.submit(search_task(SearchRequest(1, "Kupyansk")), on_failed=failed.append)
+        qtbot.waitUntil(lambda: first.is_finished, timeout=10_000)
+        assert len(failed) == 1 and failed[0]
+        assert not path.exists()  # a read-only open never creates the file
+        with Library(path) as lib:
+            lib.add(make_parsed(BACKED_UP))
+            second = runner.submit(search_task(SearchRequest(2, "Kupyansk")), on_done=done.append)
+            qtbot.waitUntil(lambda: second.is_finished, timeout=10_000)
+    finally:
+        runner.stop_all()
     assert len(done) == 1 and done[0].total == 1
 
 

@@ -86,11 +86,10 @@ def test_folder_import_in_worker_lists_failures(qtbot, make_window, library, tmp
     (folder / "notes.pdf").write_bytes(b"%PDF-1.4 not a transcript")
     w = make_window(library)
     assert w.open_paths([folder]) == []
-    worker = w.import_worker
-    assert worker is not None
-    with qtbot.waitSignal(worker.outcome, timeout=20_000) as blocker:
+    assert w.import_task is not None
+    with qtbot.waitSignal(w.import_finished, timeout=20_000) as blocker:
         pass
-    worker.wait()
+    assert w.import_task is None
     results, failures = blocker.args
     assert sorted(Path(p).name for p, _ in results) == ["a.txt", "b.txt"]
     assert [Path(f.file).name for f in failures] == ["broken.txt"]
@@ -198,8 +197,8 @@ def test_copy_gives_speaker_lines_and_citation(qtbot, make_window, library, pars
     sm.select(view.model().index(1, 0), sm.SelectionFlag.Select)
     text = w.copy_selection()
     lines = text.splitlines()
-    assert lines[0] == "Soldier: Hello, mum. We are near Kupyansk."
-    assert lines[1] == "Mother: Are you safe there?"
+    assert lines[0] == "[UNVERIFIED] Soldier: Hello, mum. We are near Kupyansk."
+    assert lines[1] == "[UNVERIFIED] Mother: Are you safe there?"
     assert "HUR" in lines[-1] and "2024-02-01" in lines[-1] and "https://example.org/x" in lines[-1]
     assert "UNVERIFIED" in lines[-1]
     assert QGuiApplication.clipboard().text() == text

@@ -23,7 +23,7 @@ from intercept_viewer.core.importers.labelled import LabelledTextImporter
 from intercept_viewer.core.importers.metadata import apply_sidecar
 from intercept_viewer.core.importers.subtitles import SubtitleImporter
 from intercept_viewer.core.importers.time_sanity import check_times
-from intercept_viewer.core.model import ParsedTranscript, SourceMeta
+from intercept_viewer.core.model import ImportWarning, ParsedTranscript, SourceMeta
 
 #: Files larger than this are refused before they are read whole. Overridable with the
 #: environment variable INTERCEPT_VIEWER_MAX_FILE_MB.
@@ -161,6 +161,8 @@ def parse_source(source: SourceFile, format: str | None = None) -> ParsedFile:
         check_times(parsed)
     except ImportFailed as exc:
         raise exc.with_file(source.name) from None
+    if source.encoding_note:
+        parsed.warnings.insert(0, ImportWarning(source.encoding_note))
     _meta_from_prose(parsed.meta)
     if source.path is not None:
         apply_sidecar(parsed.meta, source.path)

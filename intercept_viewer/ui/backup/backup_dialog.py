@@ -28,7 +28,7 @@ from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.library import Library
 
 if TYPE_CHECKING:
-    from intercept_viewer.ui.main_window import MainWindow
+    from intercept_viewer.ui.context import WindowContext
 
 #: What ``BackupDialog.exec_choice`` returns when the user asks to try opening again.
 RETRY = "retry"
@@ -131,24 +131,14 @@ class BackupDialog(QDialog):
         return self.choice
 
 
-def stop_library_users(window: MainWindow) -> None:
-    """Stop every thread with its own connection to the window's library and wait for it."""
-    window.source_panel.commit_pending()
-    if window.import_worker is not None:
-        window.import_worker.requestInterruption()
-        window.import_worker.wait()
-    window.tagging.exporter.wait()
-    window.search_panel.shutdown()
-    # The strip's outline reader holds a read-only connection of its own; its next request
-    # (after set_library) starts a new thread on the restored file.
-    window.transcript_view.outline_loader.stop()
-    window.transcript_view.outline_loader.cancel()
-    worker = getattr(window, "backup_worker", None)
-    if worker is not None:
-        worker.wait()
+def stop_library_users(context: WindowContext) -> None:
+    """Commit pending edits, then stop every task with its own connection to the library and
+    wait for it (an export or a backup may finish first)."""
+    context.flush_edits.emit()
+    context.tasks.stop_all(keep=("export", "backup"))
 
 
-def restore_into_window(window: MainWindow, backup: Backup) -> Path | None:
+def restore_into_window(context: WindowContext, backup: Backup) -> Path | None:
     """Restore ``backup`` over the window's library and show it; where the old file went.
 
     The window's library is closed first (restore_backup needs every connection gone) and a
@@ -157,12 +147,13 @@ def restore_into_window(window: MainWindow, backup: Backup) -> Path | None:
     """
     from intercept_viewer.ui.widgets.prompts import Prompts
 
-    path = window.library.path
+    window = context.host
+    path = context.library.path
     if path is None:
         Prompts.show_error(window, "An in-memory library has no backups.")
         return None
-    stop_library_users(window)
-    window.library.close()
+    stop_library_users(context)
+    context.library.close()
     aside: Path | None = None
     error = ""
     try:
@@ -175,24 +166,25 @@ def restore_into_window(window: MainWindow, backup: Backup) -> Path | None:
         Prompts.show_error(window, f"{error}\n\nThe library can't be reopened: {exc}".strip())
         window.close()
         return aside
-    window.set_library(library)
+    context.set_library(library)
     if error:
         Prompts.show_error(window, error)
         return None
     kept = f"\n\nThe library as it was has been kept as:\n{aside}" if aside else ""
     Prompts.show_info(window, f"Restored the backup {backup_row(backup)[0]}.{kept}")
-    window.statusBar().showMessage(
+    context.show_status(
         f"Restored the backup of {backup_row(backup)[0]}"
         + (f"; the previous library is kept as {aside}" if aside else "")
     )
     return aside
 
 
-def restore_backup_dialog(window: MainWindow) -> Path | None:
+def restore_backup_dialog(context: WindowContext) -> Path | None:
     """File ▸ Restore backup…: choose a backup, confirm, restore it into the window."""
     from intercept_viewer.ui.widgets.prompts import Prompts
 
-    path = window.library.path
+    window = context.host
+    path = context.library.path
     if path is None:
         Prompts.show_error(window, "An in-memory library has no backups.")
         return None
@@ -205,4 +197,4 @@ def restore_backup_dialog(window: MainWindow) -> Path | None:
         return None
     if not Prompts.confirm_restore(window, backup, path):
         return None
-    return restore_into_window(window, backup)
+    return restore_into_window(context, backup)

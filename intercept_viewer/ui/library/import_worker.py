@@ -1,25 +1,42 @@
-"""Folder import off the GUI thread.
+"""Imports off the GUI thread (a folder, or files big enough to make the window wait): the
+files to import, and the import as a runner task.
 
-The worker opens its own ``Library(path)``: a sqlite3 connection belongs to the thread that
-opened it, and the library is in WAL mode so the GUI keeps reading meanwhile. Progress and the
-outcome travel back by queued signals; Cancel is ``requestInterruption()``, checked between
-files by ``Library.import_files``.
-
-Signals:
-    progress(done, total, file_name)
-    outcome(results, failures): lists of (path, transcript id) and of ImportFailed.
+The task runs on the runner's write lane with its own read-write ``Library(path)`` (a sqlite3
+connection belongs to the thread that opened it; the library is in WAL mode so the GUI keeps
+reading meanwhile). The parsing itself runs in worker processes (``core.import_pool``), so the
+lane mostly waits and writes and the GUI thread keeps the interpreter to itself. Each file's
+outcome is yielded as progress; ``fraction`` hears how far the bytes and the rows of a long
+file are; ``cancelled`` is asked between files, between chunks of a long file (which is then
+rolled back) and while a worker still parses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Signal
-
-from intercept_viewer.core.errors import ImportFailed, InterceptViewerError
+from intercept_viewer.core.errors import ImportFailed
 from intercept_viewer.core.importers import accepted_suffixes
 from intercept_viewer.core.library import AddResult, Library
+from intercept_viewer.ui.tasks import Task
+
+#: Files together at least this big import in the background; smaller ones (a few thousand
+#: turns, a fraction of a second) import at once, so the new transcript shows without a wait.
+BACKGROUND_FROM_BYTES = 256 * 1024
+
+
+def wants_background(paths: Iterable[Path]) -> bool:
+    """A folder, or files big enough that importing them would stall the window."""
+    total = 0
+    for p in paths:
+        if p.is_dir():
+            return True
+        try:
+            total += os.stat(p).st_size
+        except OSError:
+            continue
+    return total >= BACKGROUND_FROM_BYTES
 
 
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -47,42 +64,29 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-class FolderImportWorker(QThread):
-    """Imports ``files`` into the library at ``library_path``.
+def import_task(
+    files: list[Path],
+    format: str | None = None,
+    *,
+    cancelled: Callable[[], bool] | None = None,
+    fraction: Callable[[int], None] | None = None,
+) -> Task:
+    """The runner's write task importing ``files``: it yields ``(done, total, path, outcome)``
+    after each file (an AddResult or the ImportFailed), so a cancel stops between files and
+    what was imported before it is still reported. ``fraction(permille)`` is called from the
+    lane's thread (a Qt signal's ``emit`` reaches the GUI queued)."""
+    last = [-1]
 
-    Attributes:
-        results: (path, transcript id) of each imported (or already known) file.
-        failures: the ImportFailed of each file that could not be imported.
-    """
+    def bytes_done(done: int, total: int) -> None:
+        permille = 1000 * done // max(1, total)
+        if fraction is not None and permille != last[0]:  # at most a thousand calls
+            last[0] = permille
+            fraction(permille)
 
-    progress = Signal(int, int, str)
-    outcome = Signal(list, list)
+    def op(library: Library) -> Generator[tuple[int, int, Path, AddResult | ImportFailed]]:
+        total = len(files)
+        outcomes = library.import_files(files, format, cancelled=cancelled, progress=bytes_done)
+        for done, (path, outcome) in enumerate(outcomes, start=1):
+            yield done, total, path, outcome
 
-    def __init__(self, library_path: Path, files: list[Path], parent: object = None) -> None:
-        super().__init__(parent)  # type: ignore[arg-type]
-        self.library_path = library_path
-        self.files = files
-        self.results: list[tuple[str, int]] = []
-        self.failures: list[ImportFailed] = []
-
-    def run(self) -> None:
-        total = len(self.files)
-        try:
-            lib = Library(self.library_path)
-        except InterceptViewerError as exc:
-            self.failures.append(ImportFailed(str(exc), file=str(self.library_path)))
-            self.outcome.emit(self.results, self.failures)
-            return
-        try:
-            outcomes = lib.import_files(self.files, cancelled=self.isInterruptionRequested)
-            for done, (path, result) in enumerate(outcomes, start=1):
-                if isinstance(result, AddResult):
-                    self.results.append((str(path), result.id))
-                else:
-                    self.failures.append(result)
-                self.progress.emit(done, total, path.name)
-        except Exception as exc:  # report, never kill the app from a worker thread
-            self.failures.append(ImportFailed(f"unexpected error: {exc}", file="(import)"))
-        finally:
-            lib.close()
-        self.outcome.emit(self.results, self.failures)
+    return Task("import", op, access="write")

@@ -1,8 +1,9 @@
 """The search panel: a query bar, a speaker filter, a scope switch and the list of hits.
 
-Typing is debounced (``DEBOUNCE_MS``) and every query runs in ``search_worker``'s thread with
-its own library connection, so the GUI never waits for SQLite; replies of an overtaken query
-(older generation) are dropped. The hits arrive a page at a time: the results model asks for
+Typing is debounced (``DEBOUNCE_MS``) and every query runs as a task of the window's runner
+(``search_worker.search_task``) with its own library connection, so the GUI never waits for
+SQLite; a new query cancels the one it overtakes, and late replies (older generation) are
+dropped. The hits arrive a page at a time: the results model asks for
 the next page through ``canFetchMore``/``fetchMore`` as the list scrolls (keyset cursor).
 
 Snippets come from core with the matched words between ``MARK_START``/``MARK_END``; the
@@ -18,11 +19,10 @@ turn strip. F3 / Shift+F3 step through the hits, across transcripts in library s
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -73,18 +73,17 @@ from intercept_viewer.core.search import (
     parse_query,
 )
 from intercept_viewer.core.timefmt import format_ms
-from intercept_viewer.ui.search.search_worker import SearchRequest, SearchThread, run_request
-from intercept_viewer.ui.transcript.turn_strip import tooltip_html
+from intercept_viewer.ui.context import Change, WindowContext
+from intercept_viewer.ui.search.search_worker import SearchRequest, search_task
+from intercept_viewer.ui.transcript.transcript_view import TranscriptView
 from intercept_viewer.ui.widgets.highlight_layout import highlighted_layout
+from intercept_viewer.ui.widgets.safe_text import tooltip_html
 from intercept_viewer.ui.widgets.style import (
     VERIFICATION_COLORS,
     VERIFICATION_LABELS,
     text_color_on,
     verification_color,
 )
-
-if TYPE_CHECKING:
-    from intercept_viewer.ui.main_window import MainWindow
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -374,7 +373,8 @@ class SearchHitDelegate(QStyledItemDelegate):
 class SearchPanel(QWidget):
     """Attributes:
     query_edit, scope_combo, speaker_combo, status_label, results_view, results_model.
-    dock: the dock it lives in (set by ``install_search``).
+    dock: the dock it lives in (set by the window).
+    find_next_action (F3), find_previous_action (Shift+F3): for the window's Edit menu.
 
     Signals:
         results_shown(generation): a first page of hits (or a message) is on screen.
@@ -382,19 +382,20 @@ class SearchPanel(QWidget):
 
     results_shown = Signal(int)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.main_window = window
+    def __init__(
+        self, context: WindowContext, view: TranscriptView, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.view = view
         self.dock: QWidget | None = None
         self._generation = 0
         self._shown_generation = 0
         self._searched_text: str | None = None
         self._query: Query | None = None
-        self._thread: SearchThread | None = None
         self._highlights: dict[int, list[tuple[int, int]]] = {}
         self._checked: set[int] = set()
         self._request: SearchRequest | None = None
-        self._closed = False
 
         self.query_edit = QLineEdit(self)
         self.query_edit.setPlaceholderText("Search… (Ctrl+F)   e.g. Купянск speaker:Mother")
@@ -460,14 +461,17 @@ class SearchPanel(QWidget):
         self.results_view.clicked.connect(lambda idx: self.open_hit(idx.row()))
         self.results_view.activated.connect(lambda idx: self.open_hit(idx.row()))
         self.results_model.more_requested.connect(self._fetch_more)
-        window.current_transcript_changed.connect(self._transcript_changed)
-        window.library_changed.connect(self._library_changed)
-        window.list_view.visible_range_changed.connect(lambda *_: self._highlight_timer.start())
-        window.transcript_view.model.page_loaded.connect(lambda *_: self._highlight_timer.start())
-        window.installEventFilter(self)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.shutdown)
+        context.current_changed.connect(self._transcript_changed)
+        context.changed.connect(self._library_changed)
+        context.library_replaced.connect(self.refill_speakers)
+        view.list_view.visible_range_changed.connect(lambda *_: self._highlight_timer.start())
+        view.model.page_loaded.connect(lambda *_: self._highlight_timer.start())
+        self.find_next_action = QAction("Find &next", self)
+        self.find_next_action.setShortcut(QKeySequence("F3"))
+        self.find_next_action.triggered.connect(lambda: self.next_hit(1))
+        self.find_previous_action = QAction("Find pre&vious", self)
+        self.find_previous_action.setShortcut(QKeySequence("Shift+F3"))
+        self.find_previous_action.triggered.connect(lambda: self.next_hit(-1))
         self.refill_speakers()
 
     # ---------------------------------------------------------------- scope and speakers
@@ -490,9 +494,9 @@ class SearchPanel(QWidget):
         try:
             combo.clear()
             combo.addItem(ALL_SPEAKERS, None)
-            lib = self.main_window.library
+            lib = self.context.library
             if self.scope() == SCOPE_TRANSCRIPT:
-                tid = self.main_window.current_transcript_id()
+                tid = self.context.current_transcript_id
                 for sp in lib.speakers(tid) if tid is not None else []:
                     combo.addItem(sp.name, sp.id)
                     combo.setItemData(
@@ -549,7 +553,7 @@ class SearchPanel(QWidget):
             return
         tid: int | None = None
         if self.scope() == SCOPE_TRANSCRIPT:
-            tid = self.main_window.current_transcript_id()
+            tid = self.context.current_transcript_id
             if tid is None:
                 self._request = None
                 self._show(None, "Open a transcript to search it, or search the whole library.")
@@ -567,22 +571,21 @@ class SearchPanel(QWidget):
         self._submit(SearchRequest(r.generation, r.query, r.transcript_id, r.speaker, cursor))
 
     def _submit(self, request: SearchRequest) -> None:
-        path = self.main_window.library.path
-        if path is None:
-            # An in-memory library can't be shared with a thread; it is small anyway.
-            outcome = run_request(self.main_window.library, request)
+        """Run ``request`` as a task (an in-memory library answers before this returns); a
+        first page supersedes every search still running, a further page adds to it."""
+
+        def done(outcome: SearchResult | str) -> None:
             if isinstance(outcome, str):
                 self._failed(request.generation, outcome)
             else:
                 self._done(request.generation, outcome, request.appended)
-            return
-        if self._closed:
-            return
-        if self._thread is None:
-            self._thread = SearchThread(path, self)
-            self._thread.worker.done.connect(self._done)
-            self._thread.worker.failed.connect(self._failed)
-        self._thread.request(request)
+
+        self.context.tasks.submit(
+            search_task(request),
+            supersede=not request.appended,
+            on_done=done,
+            on_failed=lambda message: self._failed(request.generation, f"Search failed: {message}"),
+        )
 
     def _done(self, generation: int, result: SearchResult, appended: bool) -> None:
         if generation != self._generation:
@@ -637,14 +640,14 @@ class SearchPanel(QWidget):
         idx = self.results_model.index(row, 0)
         self.results_view.setCurrentIndex(idx)
         self.results_view.scrollTo(idx)
-        self.main_window.show_utterance(hit.transcript_id, hit.seq)
-        if self.main_window.current_transcript_id() == hit.transcript_id:
+        self.context.navigate(hit.transcript_id, hit.seq)
+        if self.context.current_transcript_id == hit.transcript_id:
             spans = [(s, e - s) for s, e in hit.spans]
             if spans:
                 self._highlights[hit.seq] = spans
                 self._checked.add(hit.seq)
-                self.main_window.transcript_view.model.set_highlights(self._highlights)
-        self.main_window.statusBar().showMessage(
+                self.view.model.set_highlights(self._highlights)
+        self.context.show_status(
             f"Hit {row + 1} of {self.results_model.rowCount()}"
             + (" loaded" if self.results_model.canFetchMore(QModelIndex()) else ""),
             4000,
@@ -677,7 +680,12 @@ class SearchPanel(QWidget):
         self._update_marks()
         self._highlight_timer.start()
 
-    def _library_changed(self) -> None:
+    def _library_changed(self, change: Change) -> None:
+        """Speakers and hits follow the library: names, texts, tags and statuses filter."""
+        if not change.touches(
+            "transcripts", "speakers", "utterances", "passages", "tags", "verification"
+        ):
+            return
         self.refill_speakers()
         if self._request is not None:
             self.search_now()
@@ -687,15 +695,15 @@ class SearchPanel(QWidget):
         self._highlights = {}
         self._checked = set()
         if had:
-            self.main_window.transcript_view.model.set_highlights({})
+            self.view.model.set_highlights({})
 
     def highlight_visible(self) -> None:
         """Highlight the query's words in the rows of the open transcript now on screen."""
         q = self._query
         if q is None or not q.has_words:
             return
-        view = self.main_window.list_view
-        model = self.main_window.transcript_view.model
+        view = self.view.list_view
+        model = self.view.model
         first, last = view.visible_rows()
         if first < 0:
             return
@@ -715,18 +723,14 @@ class SearchPanel(QWidget):
             model.set_highlights(self._highlights)
 
     def _update_marks(self) -> None:
-        tid = self.main_window.current_transcript_id()
+        tid = self.context.current_transcript_id
         marks = [(h.seq, MARK_COLOR) for h in self.results_model.hits() if h.transcript_id == tid]
-        self.main_window.transcript_view.strip.set_marks("search", marks)
+        self.view.strip.set_marks("search", marks)
 
     # ---------------------------------------------------------------- events and teardown
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.main_window and event.type() == QEvent.Type.Close:
-            self.shutdown()
-        elif watched is self.main_window and event.type() == QEvent.Type.Show:
-            self._closed = False
-        elif (
+        if (
             watched is self.query_edit
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
@@ -740,34 +744,6 @@ class SearchPanel(QWidget):
         return super().eventFilter(watched, event)
 
     def shutdown(self) -> None:
-        """Stop the worker thread (it closes its own library connection) and start no other
-        until the window is shown again: a QThread destroyed while running aborts the app."""
-        self._closed = True
+        """The window is closing: no search waits on the debounce timer (the runner stops the
+        running one)."""
         self._timer.stop()
-        if self._thread is not None:
-            self._thread.stop()
-            self._thread = None
-
-
-def install_search(window: MainWindow) -> SearchPanel:
-    """Create the search panel, dock it, and wire Ctrl+F and F3 / Shift+F3 into the window."""
-    panel = SearchPanel(window)
-    dock = window.add_dock(panel, "Search", Qt.DockWidgetArea.LeftDockWidgetArea, "search")
-    panel.dock = dock
-    # A tab beside the library: both list what is in it, and the hits need the height.
-    # Ctrl+F brings the tab forward; the library stays the tab shown at start.
-    window.tabifyDockWidget(window.library_dock, dock)
-    window.library_dock.raise_()
-    window.find_handler = panel.focus_search
-    next_action = QAction("Find &next", window)
-    next_action.setShortcut(QKeySequence("F3"))
-    next_action.triggered.connect(lambda: panel.next_hit(1))
-    prev_action = QAction("Find pre&vious", window)
-    prev_action.setShortcut(QKeySequence("Shift+F3"))
-    prev_action.triggered.connect(lambda: panel.next_hit(-1))
-    for action in (next_action, prev_action):
-        window.addAction(action)
-        window.edit_menu.addAction(action)
-    window.find_next_action = next_action  # type: ignore[attr-defined]
-    window.find_previous_action = prev_action  # type: ignore[attr-defined]
-    return panel

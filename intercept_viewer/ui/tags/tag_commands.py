@@ -5,7 +5,7 @@ Like ``ui.transcript.commands``, each edit is made on the library *before* its c
 pushed, so a refused edit never enters the stack and the first ``redo`` is a no-op. Ids are
 kept stable across undo/redo (the library restores deleted passages and tags with their ids),
 so a later command on the stack still points at the right rows. Tags a passage created on the
-fly are removed again when that passage is undone, so Ctrl+Z leaves no empty tags behind. """
+fly are removed again when that passage is undone, so Ctrl+Z leaves no empty tags behind."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The tagging controller that wires the Tags / Follow-up dock into the window.
+"""The tagging controller: Ctrl+T, tag chips, and the Tags / Follow-up dock's actions.
 
 ``Tagging`` owns the panel (``ui.tags.tags_panel``), the Ctrl+T action, the list's context
 menu and chip clicks, and applies every tagging action through the window's QUndoStack
@@ -19,13 +19,12 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QAction, QColor, QHelpEvent, QKeySequence, QMouseEvent
-from PySide6.QtWidgets import (
-    QMenu,
-    QToolTip,
-)
+from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
-from intercept_viewer.core.errors import InterceptViewerError, NotFound
+from intercept_viewer.core.errors import NotFound
+from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Passage, Tag
+from intercept_viewer.ui.context import Change, WindowContext
 from intercept_viewer.ui.tags.tag_commands import (
     AddPassageCommand,
     DeletePassageCommand,
@@ -35,50 +34,52 @@ from intercept_viewer.ui.tags.tag_commands import (
     UpdateTagCommand,
 )
 from intercept_viewer.ui.tags.tag_dialog import TagDialog, TagRequest
-from intercept_viewer.ui.transcript.turn_strip import tooltip_html
-from intercept_viewer.ui.widgets.prompts import Prompts
+from intercept_viewer.ui.tags.tag_prompts import DELETE_PASSAGES, TagPrompts
+from intercept_viewer.ui.tags.tags_panel import TagsPanel
+from intercept_viewer.ui.transcript.transcript_view import TranscriptView
 from intercept_viewer.ui.widgets.roles import UtteranceRole
+from intercept_viewer.ui.widgets.safe_text import tooltip_html
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
 
-    from intercept_viewer.ui.main_window import MainWindow
-from intercept_viewer.ui.tags.tag_prompts import DELETE_PASSAGES, TagPrompts
-from intercept_viewer.ui.tags.tags_panel import TagsPanel
+#: What a tagging action changes.
+TAGGING = ("passages", "tags")
 
 
 class Tagging(QObject):
     """Tagging in the window: Ctrl+T, the context menu, chips, the dock, undo.
 
+    Every write goes through the context (``WindowContext.write``), whose ``changed`` broadcast
+    refreshes the dock and the chips; undo and redo report through ``tagging_changed``.
+
     Attributes:
-        window: the MainWindow. panel, dock: the Tags / Follow-up dock.
-        tag_action (Ctrl+T), tag_part_action, edit_passage_action: on the list's context menu.
+        context: the window's context. view: the TranscriptView whose list is tagged.
+        panel: the Tags / Follow-up dock's widget (the window docks it).
+        tag_action (Ctrl+T), tag_part_action: for the Edit menu and the list's context menu.
+        menu_actions: more actions for the list's context menu (the window's Copy).
         chip_passages: for each seq of the shown transcript, the passage behind each chip.
     """
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.library = window.library
-        self.panel = TagsPanel(window.library, window)
-        self.dock = window.add_dock(
-            self.panel, "Tags / Follow-up", Qt.DockWidgetArea.LeftDockWidgetArea, "tags"
-        )
-        # A third tab beside Library and Search: the queue needs the height, and stacking it
-        # under the library left room for only a handful of transcripts.
-        window.tabifyDockWidget(window.library_dock, self.dock)
-        window.library_dock.raise_()
+    def __init__(
+        self, context: WindowContext, view: TranscriptView, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.view = view
+        self.host = context.host
+        self.panel = TagsPanel(context.library, parent)
+        self.menu_actions: list[QAction] = []
         self.chip_passages: dict[int, list[Passage]] = {}
-        view = window.list_view
-        self.tag_action = QAction("&Tag selection…", window)
+        list_view = view.list_view
+        self.tag_action = QAction("&Tag selection…", self)
         self.tag_action.setShortcut(QKeySequence("Ctrl+T"))
         self.tag_action.triggered.connect(lambda: self.tag_selection())
-        window.addAction(self.tag_action)
-        self.tag_part_action = QAction("Tag &part of this utterance…", window)
+        self.tag_part_action = QAction("Tag &part of this utterance…", self)
         self.tag_part_action.triggered.connect(lambda: self.tag_selection(part=True))
-        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        view.customContextMenuRequested.connect(self._context_menu)
-        view.viewport().installEventFilter(self)
+        list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        list_view.customContextMenuRequested.connect(self._context_menu)
+        list_view.viewport().installEventFilter(self)
 
         p = self.panel
         p.jump_requested.connect(self.jump_to_passage)
@@ -90,26 +91,44 @@ class Tagging(QObject):
         p.describe_requested.connect(self.describe_tag)
         p.merge_requested.connect(self.merge_tag)
         p.delete_tag_requested.connect(self.delete_tag)
-        window.current_transcript_changed.connect(lambda _tid: self.refresh_chips())
-        window.library_changed.connect(self.panel.refresh)
+        context.current_changed.connect(lambda _tid: self.refresh_chips())
+        context.changed.connect(self._changed)
+        context.library_replaced.connect(self._library_replaced)
         self.panel.refresh()
         self.refresh_chips()
 
     # ---------------------------------------------------------------- refresh
 
     @property
+    def library(self) -> Library:
+        """TagTarget: the window's library."""
+        return self.context.library
+
+    @property
     def undo_stack(self) -> QUndoStack:
         """TagTarget: the window's undo history (a failed undo or redo clears it)."""
-        return self.window.undo_stack
+        return self.context.undo_stack
 
     def tagging_changed(self) -> None:
-        """TagTarget: the library's tags or passages changed (action, undo or redo)."""
+        """TagTarget: an undo or redo changed the library's tags or passages."""
+        self.context.notify(Change.of(*TAGGING))
+
+    def _changed(self, change: Change) -> None:
+        if change.touches("passages", "tags", "transcripts", "verification"):
+            self.panel.refresh()  # the queue shows titles and statuses too
+        if change.touches("passages", "tags", "utterances") and change.touches_transcript(
+            self.view.model.transcript_id
+        ):
+            self.refresh_chips()
+
+    def _library_replaced(self) -> None:
+        self.panel.set_library(self.context.library)
         self.panel.refresh()
         self.refresh_chips()
 
     def refresh_chips(self) -> None:
         """Load the shown transcript's passages once; map each seq to its chips and marks."""
-        model = self.window.transcript_view.model
+        model = self.view.model
         tid = model.transcript_id
         chips: dict[int, list[tuple[str, str]]] = {}
         owners: dict[int, list[Passage]] = {}
@@ -127,18 +146,15 @@ class Tagging(QObject):
         had = bool(self.chip_passages) or bool(chips)
         self.chip_passages = owners
         model.set_tag_chips(chips)
-        self.window.transcript_view.strip.set_marks("tags", marks)
+        self.view.strip.set_marks("tags", marks)
         if had:
-            self.window.list_view.relayout_now()
+            self.view.list_view.relayout_now()
 
     # ---------------------------------------------------------------- tagging
 
     def _try(self, fn: Any) -> Any:
-        try:
-            return fn()
-        except (InterceptViewerError, ValueError) as exc:
-            Prompts.show_error(self.window, str(exc))
-            return None
+        """Run one tagging write through the context: broadcast, or shown why not (None)."""
+        return self.context.write(lambda _library: fn(), Change.of(*TAGGING))
 
     def _new_tags(self, names: list[str]) -> set[str]:
         known = {t.name.casefold() for t in self.library.tags()}
@@ -149,29 +165,25 @@ class Tagging(QObject):
 
     def tag_selection(self, *, part: bool = False) -> Passage | None:
         """Ask for tags, note and state for the selected utterances; add the passage."""
-        w = self.window
-        tid = w.current_transcript_id()
-        rows = w.list_view.selected_rows()
-        if not rows and w.list_view.currentIndex().isValid():
-            rows = [w.list_view.currentIndex().row()]
+        lv = self.view.list_view
+        tid = self.context.current_transcript_id
+        rows = lv.selected_rows()
+        if not rows and lv.currentIndex().isValid():
+            rows = [lv.currentIndex().row()]
         if tid is None or not rows:
-            w.statusBar().showMessage("Select utterances to tag first.", 5000)
+            self.context.show_status("Select utterances to tag first.", 5000)
             return None
         if part:
-            rows = [
-                w.list_view.currentIndex().row()
-                if w.list_view.currentIndex().isValid()
-                else rows[0]
-            ]
+            rows = [lv.currentIndex().row() if lv.currentIndex().isValid() else rows[0]]
         first, last = rows[0] + 1, rows[-1] + 1
-        model = w.transcript_view.model
+        model = self.view.model
         utts = [model.utterance_at(r) for r in range(rows[0], rows[-1] + 1)]
         if first == last:
             quote = utts[0].text if utts[0] else ""
         else:
             quote = "\n".join(f"{model.speaker_name(u)}: {u.text}" for u in utts if u)
         answer = TagDialog.ask(
-            w,
+            self.host,
             TagRequest(quote=quote, selectable=first == last),
             [t.name for t in self.library.tags()],
         )
@@ -192,8 +204,7 @@ class Tagging(QObject):
         )
         if passage is None:
             return None
-        w.undo_stack.push(AddPassageCommand(self, passage, self._created(new)))
-        self.tagging_changed()
+        self.undo_stack.push(AddPassageCommand(self, passage, self._created(new)))
         return passage
 
     def _passage(self, passage_id: int) -> Passage | None:
@@ -209,7 +220,7 @@ class Tagging(QObject):
             return
         quote = "\n".join(text for _u, text in self.library.passage_text(before))
         answer = TagDialog.ask(
-            self.window,
+            self.host,
             TagRequest(
                 quote=quote,
                 tags=before.tags,
@@ -232,8 +243,7 @@ class Tagging(QObject):
         )
         if after is None:
             return
-        self.window.undo_stack.push(EditPassageCommand(self, before, after, self._created(new)))
-        self.tagging_changed()
+        self.undo_stack.push(EditPassageCommand(self, before, after, self._created(new)))
 
     def toggle_done(self, passage_id: int) -> None:
         before = self._passage(passage_id)
@@ -244,17 +254,15 @@ class Tagging(QObject):
         if after is None:
             return
         text = "Mark passage done" if state == "done" else "Reopen passage"
-        self.window.undo_stack.push(EditPassageCommand(self, before, after, [], text))
-        self.tagging_changed()
-        self.window.statusBar().showMessage(f"{text} (Ctrl+Z undoes).", 4000)
+        self.undo_stack.push(EditPassageCommand(self, before, after, [], text))
+        self.context.show_status(f"{text} (Ctrl+Z undoes).", 4000)
 
     def delete_passage(self, passage_id: int) -> None:
         gone = self._try(lambda: self.library.delete_passage(passage_id))
         if gone is None:
             return
-        self.window.undo_stack.push(DeletePassageCommand(self, gone))
-        self.tagging_changed()
-        self.window.statusBar().showMessage("Passage deleted (Ctrl+Z undoes).", 4000)
+        self.undo_stack.push(DeletePassageCommand(self, gone))
+        self.context.show_status("Passage deleted (Ctrl+Z undoes).", 4000)
 
     def jump_to_passage(self, passage_id: int) -> None:
         p = self._passage(passage_id)
@@ -269,9 +277,9 @@ class Tagging(QObject):
                 else len(self.library.utterance(p.transcript_id, p.first_seq).text)
             )
             highlight = [(start, end - start)]
-        self.window.show_utterance(p.transcript_id, p.first_seq, highlight=highlight)
+        self.context.navigate(p.transcript_id, p.first_seq, highlight)
         if p.last_seq > p.first_seq:
-            view = self.window.list_view
+            view = self.view.list_view
             sel = view.selectionModel()
             model = view.model()
             sel.select(
@@ -289,30 +297,27 @@ class Tagging(QObject):
 
     def rename_tag(self, tag_id: int) -> None:
         tag = self._tag(tag_id)
-        name = TagPrompts.ask_name(self.window, tag.name) if tag else None
+        name = TagPrompts.ask_name(self.host, tag.name) if tag else None
         if tag is None or not name or name == tag.name:
             return
         if self._try(lambda: self.library.update_tag(tag_id, name=name)) is not None:
-            self.window.undo_stack.push(UpdateTagCommand(self, tag, name=name))
-            self.tagging_changed()
+            self.undo_stack.push(UpdateTagCommand(self, tag, name=name))
 
     def describe_tag(self, tag_id: int) -> None:
         tag = self._tag(tag_id)
-        text = TagPrompts.ask_description(self.window, tag) if tag else None
+        text = TagPrompts.ask_description(self.host, tag) if tag else None
         if tag is None or text is None or text == (tag.description or ""):
             return
         if self._try(lambda: self.library.update_tag(tag_id, description=text)) is not None:
-            self.window.undo_stack.push(UpdateTagCommand(self, tag, description=text))
-            self.tagging_changed()
+            self.undo_stack.push(UpdateTagCommand(self, tag, description=text))
 
     def recolor_tag(self, tag_id: int) -> None:
         tag = self._tag(tag_id)
-        color = TagPrompts.ask_color(self.window, tag.color) if tag else None
+        color = TagPrompts.ask_color(self.host, tag.color) if tag else None
         if tag is None or not color:
             return
         if self._try(lambda: self.library.update_tag(tag_id, color=color)) is not None:
-            self.window.undo_stack.push(UpdateTagCommand(self, tag, color=color))
-            self.tagging_changed()
+            self.undo_stack.push(UpdateTagCommand(self, tag, color=color))
 
     def merge_tag(self, tag_id: int) -> None:
         """Merge the selected tag into another: its passages get the other tag."""
@@ -321,32 +326,30 @@ class Tagging(QObject):
             return
         others = [t for t in self.library.tags() if t.id != tag_id]
         if not others:
-            self.window.statusBar().showMessage("There is no other tag to merge with.", 5000)
+            self.context.show_status("There is no other tag to merge with.", 5000)
             return
-        name = TagPrompts.ask_merge_target(self.window, tag, [t.name for t in others])
+        name = TagPrompts.ask_merge_target(self.host, tag, [t.name for t in others])
         keep = next((t for t in others if t.name == name), None)
         if keep is None:
             return
         merge = self._try(lambda: self.library.merge_tags(keep.id, tag_id))
         if merge is not None:
-            self.window.undo_stack.push(MergeTagsCommand(self, keep, merge))
-            self.tagging_changed()
+            self.undo_stack.push(MergeTagsCommand(self, keep, merge))
 
     def delete_tag(self, tag_id: int) -> None:
         tag = self._tag(tag_id)
-        choice = TagPrompts.ask_delete(self.window, tag) if tag else None
+        choice = TagPrompts.ask_delete(self.host, tag) if tag else None
         if choice is None:
             return
         with_passages = choice == DELETE_PASSAGES
         deletion = self._try(lambda: self.library.delete_tag(tag_id, delete_passages=with_passages))
         if deletion is not None:
-            self.window.undo_stack.push(DeleteTagCommand(self, deletion, with_passages))
-            self.tagging_changed()
+            self.undo_stack.push(DeleteTagCommand(self, deletion, with_passages))
 
     # ---------------------------------------------------------------- list interaction
 
     def _context_menu(self, pos: QPoint) -> None:
-        view = self.window.list_view
+        view = self.view.list_view
         menu = QMenu(view)
         menu.addAction(self.tag_action)
         menu.addAction(self.tag_part_action)
@@ -354,13 +357,15 @@ class Tagging(QObject):
         for p in dict.fromkeys(self.chip_passages.get(idx.row() + 1, []) if idx.isValid() else []):
             act = menu.addAction(f"Edit passage: {', '.join(p.tags)}…")
             act.triggered.connect(lambda _=False, pid=p.id: self.edit_passage(pid))
-        menu.addSeparator()
-        menu.addAction(self.window.copy_action)
+        if self.menu_actions:
+            menu.addSeparator()
+        for action in self.menu_actions:
+            menu.addAction(action)
         menu.popup(view.viewport().mapToGlobal(pos))
 
     def chip_at(self, pos: QPoint) -> Passage | None:
         """The passage whose chip is under ``pos`` (viewport coordinates), if any."""
-        view = self.window.list_view
+        view = self.view.list_view
         idx = view.indexAt(pos)
         if not idx.isValid():
             return None
@@ -378,7 +383,7 @@ class Tagging(QObject):
             if p is not None:
                 text = f"{', '.join(p.tags)} — {p.state}\n\n{p.note or '(no note)'}"
                 text += "\n\nClick to edit."
-                QToolTip.showText(event.globalPos(), tooltip_html(text), self.window.list_view)
+                QToolTip.showText(event.globalPos(), tooltip_html(text), self.view.list_view)
                 return True
         if (
             event.type() == QEvent.Type.MouseButtonRelease
@@ -390,12 +395,3 @@ class Tagging(QObject):
                 self.edit_passage(p.id)
                 return True
         return False
-
-
-def install_tagging(window: MainWindow) -> Tagging:
-    """Create the Tags / Follow-up dock and Ctrl+T in ``window``."""
-    tagging = Tagging(window)
-    window.edit_menu.addSeparator()
-    window.edit_menu.addAction(tagging.tag_action)
-    window.edit_menu.addAction(tagging.tag_part_action)
-    return tagging

@@ -3,7 +3,7 @@
 The edit is made on the library *before* the command is pushed, so a refused edit (read-only
 library, bad value) raises in the caller and never enters the stack; the first ``redo`` that
 ``QUndoStack.push`` calls is therefore a no-op. Undo and redo call the library and then tell
-the window what to refresh through the ``EditTarget`` protocol.
+everyone what changed through the target's ``notify`` (the window's context broadcasts it).
 
 A library write can still fail in a later undo or redo (another program holds the lock, the
 file became read-only). ``_Applied``, the base of every command here and in
@@ -11,7 +11,7 @@ file became read-only). ``_Applied``, the base of every command here and in
 it instead of moving its index past a change that did not happen, and the rest of the history
 is cleared with a message. Dropping only the failed command is not enough: the commands before
 it were recorded against the library *with* its change, the ones after it *without*, and
-replaying them against a library that disagrees could act on the wrong rows. """
+replaying them against a library that disagrees could act on the wrong rows."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QWidget
 from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Speaker
+from intercept_viewer.ui.context import Change
 from intercept_viewer.ui.widgets.prompts import Prompts
 
 #: Told to the user after a failed undo or redo (below the library's own message).
@@ -32,12 +33,25 @@ HISTORY_CLEARED = "The library could not be changed; undo history cleared."
 
 
 class EditTarget(Protocol):
+    """What a command works on: ``ui.context.WindowContext``."""
+
     library: Library
     undo_stack: QUndoStack
 
-    def transcript_edited(self, transcript_id: int) -> None: ...
+    def notify(self, change: Change) -> None: ...
 
-    def speakers_edited(self, transcript_id: int, *, rows_changed: bool) -> None: ...
+
+def field_change(transcript_id: int, field: str) -> Change:
+    """What editing a source field changes (the verification status is its own kind)."""
+    if field.startswith("verification"):
+        return Change.of("transcripts", "verification", transcripts=[transcript_id])
+    return Change.of("transcripts", transcripts=[transcript_id])
+
+
+def speaker_change(speaker: Speaker, *, rows_changed: bool) -> Change:
+    """A rename or recolour changes speakers; a merge also moves utterances between them."""
+    kinds = ("speakers", "utterances") if rows_changed else ("speakers",)
+    return Change.of(*kinds, transcripts=[speaker.transcript_id], ids=[speaker.id])
 
 
 class _UndoTarget(Protocol):
@@ -107,11 +121,11 @@ class EditTranscriptCommand(_Applied):
 
     def apply(self) -> None:
         self.target.library.update_transcript(self.tid, **{self.field: self.new})
-        self.target.transcript_edited(self.tid)
+        self.target.notify(field_change(self.tid, self.field))
 
     def revert(self) -> None:
         self.target.library.update_transcript(self.tid, **{self.field: self.old})
-        self.target.transcript_edited(self.tid)
+        self.target.notify(field_change(self.tid, self.field))
 
 
 class RenameSpeakerCommand(_Applied):
@@ -121,11 +135,11 @@ class RenameSpeakerCommand(_Applied):
 
     def apply(self) -> None:
         self.target.library.rename_speaker(self.speaker.id, self.new)
-        self.target.speakers_edited(self.speaker.transcript_id, rows_changed=False)
+        self.target.notify(speaker_change(self.speaker, rows_changed=False))
 
     def revert(self) -> None:
         self.target.library.rename_speaker(self.speaker.id, self.speaker.name)
-        self.target.speakers_edited(self.speaker.transcript_id, rows_changed=False)
+        self.target.notify(speaker_change(self.speaker, rows_changed=False))
 
 
 class RecolorSpeakerCommand(_Applied):
@@ -135,11 +149,11 @@ class RecolorSpeakerCommand(_Applied):
 
     def apply(self) -> None:
         self.target.library.recolor_speaker(self.speaker.id, self.new)
-        self.target.speakers_edited(self.speaker.transcript_id, rows_changed=False)
+        self.target.notify(speaker_change(self.speaker, rows_changed=False))
 
     def revert(self) -> None:
         self.target.library.recolor_speaker(self.speaker.id, self.speaker.color)
-        self.target.speakers_edited(self.speaker.transcript_id, rows_changed=False)
+        self.target.notify(speaker_change(self.speaker, rows_changed=False))
 
 
 class MergeSpeakersCommand(_Applied):
@@ -149,8 +163,8 @@ class MergeSpeakersCommand(_Applied):
 
     def apply(self) -> None:
         self.seqs = self.target.library.merge_speakers(self.keep.id, self.gone.id)
-        self.target.speakers_edited(self.keep.transcript_id, rows_changed=True)
+        self.target.notify(speaker_change(self.keep, rows_changed=True))
 
     def revert(self) -> None:
         self.target.library.unmerge_speakers(self.keep.id, self.gone, self.seqs)
-        self.target.speakers_edited(self.keep.transcript_id, rows_changed=True)
+        self.target.notify(speaker_change(self.keep, rows_changed=True))

@@ -5,14 +5,10 @@ utterances comes after, here: the outline (seq, speaker, times of every turn) la
 strip (``layout_turns``) and the speakers' turn counts and speaking time. For 100,000 turns that
 is a few hundred milliseconds the GUI thread no longer spends, so the list scrolls at once.
 
-A sqlite3 connection belongs to the thread that opened it, so the worker opens its OWN
-``Library(path, read_only=True)`` in its thread (read-only: it never writes, and closing it can
-never checkpoint or remove the write-ahead log of a file that was moved away under it) and closes
-it there when the thread finishes. An in-memory library (path None) can't be shared, so its
-outline is computed synchronously, in the caller's thread.
-
-Every request carries a generation; a newer request makes older ones stale: the worker skips
-them, and the owner drops any stale answer that was already on its way.
+It runs as an "outline" task of the window's task runner (``ui.tasks``): on its own lane with
+its own read-only connection, or synchronously for an in-memory library. Every request carries
+a generation; a newer request supersedes (cancels) the older ones, and the owner drops any
+stale answer that was already on its way.
 
 Signals (OutlineLoader):
     loaded(generation, OutlineResult): the outline of a requested transcript.
@@ -21,15 +17,14 @@ Signals (OutlineLoader):
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
-from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
-from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Speaker
-from intercept_viewer.ui.library_worker import LibraryWorker
+from intercept_viewer.ui.tasks import Task, TaskHandle, TaskRunner
 from intercept_viewer.ui.transcript.turn_strip import TurnLayout, layout_turns
 
 
@@ -46,11 +41,16 @@ class OutlineResult:
     transcript_id: whose outline this is.
     layout: the strip's layout (lanes follow ``speakers``).
     speakers: the transcript's speakers with their turn counts and speaking time.
+    unknown_turns, unknown_ms: turns (and their speaking time) with no known speaker.
+    longest_ms: the latest time in the transcript (sizes the list's time column), or None.
     """
 
     transcript_id: int
     layout: TurnLayout
     speakers: list[Speaker]
+    unknown_turns: int = 0
+    unknown_ms: int = 0
+    longest_ms: int | None = None
 
 
 def load_outline(library: Library, request: OutlineRequest) -> OutlineResult:
@@ -58,63 +58,54 @@ def load_outline(library: Library, request: OutlineRequest) -> OutlineResult:
     speakers = library.speakers(request.transcript_id, with_stats=True)
     outline = library.turn_outline(request.transcript_id)
     layout = layout_turns(outline, [s.id for s in speakers], request.has_times)
-    return OutlineResult(request.transcript_id, layout, speakers)
+    unknown_turns = unknown_ms = 0
+    longest: int | None = None
+    for _seq, speaker_id, start, end in outline:
+        if speaker_id is None:
+            unknown_turns += 1
+            if start is not None and end is not None and end > start:
+                unknown_ms += end - start
+        latest = end if end is not None else start
+        if latest is not None and (longest is None or latest > longest):
+            longest = latest
+    return OutlineResult(
+        request.transcript_id, layout, speakers, unknown_turns, unknown_ms, longest
+    )
 
 
-class OutlineWorker(LibraryWorker):
-    """Lives in the loader's QThread."""
+def outline_task(request: OutlineRequest) -> Task:
+    """The runner's task for one request (read-only, on the "outline" lane)."""
 
-    done = Signal(int, object)
-    failed = Signal(int, str)
+    def op(library: Library) -> Generator[None, None, OutlineResult]:
+        yield from ()
+        return load_outline(library, request)
 
-    @Slot(object)
-    def run(self, request: OutlineRequest) -> None:
-        if request.generation < self.latest:
-            return  # another transcript was opened since
-        try:
-            result = load_outline(self.library(), request)
-        except (InterceptViewerError, OSError) as exc:
-            self.failed.emit(request.generation, f"Can't read the turn outline: {exc}")
-            return
-        if request.generation >= self.latest:
-            self.done.emit(request.generation, result)
+    return Task("outline", op, access="read", lane="outline")
 
 
 class OutlineLoader(QObject):
-    """Hands outline requests to a worker thread (started on the first request) and reports
-    the answers that are still wanted. Stops its thread when the window closes, when the app
-    quits, and before switching libraries: a QThread destroyed while running aborts the app.
+    """Hands outline requests to the task runner and reports the answers still wanted.
 
     Attributes:
         generation: the newest request's number; answers for older ones are dropped.
-        thread: the worker's QThread while it runs, else None.
+        tasks: the runner; ``handle``: the newest request's task while it runs.
     """
 
     loaded = Signal(int, object)
     failed = Signal(int, str)
-    _submit = Signal(object)
 
-    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+    def __init__(self, tasks: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.tasks = tasks
         self.generation = 0
-        self.thread: QThread | None = None
-        self._worker: OutlineWorker | None = None
-        self._watched: QObject | None = None
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.stop)
-
-    def set_library(self, library: Library) -> None:
-        self.stop()
-        self.cancel()  # an answer from the old file may still be queued
-        self.library = library
+        self.handle: TaskHandle | None = None
 
     def cancel(self) -> int:
         """Make every pending request stale; returns the new generation."""
         self.generation += 1
-        if self._worker is not None:
-            self._worker.latest = self.generation
+        if self.handle is not None:
+            self.handle.cancel()
+            self.handle = None
         return self.generation
 
     def request(self, transcript_id: int, has_times: bool) -> int:
@@ -122,62 +113,23 @@ class OutlineLoader(QObject):
         in-memory library the answer is emitted before this returns."""
         generation = self.cancel()
         req = OutlineRequest(generation, transcript_id, has_times)
-        path = self.library.path
-        if path is None:
-            try:
-                result = load_outline(self.library, req)
-            except InterceptViewerError as exc:
-                self.failed.emit(generation, f"Can't read the turn outline: {exc}")
-            else:
-                self.loaded.emit(generation, result)
-            return generation
-        self._start(path)
-        self._submit.emit(req)
+        handle = self.tasks.submit(
+            outline_task(req),
+            supersede=True,
+            on_done=lambda result: self._done(generation, result),
+            on_failed=lambda message: self._failed(
+                generation, f"Can't read the turn outline: {message}"
+            ),
+        )
+        self.handle = None if handle.is_finished else handle
         return generation
-
-    def _start(self, path: Path) -> None:
-        if self.thread is not None:
-            return
-        self.thread = QThread(self)
-        self.thread.setObjectName("outline")
-        self._worker = OutlineWorker(path)
-        self._worker.latest = self.generation
-        self._worker.moveToThread(self.thread)
-        self._submit.connect(self._worker.run, Qt.ConnectionType.QueuedConnection)
-        self._worker.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
-        self._worker.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
-        # finished is emitted in the worker thread itself: close the connection there.
-        self.thread.finished.connect(self._worker.close, Qt.ConnectionType.DirectConnection)
-        parent = self.parent()
-        window = parent.window() if hasattr(parent, "window") else None
-        if window is not None and window is not self._watched:
-            window.installEventFilter(self)
-            self._watched = window
-        self.thread.start()
 
     def _done(self, generation: int, result: OutlineResult) -> None:
         if generation == self.generation:
+            self.handle = None
             self.loaded.emit(generation, result)
 
     def _failed(self, generation: int, message: str) -> None:
         if generation == self.generation:
+            self.handle = None
             self.failed.emit(generation, message)
-
-    def stop(self) -> None:
-        """Stop the worker thread and wait for it (it closes its own connection); the next
-        request starts a new one."""
-        thread, worker = self.thread, self._worker
-        if thread is None or worker is None:
-            return
-        self.thread = None
-        self._worker = None
-        self._submit.disconnect(worker.run)
-        worker.latest = 1 << 62  # skip whatever is still queued
-        thread.quit()
-        thread.wait()
-        thread.deleteLater()  # the worker (no parent, its thread ended) goes with Python's ref
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._watched and event.type() == QEvent.Type.Close:
-            self.stop()
-        return super().eventFilter(watched, event)

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from intercept_viewer.core.errors import NotFound
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Speaker, Transcript
+from intercept_viewer.ui.tasks import TaskRunner
 from intercept_viewer.ui.transcript.outline_worker import OutlineLoader, OutlineResult
+from intercept_viewer.ui.transcript.review_band import ReviewBand
 from intercept_viewer.ui.transcript.turn_strip import TurnStrip, tooltip_html
 from intercept_viewer.ui.transcript.utterance_model import UtteranceListModel
 from intercept_viewer.ui.transcript.utterance_view import UtteranceView
@@ -57,16 +59,22 @@ class TranscriptView(QWidget):
     """Attributes:
     title_label, meta_label, flag, article_band: the header's plain-text labels.
     strip: the TurnStrip. list_view: the UtteranceView. model: its UtteranceListModel.
-    outline_loader: reads the strip's outline and the speakers' stats (a worker thread).
+    review_band: "N things to review" from the transcript's import report.
+    outline_loader: reads the strip's outline and the speakers' stats (a runner task).
 
     Signals:
-        speaker_stats_loaded(list[Speaker]): the shown transcript's speakers with their turn
+        speaker_stats_loaded(OutlineResult): the shown transcript's speakers with their turn
             counts and speaking time, read after its first rows were painted.
     """
 
     speaker_stats_loaded = Signal(object)
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        parent: QWidget | None = None,
+        tasks: TaskRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         # The transcript is what the window is for: docks may not squeeze it below a width
         # where the text beside the time and speaker chip still reads.
@@ -88,6 +96,8 @@ class TranscriptView(QWidget):
         self.article_band = _band(self)
         _paint_band(self.article_band, ARTICLE_COLOR)
         self.article_band.setText("❝ " + ARTICLE_LABEL)
+        self.review_band = ReviewBand(self)
+        self.review_band.jump_requested.connect(self.go_to_seq)
         self.strip = TurnStrip(self)
         self.strip.text_for_seq = self._text_for_seq
         self.model = UtteranceListModel(library, self)
@@ -102,7 +112,7 @@ class TranscriptView(QWidget):
         self._outline_timer.setInterval(0)
         self._outline_timer.timeout.connect(self.load_outline)
         self.list_view.painted.connect(self._after_paint)
-        self.outline_loader = OutlineLoader(library, self)
+        self.outline_loader = OutlineLoader(tasks or TaskRunner(library, self), self)
         self.outline_loader.loaded.connect(self._outline_loaded)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 4)
@@ -111,6 +121,7 @@ class TranscriptView(QWidget):
         layout.addWidget(self.title_label)
         layout.addWidget(self.meta_label)
         layout.addWidget(self.article_band)
+        layout.addWidget(self.review_band)
         layout.addWidget(self.strip)
         layout.addWidget(self.list_view, 1)
         self.set_transcript(None, [])
@@ -118,7 +129,7 @@ class TranscriptView(QWidget):
     def set_library(self, library: Library) -> None:
         self.library = library
         self.model.set_library(library)
-        self.outline_loader.set_library(library)
+        self.outline_loader.cancel()  # an answer from the old file may still be queued
 
     # ---------------------------------------------------------------- content
 
@@ -165,10 +176,12 @@ class TranscriptView(QWidget):
         if result.transcript_id != t.id:
             return
         self.strip.set_layout(result.layout, list(self.model.speakers()))
+        if self.list_view.utterance_delegate.set_longest_time(result.longest_ms):
+            self.list_view.relayout_now()
         self.list_view.set_turn_speakers(result.layout.speaker_ids)
         first, last = self.list_view.visible_rows()
         self._visible_rows(first, last)
-        self.speaker_stats_loaded.emit(result.speakers)
+        self.speaker_stats_loaded.emit(result)
 
     def update_header(self, t: Transcript | None) -> None:
         """Title, publisher/date line and the bands; called again after every edit."""
@@ -177,6 +190,7 @@ class TranscriptView(QWidget):
             self.meta_label.setText("Open a file (Ctrl+O) or pick one in the library.")
             self.flag.hide()
             self.article_band.hide()
+            self.review_band.set_warnings(None, [])
             return
         self.title_label.setText(isolate(t.title))  # an RTL override stays in the title
         parts = [
@@ -201,6 +215,7 @@ class TranscriptView(QWidget):
             self.flag.setToolTip(tooltip_html(note))
             self.flag.show()
         self.article_band.setVisible(t.origin == "article")
+        self.review_band.set_warnings(t.id, self.library.import_warnings(t.id))
 
     def set_speakers(self, speakers: list[Speaker], *, rows_changed: bool) -> None:
         """Renames/recolours repaint; a merge also moves rows between speakers."""

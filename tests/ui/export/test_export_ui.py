@@ -50,7 +50,7 @@ def test_export_transcript_in_worker_writes_flagged_file(
     dest = tmp_path / "out" / "call.txt"
     dest.parent.mkdir()
     choose(monkeypatch, dest, "txt")
-    exporter = window.tagging.exporter
+    exporter = window.exporter
     with qtbot.waitSignal(exporter.finished, timeout=10_000) as sig:
         assert exporter.export_transcript()
     assert sig.args == [str(dest), ""]
@@ -59,7 +59,7 @@ def test_export_transcript_in_worker_writes_flagged_file(
     ((message, error),) = shown
     assert not error and str(dest) in message
     assert str(dest) in window.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: exporter.worker is None)
+    qtbot.waitUntil(lambda: exporter.handle is None)
 
 
 def test_export_passages_uses_queue_filter(window, monkeypatch, qtbot, shown, tmp_path):
@@ -69,8 +69,8 @@ def test_export_passages_uses_queue_filter(window, monkeypatch, qtbot, shown, tm
     window.tagging.panel.set_filter(tag="Купянск")
     dest = tmp_path / "passages.csv"
     choose(monkeypatch, dest, "csv")
-    with qtbot.waitSignal(window.tagging.exporter.finished, timeout=10_000):
-        window.tagging.export_passages_action.trigger()
+    with qtbot.waitSignal(window.exporter.finished, timeout=10_000):
+        window.exporter.export_passages_action.trigger()
     with dest.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 1 and rows[0]["tags"].startswith("Купянск")
@@ -85,11 +85,11 @@ def test_export_in_memory_library_and_failure_is_reported(
     w = make_window(memory_library)
     w.show_transcript(tid)
     choose(monkeypatch, tmp_path / "t.json", "json")
-    assert w.tagging.exporter.export_transcript()
+    assert w.exporter.export_transcript()
     data = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
     assert "unverified" in json.dumps(data)
     choose(monkeypatch, tmp_path / "missing-dir" / "t.txt", "txt")
-    w.tagging.exporter.export_transcript()
+    w.exporter.export_transcript()
     assert shown[-1][1] is True and "failed" in shown[-1][0]
     assert not (tmp_path / "missing-dir").exists()
 
@@ -104,4 +104,67 @@ def test_format_from_filter_or_ending():
         "md",
     )
     assert resolve_choice("/x/q", PASSAGE_FILTERS["json"], PASSAGE_FILTERS) == ("/x/q.json", "json")
+    # two CSV flavours share the ending: the chosen filter decides, else plain CSV
+    excel = PASSAGE_FILTERS["csv-excel"]
+    assert resolve_choice("/x/q.csv", excel, PASSAGE_FILTERS) == ("/x/q.csv", "csv-excel")
+    assert resolve_choice("/x/q", excel, PASSAGE_FILTERS) == ("/x/q.csv", "csv-excel")
+    assert resolve_choice("/x/q.csv", PASSAGE_FILTERS["md"], PASSAGE_FILTERS) == ("/x/q.csv", "csv")
     assert safe_file_stem("Дзвінок: 1/2 <b>") == "Дзвінок_ 1_2 _b"
+
+
+def test_save_dialogs_start_in_the_last_export_folder(window, monkeypatch, qtbot, tmp_path):
+    from PySide6.QtCore import QStandardPaths
+
+    from intercept_viewer.ui.export.export_dialog import K_EXPORT_FOLDER, export_folder
+
+    asked: list[str] = []
+    dest = tmp_path / "findings" / "call.md"
+    dest.parent.mkdir()
+
+    def ask(cls, parent, title, default, filters):  # type: ignore[no-untyped-def]
+        asked.append(default)
+        return str(dest), "md"
+
+    monkeypatch.setattr(ExportDialogs, "ask_path", classmethod(ask))
+    monkeypatch.setattr(ExportDialogs, "show_written", classmethod(lambda *a: None))
+    settings = window.settings
+    # first export: Documents (never the process's current folder)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    first = export_folder(settings)
+    assert first == (Path(documents) if Path(documents).is_dir() else Path.home())
+    exporter = window.exporter
+    with qtbot.waitSignal(exporter.finished, timeout=10_000):
+        exporter.export_transcript()
+    assert Path(asked[0]).parent == first and asked[0].endswith(".txt")
+    assert settings.value(K_EXPORT_FOLDER) == str(dest.parent)
+    qtbot.waitUntil(lambda: exporter.handle is None)
+    # the next one (passages too) starts where the last one went
+    dest = tmp_path / "findings" / "passages.csv"
+    with qtbot.waitSignal(exporter.finished, timeout=10_000):
+        exporter.export_passages()
+    assert asked[1] == str(tmp_path / "findings" / "passages.csv")
+    qtbot.waitUntil(lambda: exporter.handle is None)
+    # a folder that has gone away falls back to Documents
+    settings.setValue(K_EXPORT_FOLDER, str(tmp_path / "gone"))
+    assert export_folder(settings) == first
+
+
+def test_export_transcript_as_imported_leaves_corrections_out(
+    window, monkeypatch, qtbot, shown, tmp_path
+):
+    lib = window.library
+    tid = window.current_transcript_id()
+    first = lib.utterance(tid, 1).text
+    lib.edit_turn_text(tid, 1, "Corrected first line.")
+    exporter = window.exporter
+    for name, original in (("corrected.txt", False), ("original.txt", True)):
+        dest = tmp_path / name
+        choose(monkeypatch, dest, "txt")
+        with qtbot.waitSignal(exporter.finished, timeout=10_000):
+            assert exporter.export_transcript(original=original)
+        qtbot.waitUntil(lambda: exporter.handle is None)
+    corrected = (tmp_path / "corrected.txt").read_text(encoding="utf-8")
+    original = (tmp_path / "original.txt").read_text(encoding="utf-8")
+    assert "Corrected first line. [corrected]" in corrected
+    assert first in original and "Corrected first line." not in original
+    assert exporter.export_original_action in window.file_menu.actions()

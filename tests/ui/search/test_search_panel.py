@@ -7,6 +7,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.search import MARK_END, MARK_START, SearchResult
+from intercept_viewer.ui.context import Change
 from intercept_viewer.ui.main_window import MainWindow
 from intercept_viewer.ui.search.search_panel import (
     SCOPE_LIBRARY,
@@ -334,7 +335,7 @@ def test_memory_library_searches_without_a_thread(qtbot, make_window, memory_lib
     panel = panel_of(w)
     search(qtbot, panel, "forest")
     assert panel.results_model.rowCount() == 1
-    assert panel._thread is None
+    assert w.context.tasks.lane_library("search") is None  # no lane was started
 
 
 def test_library_changes_refresh_speakers_and_hits(
@@ -343,7 +344,7 @@ def test_library_changes_refresh_speakers_and_hits(
     panel = panel_of(window)
     search(qtbot, panel, "Kupyansk")
     library.add(make_parsed([("Brother", "Kupyansk again")], title="Third call"))
-    window.library_changed.emit()
+    window.context.notify(Change.of("transcripts", "utterances", "speakers"))
     qtbot.waitUntil(
         lambda: panel.is_current() and panel.results_model.rowCount() == 4, timeout=5000
     )

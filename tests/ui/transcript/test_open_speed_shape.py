@@ -105,7 +105,7 @@ def test_long_transcript_paints_before_stats_and_outline_are_read(
     # the list's Alt+Up/Down got every row's speaker from the same outline
     assert len(view._speaker_ids) == N
     w.close()
-    assert w.transcript_view.outline_loader.thread is None  # stopped and waited on close
+    assert w.context.tasks.lane_library("outline") is None  # stopped and waited on close
     lib.close()
 
 
@@ -126,14 +126,13 @@ def test_stale_outline_is_dropped(qtbot, make_window, long_library, monkeypatch)
     w = make_window(lib)
     view = w.transcript_view
     stats: list[list[int]] = []
-    view.speaker_stats_loaded.connect(lambda sp: stats.append([s.transcript_id for s in sp]))
+    view.speaker_stats_loaded.connect(lambda r: stats.append([s.transcript_id for s in r.speakers]))
     w.show_transcript(1)
     qtbot.waitUntil(entered.is_set)
     w.show_transcript(2)
     release.set()
     qtbot.waitUntil(lambda: view.strip.turn_count() == 3)
-    worker_thread = view.outline_loader.thread
-    assert worker_thread is not None
+    assert w.context.tasks.lane_library("outline") is not None
     qtbot.wait(50)  # let anything still queued arrive
     assert view.strip.turn_count() == 3
     assert stats == [[2, 2]]
@@ -154,12 +153,14 @@ def test_memory_library_lays_the_outline_out_synchronously(qtbot, memory_library
     view = TranscriptView(memory_library)
     qtbot.addWidget(view)
     stats: list[list[int]] = []
-    view.speaker_stats_loaded.connect(lambda sp: stats.append([s.utterance_count for s in sp]))
+    view.speaker_stats_loaded.connect(
+        lambda r: stats.append([s.utterance_count for s in r.speakers])
+    )
     speakers = memory_library.speakers(tid, with_stats=False)
     view.set_transcript(memory_library.transcript(tid), speakers)
     view.load_outline()
     assert view.strip.turn_count() == 3
-    assert view.outline_loader.thread is None  # no thread for a library that can't be shared
+    assert view.outline_loader.tasks.lane_library("outline") is None  # no thread: unshareable
     assert stats == [[1, 1]]
     assert view.strip._names == ["A", "B", "?"]  # the turn without a speaker gets its lane
 
