@@ -177,8 +177,14 @@ class Library(
         return open_libraries.damage(self._key)
 
     def data_version(self) -> int:
-        """``PRAGMA data_version``: changes when another connection commits to the file."""
-        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+        """``PRAGMA data_version``: changes when another connection commits to the file.
+
+        Raises LibraryError when it can't be read (closed, busy): callers outside core never
+        see a raw sqlite3 error."""
+        try:
+            return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise LibraryError(f"Can't read the library's change counter: {exc}") from None
 
     def check_integrity(self) -> None:
         """Read every page (``PRAGMA quick_check``); raise LibraryDamaged, marking the file."""
