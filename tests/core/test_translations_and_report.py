@@ -127,3 +127,10 @@ def test_each_warning_names_the_turn_its_line_belongs_to(library: Library) -> No
     by_line = {w.line: w.seq for w in library.import_warnings(tid)}
     assert by_line[1] == 1  # the headline, above the first turn: the first turn
     assert by_line[6] == 4  # "00.12 Мать — …" became the fourth turn
+
+
+def test_a_corrected_turn_keeps_its_translation_searchable(library: Library) -> None:
+    tid = _translated(library)
+    library.edit_turn_text(tid, 1, "Нас тут бросили.")
+    assert library.search("abandon").hits[0].seq == 1
+    assert library.utterances(tid)[0].translation == "They abandoned us near Kupiansk."

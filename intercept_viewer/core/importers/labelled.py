@@ -32,7 +32,6 @@ from intercept_viewer.core.importers.textlines import (
     split_leading_time,
     split_preamble,
     split_trailing_time,
-    strip_export_status,
     time_from_match,
 )
 from intercept_viewer.core.model import (
@@ -265,6 +264,11 @@ def _match_label(rest: str) -> tuple[str, str, str, int | None, int | None] | No
     return None
 
 
+#: The status this app's exports put on every quoted line ("[UNVERIFIED] [0:05] Soldier: …"):
+#: the flag of the release, never a speaker.
+_STATUS_MARK = re.compile(r"^\[(?:UNVERIFIED|DISPUTED|CORROBORATED|VERIFIED)\]\s+")
+
+
 #: What reading one line found, without its position: (start_ms, end_ms, rest, tagged_text,
 #: candidate as (name, key, style, text, start_ms, end_ms) or None, is a legend).
 _LineFields = tuple[
@@ -314,6 +318,8 @@ def _scan_line(raw: str) -> _LineFields:
 def _read_line(index: int, raw: str) -> _Line:
     if not raw.strip():
         return _Line(index, raw, blank=True)
+    if raw.startswith("["):
+        raw = _STATUS_MARK.sub("", raw, count=1)
     start_ms, end_ms, rest, tagged_text, cand, legend = _scan_line(raw)
     line = _Line(
         index,
@@ -681,9 +687,16 @@ def build_transcript(
     )
 
 
+#: How much of a turn's last line tells its alphabet (a turn of many joined lines is one line;
+#: reading all of it for every line below made long turns quadratic).
+_SCRIPT_TAIL = 160
+_CYR_RE = re.compile("[\u0400-\u04ff]")
+_LAT_RE = re.compile("[A-Za-z]")
+
+
 def _script(text: str) -> str | None:
-    cyr = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
-    lat = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    cyr = len(_CYR_RE.findall(text))
+    lat = len(_LAT_RE.findall(text))
     if cyr + lat < 3:
         return None
     return "cyr" if cyr > lat else "lat"
@@ -721,6 +734,7 @@ def _is_translation_line(turn: str, line: str, pattern: bool = False) -> bool:
     if not _bracketed(line):
         return False
     inner = line[1:-1].strip()
+    turn = turn[-_SCRIPT_TAIL:].rsplit("\n", 1)[-1]
     if _other_language(turn, inner):
         return True
     return (
@@ -878,7 +892,6 @@ def _apply_preamble(
 def parse_labelled_text(text: str, *, fmt: str = "labelled") -> ParsedTranscript:
     """Parse decoded text (front matter, headline, blurb, labelled turns)."""
     fm, rest, consumed = read_metadata(text)
-    rest = strip_export_status(rest)  # our own TXT export flags every line
     meta = SourceMeta()
     merge_meta(meta, fm)
     return build_transcript(rest.split("\n"), meta, line_offset=consumed, fmt=fmt)
@@ -891,7 +904,7 @@ class LabelledTextImporter(Importer):
 
     def sniff(self, source: SourceFile) -> float:
         _fm, rest, _n = read_metadata(source.head)
-        return labelled_score(strip_export_status(rest))
+        return labelled_score(rest)
 
     def parse(self, source: SourceFile) -> ParsedTranscript:
         return parse_labelled_text(source.text)

@@ -91,7 +91,7 @@ def _cases() -> list[Path]:
 CASES = _cases()
 
 
-def test_every_class_has_five_fixtures_in_three_languages() -> None:
+def test_every_class_has_at_least_five_fixtures() -> None:
     by_class: dict[str, list[Path]] = {}
     for path in CASES:
         by_class.setdefault(path.parent.name, []).append(path)
