@@ -289,7 +289,7 @@ class ImportPool:
         executor: Any = self._pool() if use_workers and self.workers > 0 else _InlineExecutor()
         writer = _Writer(library, executor, cancelled, progress, todo)
         try:
-            yield from writer.run(format, ahead=max(2, 2 * self.workers) if use_workers else 1)
+            yield from writer.run(format, ahead=max(4, 8 * self.workers) if use_workers else 1)
         finally:
             if writer.abandoned and executor is not None:
                 self.abandoned = True
