@@ -205,9 +205,11 @@ class MediaController(QObject):
         menu.addAction(self.locate_action)
         w.menuBar().insertMenu(w.view_menu.menuAction(), menu)
         self.menu = menu
-        file_actions = w.file_menu.actions()
-        anchor = file_actions[2] if len(file_actions) > 2 else None  # after Import folder…
-        w.file_menu.insertAction(anchor, self.attach_action)
+        # after the ways in (Open, Import folder, Import Telegram…), before Open recent
+        recent = getattr(w, "recent_menu", None)
+        w.file_menu.insertAction(
+            recent.menuAction() if recent is not None else None, self.attach_action
+        )
 
     # ---------------------------------------------------------------- the shown transcript
 
