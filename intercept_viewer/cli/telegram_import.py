@@ -53,8 +53,6 @@ def import_exports(
         for warning in report.warnings:
             click.echo(f"{path}: {warning}", err=True)
         for item in report.imported:
-            for warning in item.warnings:
-                click.echo(f"{path}: post {item.post_id}: {warning}", err=True)
             rows.append(
                 {
                     "id": item.transcript_id,
@@ -62,6 +60,7 @@ def import_exports(
                     "utterances": item.utterances,
                     "speakers": item.speakers,
                     "duplicate": False,
+                    "warnings": [{"line": w.line, "message": w.message} for w in item.warnings],
                     "telegram": {"channel_id": item.channel_id, "post_id": item.post_id},
                 }
             )

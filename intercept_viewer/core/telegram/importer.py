@@ -6,10 +6,11 @@ and afterwards ``.report`` says what came in, what was skipped and why. Every po
 in its own transaction with its (channel id, post id), so a cancelled import keeps what it
 finished and a re-import adds only posts the library doesn't have.
 
-The text importers keep no import report of their own yet (issue 14 adds one), so the reasons a
-post was skipped and the warnings about a post (a recording left out of the export) are kept
-here, in ``TelegramImportReport``. A post's voice or video file is attached with
-``Library.attach_media`` (issue 18's media table) after the post is stored.
+Each transcript keeps the import report the text importers made of its post, plus the post's
+own remarks (a recording left out of the export), in the library's ``import_warnings`` like any
+import (the window lists them to review). Posts that are not transcripts have no row to hang a
+report on, so why each was skipped is in ``TelegramImportReport``. A post's voice or video
+file is attached with ``Library.attach_media`` (issue 18's media table) after it is stored.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from intercept_viewer.core import import_report
 from intercept_viewer.core.errors import ImportFailed
+from intercept_viewer.core.model import ImportWarning
 from intercept_viewer.core.telegram import store
 from intercept_viewer.core.telegram.html_export import html_chat_folders, read_html_chat
 from intercept_viewer.core.telegram.json_export import looks_like_result_json, read_result_json
@@ -49,7 +52,8 @@ class TelegramImported:
     utterances: int
     speakers: int
     format: str
-    warnings: list[str] = field(default_factory=list)
+    #: The post's import report: the text importer's remarks and the post's own.
+    warnings: list[ImportWarning] = field(default_factory=list)
 
 
 @dataclass
@@ -209,7 +213,7 @@ class TelegramImport:
         except sqlite3.IntegrityError:  # another process imported the same post meanwhile
             self.report.skipped.append(TelegramSkip(chat.name, post.id, SKIP_DUPLICATE))
             return
-        self._attach_recording(added.id, parsed.meta.media_path, outcome.warnings)
+        self._attach_recording(added.id, parsed.meta.media_path, parsed.warnings)
         self.report.imported.append(
             TelegramImported(
                 transcript_id=added.id,
@@ -220,12 +224,12 @@ class TelegramImport:
                 utterances=added.utterances,
                 speakers=added.speakers,
                 format=parsed.format,
-                warnings=outcome.warnings,
+                warnings=list(parsed.warnings),
             )
         )
 
     def _attach_recording(
-        self, transcript_id: int, media_path: str | None, warnings: list[str]
+        self, transcript_id: int, media_path: str | None, warnings: list[ImportWarning]
     ) -> None:
         """Attach the post's voice or video file as the transcript's recording (the media
         table: hash, duration). One that can't be read stays named in ``media_path`` and is
@@ -237,7 +241,12 @@ class TelegramImport:
         try:
             self.lib.attach_media(transcript_id, media_path)
         except MediaError as exc:
-            warnings.append(f"the recording could not be read: {exc}")
+            message = f"the recording could not be read: {exc}"
+            warnings.append(ImportWarning(message))
+            with self.lib.db.atomic():
+                import_report.store_warnings(
+                    self.lib.db.conn, transcript_id, [ImportWarning(message)]
+                )
 
 
 def import_telegram_export(

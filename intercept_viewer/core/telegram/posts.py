@@ -184,6 +184,8 @@ def read_post(chat: TelegramChat, post: Post, username: str | None) -> PostOutco
         )
     outcome = PostOutcome(post, parsed=parsed)
     _add_provenance(chat, post, parsed, username, outcome.warnings)
+    for message in outcome.warnings:  # the post's remarks join the importer's report
+        parsed.warn(message)
     return outcome
 
 

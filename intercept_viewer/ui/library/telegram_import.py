@@ -78,7 +78,7 @@ def summary_text(report: TelegramImportReport) -> str:
         lines.append("")
         lines.append("Skipped:")
         lines += [f"  {n} × {reason}" for reason, n in reasons.most_common()]
-    notes = [f"  post {i.post_id}: {w}" for i in report.imported for w in i.warnings]
+    notes = [f"  post {i.post_id}: {w.message}" for i in report.imported for w in i.warnings]
     notes += [f"  {w}" for w in report.warnings]
     if notes:
         lines.append("")

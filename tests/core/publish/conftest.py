@@ -9,6 +9,12 @@ from pathlib import Path
 import pytest
 
 from intercept_viewer.core.library import Library
+from intercept_viewer.core.model import (
+    ParsedSpeaker,
+    ParsedTranscript,
+    ParsedUtterance,
+    SourceMeta,
+)
 from intercept_viewer.core.telegram import import_telegram_export
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -22,6 +28,23 @@ def published_library(tmp_path: Path):
     lib.import_file(FIXTURES / "articles" / "seed_article.txt", format="article")
     lib.update_transcript(
         timed.id, verification="verified", verification_note="Matched with the original audio"
+    )
+    lib.add(
+        ParsedTranscript(
+            meta=SourceMeta(title="Bilingual call", language="ru", publisher="HUR"),
+            speakers=[ParsedSpeaker("Солдат"), ParsedSpeaker("Мать")],
+            utterances=[
+                ParsedUtterance(
+                    "Мам, мы под Купянском.",
+                    "Солдат",
+                    1000,
+                    3000,
+                    translation="Mum, we are near Kupyansk.",
+                ),
+                ParsedUtterance("Береги себя.", "Мать", 4000, 5000, translation="Take care."),
+            ],
+            format="subtitles",
+        )
     )
     first = lib.transcripts()[0].id
     for t in lib.transcripts():

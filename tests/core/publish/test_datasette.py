@@ -74,10 +74,22 @@ def test_tables_a_reader_understands(site, published_library) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert {"transcripts", "speakers", "utterances", "passages", "utterances_fts"} <= tables
         cols = [r[1] for r in conn.execute("PRAGMA table_info(utterances)")]
-        for col in ("transcript", "speaker", "time", "text", "word_forms", "verification"):
+        for col in (
+            "transcript",
+            "speaker",
+            "time",
+            "text",
+            "translation",
+            "word_forms",
+            "verification",
+        ):
             assert col in cols
+        assert conn.execute(
+            "SELECT translation FROM utterances WHERE text = 'Береги себя.'"
+        ).fetchone() == ("Take care.",)
         verified = conn.execute(
-            "SELECT DISTINCT verification FROM utterances WHERE time IS NOT NULL"
+            "SELECT DISTINCT verification FROM utterances WHERE publisher IS NOT 'HUR' "
+            "AND time IS NOT NULL"
         ).fetchall()
         assert verified == [("verified",)]
         first_time = conn.execute(

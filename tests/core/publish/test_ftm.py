@@ -124,3 +124,16 @@ def _srt_path():  # type: ignore[no-untyped-def]
     return (
         Path(__file__).parents[2] / "fixtures" / "importers" / "structured" / "cp1251_crlf_ru.srt"
     )
+
+
+def test_translations_travel_in_translated_text(published_library) -> None:
+    rows = _export(published_library)
+    doc = next(
+        r
+        for r in rows
+        if r["schema"] == "PlainText" and r["properties"]["title"] == ["Bilingual call"]
+    )
+    assert doc["properties"]["translatedText"] == [
+        "[00:01] Солдат: Mum, we are near Kupyansk.\n[00:04] Мать: Take care."
+    ]
+    assert doc["properties"]["bodyText"][0].startswith("[00:01] Солдат: Мам, мы под Купянском.")
