@@ -377,8 +377,10 @@ class _Writer:
             yield from batch
             batch = []
         finally:
-            if batch:  # an error or the caller stopped early: nothing of this batch is kept
-                in_batch.__exit__(GeneratorExit, GeneratorExit(), None)
+            # an error or the caller stopped early: nothing of this batch is kept. Always
+            # closed here (a no-op once closed): a batch left open would roll back whenever
+            # the garbage collector got to it, maybe after the library was closed.
+            in_batch.__exit__(GeneratorExit, GeneratorExit(), None)
             for _i, f in pending:
                 if not f.cancel() and not f.done():
                     self.abandoned = True

@@ -50,6 +50,7 @@ from intercept_viewer.ui.export.publish_dialog import install_publish
 from intercept_viewer.ui.help.menu import install_help, main_toolbar
 from intercept_viewer.ui.library.import_progress import ImportProgress
 from intercept_viewer.ui.library.import_worker import collect_files, import_task, wants_background
+from intercept_viewer.ui.library.library_guard import LibraryGuard
 from intercept_viewer.ui.library.library_panel import LibraryPanel
 from intercept_viewer.ui.library.telegram_import import install_telegram_import
 from intercept_viewer.ui.media.install import MediaController
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
         self.telegram_importer = install_telegram_import(self)
         self.publisher = install_publish(self)
         self.corrections = install_corrections(self)
+        self.library_guard = LibraryGuard(self)  # others' writes, damage (ui.library.library_guard)
         self.help = install_help(
             self,
             self.settings,

@@ -205,11 +205,8 @@ class MediaController(QObject):
         menu.addAction(self.locate_action)
         w.menuBar().insertMenu(w.view_menu.menuAction(), menu)
         self.menu = menu
-        # after the ways in (Open, Import folder, Import Telegram…), before Open recent
-        recent = getattr(w, "recent_menu", None)
-        w.file_menu.insertAction(
-            recent.menuAction() if recent is not None else None, self.attach_action
-        )
+        # after the imports (Open, Import folder, Import Telegram export), before Open recent
+        w.file_menu.insertAction(w.recent_menu.menuAction(), self.attach_action)
 
     # ---------------------------------------------------------------- the shown transcript
 
