@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from intercept_viewer.cli.app import AppState, cli, fail, print_json
+from intercept_viewer.cli.import_progress import import_progress
 from intercept_viewer.core.errors import ImportFailed, InterceptViewerError, NotFound
 from intercept_viewer.core.importers import format_names
 from intercept_viewer.core.model import VERIFICATION_STATES
@@ -96,16 +97,12 @@ def import_cmd(
     lib = state.library()
     exports, files = split_exports(_without_sidecars_of(files))
     results, failed = import_exports(lib, exports, telegram_username, quiet=as_json)
-    with click.progressbar(
-        lib.import_files(files, format=fmt),
-        length=len(files),
-        label="Importing",
-        file=sys.stderr,  # click.get_text_stream is deprecated in Click 8.5
-        hidden=as_json or len(files) < 3,
-    ) as outcomes:
-        for _path, outcome in outcomes:
+    with import_progress(files, sys.stderr, as_json) as progress:
+        for _path, outcome in lib.import_files(files, format=fmt, progress=progress):
             if isinstance(outcome, ImportFailed):
                 failed = True
+                if progress is not None:
+                    click.echo("", err=True)  # below the bar, not over it
                 click.echo(str(outcome), err=True)
                 continue
             results.append(

@@ -262,6 +262,7 @@ class Library(
             conn.execute("PRAGMA synchronous = NORMAL")
 
     def close(self) -> None:
+        self._close_import_pool()
         self.db.close()
 
     def __enter__(self) -> Library:

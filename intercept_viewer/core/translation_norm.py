@@ -8,7 +8,13 @@ form, and a search snippet still shows the original text.
 
 from __future__ import annotations
 
-from intercept_viewer.core.wordforms import normalize_text
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from intercept_viewer.core.wordforms import normalize_text, normalize_texts
+
+if TYPE_CHECKING:
+    from intercept_viewer.core.model import ParsedUtterance
 
 
 def searchable_norm(text: str, translation: str | None, language: str | None) -> str:
@@ -22,3 +28,13 @@ def searchable_norm(text: str, translation: str | None, language: str | None) ->
 
     extra = normalize_text(translation, guess_language(translation) or language)
     return f"{norm} {extra}" if norm else extra
+
+
+def searchable_norms(utterances: Sequence[ParsedUtterance], language: str | None) -> list[str]:
+    """``searchable_norm`` of every turn, in order: the same strings, in bulk (word forms
+    cached per token across the batch, the per-word loop in C; ``normalize_texts``)."""
+    norms = normalize_texts([u.text for u in utterances], language)
+    for i, u in enumerate(utterances):
+        if u.translation:
+            norms[i] = searchable_norm(u.text, u.translation, language)
+    return norms

@@ -14,6 +14,7 @@ Signals:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -35,7 +36,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QProgressDialog,
     QWidget,
 )
 
@@ -48,7 +48,8 @@ from intercept_viewer.ui.context import Change, WindowContext
 from intercept_viewer.ui.export.export_dialog import Exporter
 from intercept_viewer.ui.export.publish_dialog import install_publish
 from intercept_viewer.ui.help.menu import install_help, main_toolbar
-from intercept_viewer.ui.library.import_worker import collect_files, import_task
+from intercept_viewer.ui.library.import_progress import ImportProgress
+from intercept_viewer.ui.library.import_worker import collect_files, import_task, wants_background
 from intercept_viewer.ui.library.library_panel import LibraryPanel
 from intercept_viewer.ui.library.telegram_import import install_telegram_import
 from intercept_viewer.ui.search.search_panel import SearchPanel
@@ -150,7 +151,8 @@ class MainWindow(QMainWindow):
         self.import_task: TaskHandle | None = None
         self._import_results: list[tuple[str, int]] = []
         self._import_failures: list[ImportFailed] = []
-        self._progress: QProgressDialog | None = None
+        self._progress: ImportProgress | None = None
+        self._recent_pending: set[str] = set()
         self._known = 0  # of the files just imported, how many were in the library already
         self.find_handler: Callable[[], None] | None = None
         self.setWindowTitle("Intercept Viewer")
@@ -505,14 +507,16 @@ class MainWindow(QMainWindow):
             self.open_paths([folder])
 
     def open_paths(self, paths: Iterable[str | Path], format: str | None = None) -> list[int]:
-        """Import files (folders go to a worker thread) and show the first one imported.
+        """Import files and show the first one imported. Folders and big files go to a
+        background task (the window stays usable, progress and Cancel in the status bar).
 
         ``format`` forces an importer (the failure dialog's "Import as…"). Returns the ids
         imported here; a folder import reports through ``import_finished``.
         """
         paths = [Path(p) for p in paths]
-        if any(p.is_dir() for p in paths):
-            self.start_import(collect_files(paths))
+        if self.library.path is not None and wants_background(paths):
+            named = [p for p in paths if not p.is_dir()]
+            self.start_import(collect_files(paths), format=format, named=named)
             return []
         ids: list[int] = []
         failures: list[ImportFailed] = []
@@ -533,25 +537,27 @@ class MainWindow(QMainWindow):
         self._imported(ids, failures)
         return ids
 
-    def start_import(self, files: list[Path]) -> TaskHandle | None:
-        """Import ``files`` as a write task, with a progress dialog and Cancel.
+    def start_import(
+        self, files: list[Path], format: str | None = None, named: Sequence[Path] = ()
+    ) -> TaskHandle | None:
+        """Import ``files`` as a write task, progress and Cancel in the status bar (never a
+        modal dialog: the user keeps reading while a long call imports).
 
         Each file's outcome arrives as progress, so a cancelled import still shows what it
-        imported; ``import_finished`` reports the whole batch.
+        imported; ``import_finished`` reports the whole batch. ``named`` are files the user
+        picked one by one: they go to File ▸ Open recent.
         """
         if self.import_task is not None:
             self.statusBar().showMessage("An import is already running.", 5000)
             return None
         self._import_results, self._import_failures = [], []
-        progress = QProgressDialog(
-            f"Importing {len(files)} files…", "Cancel", 0, max(1, len(files)), self
-        )
-        progress.setWindowTitle("Import folder")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
+        self._recent_pending = {str(p) for p in named}
+        progress = ImportProgress(len(files), self)
+        stop = threading.Event()
         self._progress = progress
+        self.statusBar().addPermanentWidget(progress)
         handle = self.context.tasks.submit(
-            import_task(files),
+            import_task(files, format, cancelled=stop.is_set, fraction=progress.fraction.emit),
             on_progress=self._import_progress,
             on_failed=lambda message: self._import_failures.append(
                 ImportFailed(message, file=str(self.library.path))
@@ -560,7 +566,8 @@ class MainWindow(QMainWindow):
         if handle.is_finished:  # an in-memory library imported before submit returned
             self._import_ended()
             return None
-        progress.canceled.connect(handle.cancel)
+        progress.cancel_requested.connect(stop.set)
+        progress.cancel_requested.connect(handle.cancel)
         handle.finished.connect(self._import_ended)
         self.import_task = handle
         return handle
@@ -569,22 +576,19 @@ class MainWindow(QMainWindow):
         done, total, path, outcome = step
         if isinstance(outcome, AddResult):
             self._import_results.append((str(path), outcome.id))
+            if str(path) in self._recent_pending:
+                self.add_recent(path)
         else:
             self._import_failures.append(outcome)
-        # A window-modal QProgressDialog.setValue() processes events, so the end may arrive
-        # (and drop self._progress) in the middle of this slot: work on a local reference.
-        progress = self._progress
-        if progress is None:
-            return
-        progress.setLabelText(f"Imported {done} of {total}: {path.name}")
-        progress.setMaximum(max(1, total))
-        progress.setValue(done)
+        if self._progress is not None:
+            self._progress.set_files_done(done, total, path.name)
 
     def _import_ended(self) -> None:
         if self._progress is not None:
-            self._progress.reset()
+            self.statusBar().removeWidget(self._progress)
             self._progress.deleteLater()
             self._progress = None
+        self._recent_pending = set()
         self.import_task = None
         results, failures = self._import_results, self._import_failures
         self._imported([tid for _p, tid in results], failures)

@@ -194,6 +194,9 @@ class SubtitleImporter(Importer):
         plain text continues the previous cue (a stray blank line inside a cue).
         """
         lines = text.split("\n")
+        # one scan of the whole text; only a file that has such characters is checked cue by
+        # cue (they are allowed in skipped blocks: the header, NOTE and STYLE)
+        check_control = _CONTROL.search(text) is not None
         cues: list[_Cue] = []
         block: list[tuple[int, str]] = []
         start = 0
@@ -207,7 +210,7 @@ class SubtitleImporter(Importer):
                 block.append((number, raw.rstrip()))
                 continue
             if block:
-                self._read_block(source, block, cues, kind)
+                self._read_block(source, block, cues, kind, check_control)
                 block = []
         if cues and not any(s.strip() for s in cues[-1].lines):
             raise source.fail(
@@ -217,7 +220,12 @@ class SubtitleImporter(Importer):
         return cues
 
     def _read_block(
-        self, source: SourceFile, block: list[tuple[int, str]], cues: list[_Cue], kind: str
+        self,
+        source: SourceFile,
+        block: list[tuple[int, str]],
+        cues: list[_Cue],
+        kind: str,
+        check_control: bool = True,
     ) -> None:
         first_no, first = block[0]
         # the timing line to show in errors, in this file's own notation
@@ -232,7 +240,7 @@ class SubtitleImporter(Importer):
             # whisper-timestamped writes the header twice; browsers skip the stray block
             self._notes.append(ImportWarning("a repeated WEBVTT header was skipped", first_no))
             return
-        for number, line in block:
+        for number, line in block if check_control else ():
             if _CONTROL.search(line):
                 raise source.fail("unexpected binary data or control characters", line=number)
         i = 0

@@ -73,6 +73,9 @@ def split_leading_time(line: str, *, keep_dash: bool = False) -> tuple[int | Non
     A separator after the time (``00:12 - text``) goes with it, except that ``keep_dash`` keeps
     a dash, which in dash dialogue opens the turn (``[00:12] — Алло?``).
     """
+    first = line.lstrip()[:1]
+    if not first or (first not in "[(" and not first.isdecimal()):
+        return None, None, line  # most lines: no regex needed to say "no time"
     m = LEADING_TIME.match(line)
     if not m:
         s = LEADING_SECONDS.match(line)
@@ -280,24 +283,3 @@ def join_continuation(previous: str, line: str, *, after_blank: bool) -> str:
         return line
     return f"{previous}\n{line}" if after_blank else f"{previous} {line}"
 
-
-_EXPORT_STATUS = re.compile(r"^\[(UNVERIFIED|CORROBORATED|DISPUTED)\] ?")
-
-
-def strip_export_status(text: str) -> str:
-    """Drop the status tag our own TXT export puts on every line (``[UNVERIFIED] Soldier: …``).
-
-    Only when every non-blank line carries the same tag, which is that export's shape and no
-    release's; the tag is the transcript's status, which the front matter carries too.
-    """
-    tag = None
-    for line in text.split("\n"):
-        if not line.strip():
-            continue
-        m = _EXPORT_STATUS.match(line)
-        if m is None or (tag is not None and m.group(1) != tag):
-            return text
-        tag = m.group(1)
-    if tag is None:
-        return text
-    return "\n".join(_EXPORT_STATUS.sub("", line, count=1) for line in text.split("\n"))

@@ -6,6 +6,7 @@ Library stores what it is given.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -17,7 +18,6 @@ from intercept_viewer.core import import_report
 from intercept_viewer.core.colors import color_for
 from intercept_viewer.core.errors import (
     ImportFailed,
-    LibraryError,
 )
 from intercept_viewer.core.model import (
     ORIGINS,
@@ -26,9 +26,10 @@ from intercept_viewer.core.model import (
     ParsedTranscript,
 )
 from intercept_viewer.core.store.base import StoreBase, now_iso
-from intercept_viewer.core.translation_norm import searchable_norm
+from intercept_viewer.core.translation_norm import searchable_norms
 
 if TYPE_CHECKING:
+    from intercept_viewer.core.importers.registry import ParsedFile
     from intercept_viewer.core.media import Media
 
 
@@ -64,8 +65,14 @@ class ImportStore(StoreBase):
         file_name: str | None = None,
         sha256: str | None = None,
         format: str | None = None,
+        norms: Iterable[str] | None = None,
     ) -> AddResult:
-        """Store a parsed transcript in one transaction; known bytes return the existing one."""
+        """Store a parsed transcript in one transaction; known bytes return the existing one.
+
+        ``norms`` are the utterances' ``text_norm`` (``searchable_norms``) when an import
+        worker has computed them already; they are consumed while the rows are inserted, so
+        they may be a generator still waiting for later chunks.
+        """
         self._writable()
         if sha256:
             existing = self.find_by_sha256(sha256)
@@ -147,6 +154,8 @@ class ImportStore(StoreBase):
                 )
                 speaker_ids[label] = int(cur.lastrowid or 0)
             fts_trigger = self._pause_fts_trigger(len(parsed.utterances))
+            if norms is None:
+                norms = searchable_norms(parsed.utterances, language)
             conn.executemany(
                 "INSERT INTO utterances (transcript_id, seq, speaker_id, start_ms, end_ms, "
                 "text, text_norm, context, translation) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -158,11 +167,13 @@ class ImportStore(StoreBase):
                         u.start_ms,
                         u.end_ms,
                         u.text,
-                        searchable_norm(u.text, u.translation, language),
+                        norm,
                         u.context,
                         u.translation,
                     )
-                    for seq, u in enumerate(parsed.utterances, start=1)
+                    for seq, (u, norm) in enumerate(
+                        zip(parsed.utterances, norms, strict=True), start=1
+                    )
                 ),
             )
             self._resume_fts_trigger(fts_trigger, tid)
@@ -226,33 +237,68 @@ class ImportStore(StoreBase):
         )
         self.db.conn.execute(trigger_sql)
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction around many ``add`` calls (each becomes a savepoint, so a file
+        that fails rolls back alone), with the FTS index filled once at the end.
+
+        Fewer, larger FTS segments and one trigger swap for the whole batch instead of one per
+        file: what a bulk import (``core.import_pool``) uses. Nothing is visible to other
+        connections until the batch commits; a failure of the library itself rolls it all back.
+        """
+        self._writable()
+        conn = self.db.conn
+        with self.db.atomic():
+            first_id = conn.execute("SELECT coalesce(max(id), 0) FROM utterances").fetchone()[0]
+            trigger_sql = self._pause_fts_trigger(self.BULK_FTS_FROM)
+            yield
+            if trigger_sql is not None:
+                conn.execute(
+                    "INSERT INTO utterances_fts(rowid, text, text_norm) "
+                    "SELECT id, text, text_norm FROM utterances WHERE id > ?",
+                    [first_id],
+                )
+                conn.execute(trigger_sql)
+
     def import_file(self, path: str | os.PathLike[str], format: str | None = None) -> AddResult:
         """Read, parse and store one file. Raises ImportFailed with file and line."""
-        from intercept_viewer.core.importers import parse_path
-        from intercept_viewer.core.importers.registry import file_sha256, read_source
+        from intercept_viewer.core.importers.registry import file_sha256, parse_source, read_source
 
         source = read_source(Path(path))
         existing = self.find_by_sha256(file_sha256(source.data))
         if existing is not None:
-            t = self.transcript(existing)
-            n = len(self.speakers(existing))
-            return AddResult(
-                existing,
-                t.title,
-                t.utterance_count,
-                n,
-                True,
-                warnings=import_report.report_of(self.db.conn, existing),
-            )
+            return self.known_result(existing)
+        pf = parse_source(source, format=format)  # the bytes already read: not a second read
         del source
-        pf = parse_path(path, format=format)
+        return self.store_parsed_file(pf, Path(path))
+
+    def known_result(self, transcript_id: int) -> AddResult:
+        """The AddResult of bytes the library already holds."""
+        t = self.transcript(transcript_id)
+        n = len(self.speakers(transcript_id, with_stats=False))
+        return AddResult(
+            transcript_id,
+            t.title,
+            t.utterance_count,
+            n,
+            True,
+            warnings=import_report.report_of(self.db.conn, transcript_id),
+        )
+
+    def store_parsed_file(
+        self, pf: ParsedFile, path: Path, norms: Iterable[str] | None = None
+    ) -> AddResult:
+        """Store a file parsed here or by an import worker: the transcript, then what comes
+        with the file (a recording beside it). ``norms`` as for ``add``."""
         try:
-            result = self.add(pf.parsed, file_name=pf.file_name, sha256=pf.sha256, format=pf.format)
+            result = self.add(
+                pf.parsed, file_name=pf.file_name, sha256=pf.sha256, format=pf.format, norms=norms
+            )
         except sqlite3.Error as exc:
             raise ImportFailed(f"the library refused it: {exc}", file=str(path)) from None
         from intercept_viewer.core import media
 
-        result.media = media.attach_found(self, result.id, Path(path), pf.parsed.meta.media_path)
+        result.media = media.attach_found(self, result.id, path, pf.parsed.meta.media_path)
         return result
 
     def import_files(
@@ -261,28 +307,28 @@ class ImportStore(StoreBase):
         format: str | None = None,
         *,
         cancelled: Callable[[], bool] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Iterator[tuple[Path, AddResult | ImportFailed]]:
-        """Import many files, yielding each outcome as it is done (progress for UI and CLI).
+        """Import many files, yielding each outcome once it is stored (progress for UI and CLI).
 
-        One file failing does not stop the others; ``cancelled()`` is checked between files.
+        One file failing does not stop the others; ``cancelled()`` is checked between files
+        (and between chunks of a very long one, which is then rolled back). Big imports parse
+        in worker processes while this connection writes (``core.import_pool``);
+        ``progress(done, total)`` moves with the bytes read and the rows of a long file stored.
         """
-        for p in paths:
-            if cancelled is not None and cancelled():
-                return
-            path = Path(p)
-            try:
-                outcome: AddResult | ImportFailed = self.import_file(path, format=format)
-            except ImportFailed as exc:
-                outcome = exc
-            except LibraryError:
-                raise  # the library itself is unusable (locked, read-only): stop the batch
-            except Exception as exc:  # a bug in an importer must not sink the whole batch
-                outcome = ImportFailed(
-                    f"the importer failed unexpectedly ({type(exc).__name__}: {exc}); "
-                    "please report this file",
-                    file=str(path),
-                )
-            yield path, outcome
+        from intercept_viewer.core.import_pool import ImportPool
+
+        pool = getattr(self, "_import_pool", None)
+        if pool is None:
+            pool = self._import_pool = ImportPool()
+        yield from pool.run(self, paths, format, cancelled=cancelled, progress=progress)
+
+    def _close_import_pool(self) -> None:
+        """Stop the import workers, if an import started them (``Library.close``)."""
+        pool = getattr(self, "_import_pool", None)
+        if pool is not None:
+            self._import_pool = None
+            pool.close()
 
     def seed_samples(self) -> list[AddResult]:
         """Import the bundled sample transcripts (used for a brand-new default library)."""

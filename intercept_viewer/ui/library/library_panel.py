@@ -382,6 +382,7 @@ class LibraryPanel(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fit_columns()
+
     def set_review_counts(self, counts: dict[int, int]) -> None:
         """Transcript id -> remarks still to review (for the "Needs review" filter)."""
         self.proxy.set_review(counts=counts)

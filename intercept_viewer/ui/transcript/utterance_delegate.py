@@ -252,9 +252,7 @@ class UtteranceDelegate(QStyledItemDelegate):
             muted = QPalette.ColorRole.PlaceholderText if not selected else fg_role
             painter.setPen(option.palette.color(muted))
             painter.drawText(
-                QRect(
-                    text_rect.left(), text_rect.bottom() + 1 + TAG_GAP, text_rect.width(), below
-                ),
+                QRect(text_rect.left(), text_rect.bottom() + 1 + TAG_GAP, text_rect.width(), below),
                 int(Qt.TextFlag.TextWordWrap),
                 translation,
             )

@@ -256,18 +256,3 @@ def test_label_only_lines_take_the_text_below() -> None:
         ("SOLDIER", "I can't."),
     ]
 
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("[UNVERIFIED] A: x\n[UNVERIFIED]     y\n\n[UNVERIFIED] B: z", "A: x\n    y\n\nB: z"),
-        ("[DISPUTED] A: x\n[DISPUTED] B: y", "A: x\nB: y"),
-        ("[UNVERIFIED] A: x\nB: y", "[UNVERIFIED] A: x\nB: y"),  # not every line: a release
-        ("[UNVERIFIED] A: x\n[DISPUTED] B: y", "[UNVERIFIED] A: x\n[DISPUTED] B: y"),
-        ("[Мать] Алло\n[Сын] Да", "[Мать] Алло\n[Сын] Да"),
-    ],
-)
-def test_our_exports_status_tags_are_dropped_on_reimport(text: str, expected: str) -> None:
-    from intercept_viewer.core.importers.textlines import strip_export_status
-
-    assert strip_export_status(text) == expected
