@@ -53,6 +53,7 @@ from intercept_viewer.ui.library.import_worker import collect_files, import_task
 from intercept_viewer.ui.library.library_guard import LibraryGuard
 from intercept_viewer.ui.library.library_panel import LibraryPanel
 from intercept_viewer.ui.library.telegram_import import install_telegram_import
+from intercept_viewer.ui.media.install import MediaController
 from intercept_viewer.ui.search.search_panel import SearchPanel
 from intercept_viewer.ui.tags.tagging import Tagging
 from intercept_viewer.ui.tasks import TaskHandle
@@ -230,6 +231,7 @@ class MainWindow(QMainWindow):
             ],
         )
         self.feedback = UndoFeedback(self.undo_stack, self.statusBar())
+        self.media = MediaController(self.context, self)  # the recording: player, waveform
         self.refresh_library()
         self.library_note = QLabel(self)
         self.library_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -645,7 +647,10 @@ class MainWindow(QMainWindow):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.open_paths(paths)
+            # a recording dropped on an open transcript is attached to it
+            rest = self.media.take_dropped(paths)
+            if rest:
+                self.open_paths(rest)
 
     # ---------------------------------------------------------------- edits (undoable)
 
@@ -817,6 +822,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # An import stops after its current file; an export or a backup is let finish.
         self.search_panel.shutdown()
+        self.media.shutdown()
         self.context.tasks.shutdown(keep=("export", "backup"))
         self.save_state()
         super().closeEvent(event)

@@ -235,6 +235,22 @@ class TranscriptView(QWidget):
             self.strip.set_speakers(speakers)
         self.list_view.relayout_now()
 
+    def reload_turns(self) -> None:
+        """Turns' times changed (tap to time, a correction): re-read rows and the strip."""
+        t = self.transcript
+        if t is None:
+            return
+        try:
+            t = self.transcript = self.library.transcript(t.id)
+        except NotFound:
+            return
+        d = self.list_view.utterance_delegate
+        d.set_speaker_names([s.name for s in self.model.speakers()], has_times=t.has_times)
+        self.model.reload()
+        self._outline_pending = t.id
+        self.load_outline()
+        self.list_view.relayout_now()
+
     # ---------------------------------------------------------------- navigation
 
     def go_to_seq(self, seq: int) -> None:
