@@ -377,8 +377,10 @@ class _Writer:
             yield from batch
             batch = []
         finally:
-            if batch:  # an error or the caller stopped early: nothing of this batch is kept
-                in_batch.__exit__(GeneratorExit, GeneratorExit(), None)
+            # an error or the caller stopped early: nothing of this batch is kept. Also when the
+            # batch is still empty (the first file's store failed: a full disk), so its
+            # transaction never outlives the library (a no-op once the stack was closed).
+            in_batch.__exit__(GeneratorExit, GeneratorExit(), None)
             for _i, f in pending:
                 if not f.cancel() and not f.done():
                     self.abandoned = True
