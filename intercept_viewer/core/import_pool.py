@@ -377,9 +377,9 @@ class _Writer:
             yield from batch
             batch = []
         finally:
-            # an error or the caller stopped early: nothing of this batch is kept. Always
-            # closed here (a no-op once closed): a batch left open would roll back whenever
-            # the garbage collector got to it, maybe after the library was closed.
+            # an error or the caller stopped early: nothing of this batch is kept. Also when the
+            # batch is still empty (the first file's store failed: a full disk), so its
+            # transaction never outlives the library (a no-op once the stack was closed).
             in_batch.__exit__(GeneratorExit, GeneratorExit(), None)
             for _i, f in pending:
                 if not f.cancel() and not f.done():

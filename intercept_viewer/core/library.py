@@ -177,14 +177,11 @@ class Library(
         return open_libraries.damage(self._key)
 
     def data_version(self) -> int:
-        """``PRAGMA data_version``: changes when another connection commits to the file.
-
-        Raises LibraryError when it can't be read (closed, busy): callers outside core never
-        see a raw sqlite3 error."""
+        """``PRAGMA data_version``: changes when another connection commits to the file."""
         try:
             return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
-        except sqlite3.Error as exc:
-            raise LibraryError(f"Can't read the library's change counter: {exc}") from None
+        except sqlite3.Error as exc:  # closed, or busy for an instant: the caller asks again
+            raise LibraryError(f"Can't read {self.path}'s version ({exc})") from None
 
     def check_integrity(self) -> None:
         """Read every page (``PRAGMA quick_check``); raise LibraryDamaged, marking the file."""
