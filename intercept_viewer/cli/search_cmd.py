@@ -18,6 +18,11 @@ pass_state = click.make_pass_decorator(AppState)
 )
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of hits.")
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="No other spellings: Kupyansk finds Kupyansk, not Купянск or Куп'янськ.",
+)
 @click.argument("query", nargs=-1, type=click.UNPROCESSED)
 @pass_state
 def search_cmd(
@@ -26,11 +31,13 @@ def search_cmd(
     transcript_id: int | None,
     limit: int,
     as_json: bool,
+    exact: bool,
     query: tuple[str, ...],
 ) -> None:
     """Search the library by keyword and by speaker; every form of a word matches.
 
-    QUERY: words (all must match), "exact phrase", prefix*, a OR b, -word to leave out,
+    QUERY: words (all must match; other spellings too: Kupyansk finds Купянск and
+    Куп'янськ, exact:WORD or --exact turns that off), "exact phrase", prefix*, a OR b, -word,
     speaker:NAME, tag:NAME, publisher:NAME, status:unverified|corroborated|verified|disputed,
     after:YYYY-MM-DD, before:YYYY-MM-DD. Hits from transcripts nobody verified are flagged
     on every line.
@@ -44,7 +51,7 @@ def search_cmd(
     text = " ".join(query)
     try:
         result = state.reader().search(
-            text, transcript_id=transcript_id, limit=limit, speaker=speaker
+            text, transcript_id=transcript_id, limit=limit, speaker=speaker, bridge=not exact
         )
     except QueryError as exc:
         fail(str(exc))
@@ -72,5 +79,4 @@ def search_cmd(
         who = h.speaker or "?"
         echo(f"{flag}{h.transcript_id}:{h.seq}{when} {h.title} — {who}: {h.snippet_as()}")
     shown = len(result.hits)
-    more = " (ranked among the newest matches only)" if result.approximate else ""
-    echo(f"{shown} of {result.total_label} hits{more}", err=True)
+    echo(f"{shown} of {result.total_label} hits", err=True)

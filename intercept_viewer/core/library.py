@@ -202,6 +202,9 @@ class Library(
             return
         self._closed = True
         self._close_import_pool()
+        from intercept_viewer.core.search_pool import close_readers
+
+        close_readers(self.path)  # the search's own connections to this file
         self.db.close()
         open_libraries.unregister(self._key)
 

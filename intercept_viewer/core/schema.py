@@ -25,7 +25,7 @@ MIGRATION_SET = "intercept_viewer"
 migrations = Migrations(MIGRATION_SET)
 
 #: The FTS5 tokenizer: unicode61 folds case in Latin and Cyrillic; remove_diacritics 2 folds
-#: Latin accents. ё→е and apostrophes are handled by the ``text_norm`` shadow column.
+#: Latin accents. ё→е and apostrophes are folded in SQL before it (``FTS_TEXT_SQL``).
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 
 
@@ -400,3 +400,80 @@ def _m0007_i12_application_id(db: Database) -> None:
     from intercept_viewer.core.library_identity import APPLICATION_ID
 
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _folded_sql(column: str) -> str:
+    """SQL that folds a text the way ``wordforms.fold`` folds a word, before unicode61 lower-cases
+    it: every apostrophe (``'`` ``’`` ``ʼ`` `````) dropped, so ``Куп'янськ`` is one token,
+    ``ё`` → ``е``, stress marks dropped. Plain ``replace`` calls: triggers can't call Python."""
+    expr = column
+    for old, new in (("''", ""), ("’", ""), ("ʼ", ""), ("`", ""), ("ё", "е"), ("Ё", "Е")):
+        expr = f"replace({expr}, '{old}', '{new}')"
+    return f"replace(replace({expr}, char(769), ''), char(768), '')"
+
+
+#: The two indexed columns of an utterance, as an FTS5 insert (or ``'delete'``) gets them:
+#: ``text`` folded (the words as written: exact forms and phrases) and ``text_norm`` (lemmas
+#: that differ from the word, spelling keys of names; see ``wordforms.normalize_text``).
+FTS_TEXT_SQL = _folded_sql("{row}.text")
+#: ``INSERT INTO utterances_fts(rowid, text, text_norm) SELECT {FTS_ROW_SELECT} FROM utterances``
+FTS_ROW_SELECT = "id, " + _folded_sql("text") + ", text_norm"
+
+
+@migrations(name="0008_i16_spelling_keys")
+def _m0008_i16_spelling_keys(db: Database) -> None:
+    """One index for every spelling (issue 16), and a smaller one.
+
+    * ``utterances_fts`` becomes contentless (``content=''``): its ``text`` column indexes the
+      *folded* text (apostrophes and ё handled, which unicode61 can't), which differs from
+      ``utterances.text``, so an external-content table would fail FTS5's integrity-check.
+      Nothing reads text back from the index: snippets and highlights are made in Python.
+    * ``text_norm`` holds only what the folded text lacks: lemmas that differ from the word
+      and spelling keys (``wordforms.spelling_key``) of names, instead of a lemma for every
+      word; the word itself is found in ``text``.
+
+    Every utterance's ``text_norm`` is recomputed and the index rebuilt here, inside the
+    upgrade's transaction.
+    """
+    from intercept_viewer.core.translation_norm import searchable_norm
+
+    conn = db.conn
+    # One statement at a time: executescript would COMMIT the upgrade's transaction first.
+    for name in ("utterances_ai", "utterances_ad", "utterances_au"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    conn.execute("DROP TABLE IF EXISTS utterances_fts")
+    rows = conn.execute(
+        "SELECT u.id, u.text, u.translation, t.language FROM utterances u "
+        "JOIN transcripts t ON t.id = u.transcript_id"
+    )
+    conn.executemany(
+        "UPDATE utterances SET text_norm = ? WHERE id = ?",
+        (
+            (searchable_norm(text, translation, language), uid)
+            for uid, text, translation, language in rows.fetchall()
+        ),
+    )
+    new_fts, old_fts = FTS_TEXT_SQL.format(row="new"), FTS_TEXT_SQL.format(row="old")
+    statements = (
+        f"""CREATE VIRTUAL TABLE utterances_fts USING fts5(
+            text, text_norm, content='', tokenize='{FTS_TOKENIZER}'
+        )""",
+        f"""CREATE TRIGGER utterances_ai AFTER INSERT ON utterances BEGIN
+            INSERT INTO utterances_fts(rowid, text, text_norm)
+            VALUES (new.id, {new_fts}, new.text_norm);
+        END""",
+        f"""CREATE TRIGGER utterances_ad AFTER DELETE ON utterances BEGIN
+            INSERT INTO utterances_fts(utterances_fts, rowid, text, text_norm)
+            VALUES ('delete', old.id, {old_fts}, old.text_norm);
+        END""",
+        f"""CREATE TRIGGER utterances_au AFTER UPDATE OF text, text_norm ON utterances BEGIN
+            INSERT INTO utterances_fts(utterances_fts, rowid, text, text_norm)
+            VALUES ('delete', old.id, {old_fts}, old.text_norm);
+            INSERT INTO utterances_fts(rowid, text, text_norm)
+            VALUES (new.id, {new_fts}, new.text_norm);
+        END""",
+        "INSERT INTO utterances_fts(rowid, text, text_norm) "
+        f"SELECT {FTS_ROW_SELECT} FROM utterances",
+    )
+    for sql in statements:
+        conn.execute(sql)

@@ -39,30 +39,36 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
+from intercept_viewer.core import search_pool
 from intercept_viewer.core.errors import QueryError
 from intercept_viewer.core.model import VERIFICATION_STATES
-from intercept_viewer.core.rows import named_rows
 from intercept_viewer.core.wordforms import (
     WORD_SPLIT_RE,
     fold,
+    key_token,
+    lookup_form,
     query_forms,
+    spelling_key,
     word_forms,
+    word_keys,
     words,
 )
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from intercept_viewer.core.library import Library
+
 #: Marks around matched words in ``SearchHit.snippet``: private-use characters, removed from the
 #: text first, so a transcript cannot forge a highlight.
 MARK_START = "\ue000"
 MARK_END = "\ue001"
-#: At most this many matches are ranked (see the module docstring).
-CANDIDATE_CAP = 20_000
-#: Hits are counted up to this many ("1,000,000+" beyond).
-COUNT_CAP = 1_000_000
+#: Hits are counted up to this many ("50,000+" beyond): counting skips bm25, but at a million
+#: utterances a word found in half of them would still cost tens of milliseconds to count.
+COUNT_CAP = 50_000
 #: bm25 column weights: the word as written (text) outranks another form of it (text_norm).
 TEXT_WEIGHT = 4.0
 NORM_WEIGHT = 1.0
@@ -71,6 +77,8 @@ SNIPPET_CHARS = 180
 MAX_TERMS = 64
 
 FIELDS = ("speaker", "tag", "publisher", "status", "after", "before")
+#: ``exact:WORD``: the word without the spelling bridge (its forms still count).
+EXACT = "exact"
 _OPEN_QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“"}
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SPACE_RE = re.compile(r"\s+")
@@ -89,6 +97,8 @@ class Term:
 
     kind: Literal["word", "prefix", "phrase"]
     text: str
+    #: False for ``exact:WORD``: no other spellings (Kupyansk doesn't find Купянск).
+    bridge: bool = True
 
 
 @dataclass
@@ -153,10 +163,10 @@ def _read_quoted(s: str, i: int) -> tuple[str, int]:
     return s[i + 1 : j], j + 1
 
 
-def _lex(s: str) -> list[tuple[str, bool, str, str]]:
-    """Cut the query into (kind, negated, field_or_kind, value) tokens; kind is 'OR', 'field'
-    or 'term'."""
-    out: list[tuple[str, bool, str, str]] = []
+def _lex(s: str) -> list[tuple[str, bool, str, str, bool]]:
+    """Cut the query into (kind, negated, field_or_kind, value, bridge) tokens; kind is 'OR',
+    'field' or 'term'."""
+    out: list[tuple[str, bool, str, str, bool]] = []
     i, n = 0, len(s)
     while i < n:
         c = s[i]
@@ -169,14 +179,23 @@ def _lex(s: str) -> list[tuple[str, bool, str, str]]:
             c = s[i]
         if c in _OPEN_QUOTES:
             value, i = _read_quoted(s, i)
-            out.append(("term", neg, "phrase", value))
+            out.append(("term", neg, "phrase", value, True))
             continue
         j = i
         while j < n and not s[j].isspace() and s[j] not in _OPEN_QUOTES:
             j += 1
         chunk = s[i:j]
         name, colon, value = chunk.partition(":")
-        if colon and name.casefold() in FIELDS:
+        if colon and name.casefold() == EXACT:
+            if not value and j < n and s[j] in _OPEN_QUOTES:
+                value, j = _read_quoted(s, j)
+                out.append(("term", neg, "phrase", value, False))
+            elif value:
+                kind = "prefix" if value.endswith("*") else "word"
+                out.append(("term", neg, kind, value.rstrip("*"), False))
+            else:
+                raise _fail("exact: needs a word, e.g. exact:Kupyansk")
+        elif colon and name.casefold() in FIELDS:
             if not value and j < n and s[j] in _OPEN_QUOTES:
                 value, j = _read_quoted(s, j)
             value = value.strip()
@@ -186,14 +205,15 @@ def _lex(s: str) -> list[tuple[str, bool, str, str]]:
                 )
             if neg:
                 raise _fail(f"-{name}: can't be excluded; leave the filter out instead")
-            out.append(("field", False, name.casefold(), value))
+            out.append(("field", False, name.casefold(), value, True))
         elif chunk == "OR" and not neg:
-            out.append(("OR", False, "", ""))
+            out.append(("OR", False, "", "", True))
         elif chunk == "AND" and not neg:
             pass  # words are ANDed anyway
         else:
             kind = "prefix" if chunk.endswith("*") else "word"
-            out.append(("term", neg, kind, chunk.rstrip("*") if kind == "prefix" else chunk))
+            value = chunk.rstrip("*") if kind == "prefix" else chunk
+            out.append(("term", neg, kind, value, True))
         i = j
     return out
 
@@ -217,7 +237,7 @@ def parse_query(text: str) -> Query:
     q = Query()
     pending_or = False
     last_positive: list[Term] | None = None
-    for kind, neg, sub, value in _lex(clean_text(text)):
+    for kind, neg, sub, value, bridge in _lex(clean_text(text)):
         if kind == "OR":
             if last_positive is None or pending_or:
                 raise _fail("OR needs a word on each side, as in: Бахмут OR Bakhmut")
@@ -229,7 +249,7 @@ def parse_query(text: str) -> Query:
             last_positive = None
             _add_filter(q, sub, value)
             continue
-        term = Term(sub, value)  # type: ignore[arg-type]
+        term = Term(sub, value, bridge)  # type: ignore[arg-type]
         if _term_is_empty(term):
             if pending_or:
                 raise _fail("OR needs a word on each side, as in: Бахмут OR Bakhmut")
@@ -272,6 +292,22 @@ def _add_filter(q: Query, name: str, value: str) -> None:
 
 
 # ---------------------------------------------------------------------------- FTS5 expression
+#
+# The index (schema migration 0003_i16) has two columns: ``text``, the words as written
+# (folded: case, ё, apostrophes), and ``text_norm``, what the words lack: lemmas that differ
+# from the word and spelling keys of names (``wordforms``). A query is run in *tiers*, each a
+# wider net than the one before, and every row is ranked in the first tier that catches it:
+#
+# 1. every word in the form typed (``text : "бахмутом"``);
+# 2. any form of every word (``{text text_norm} : ("бахмут" OR ...)``);
+# 3. any spelling (``... OR text_norm : "\ue010bahmut"``): Russian, Ukrainian and Latin
+#    spellings of one name, unless the query or the caller switches the bridge off.
+#
+# So exact forms rank first, then other forms, then other spellings; inside a tier, bm25 over
+# every row of the tier, with no cap.
+
+#: The tiers, narrowest first.
+TIER_EXACT, TIER_FORMS, TIER_SPELLINGS = 1, 2, 3
 
 
 def _quote(s: str) -> str:
@@ -279,50 +315,91 @@ def _quote(s: str) -> str:
     return '"' + s.replace('"', '""') + '"'
 
 
-def _word_expr(raw: str, prefix: bool) -> str:
-    """One word: as written in ``text`` (ranked first), or any of its forms in ``text_norm``."""
+def _word_expr(raw: str, prefix: bool, tier: int, bridge: bool) -> str:
+    """One word at one tier."""
+    look = lookup_form(raw)
+    folded = look.replace("'", "")
     star = " *" if prefix else ""
-    folded = fold(raw)
-    exact = f"text : {_quote(raw.lower())}{star}"
+    if tier == TIER_EXACT:
+        return f"text : {_quote(folded)}{star}"
     if prefix:
-        return f"({exact} OR text_norm : {_quote(folded)}{star})"
-    forms = " OR ".join(_quote(f) for f in query_forms(folded))
-    return f"({exact} OR text_norm : ({forms}))"
+        forms_expr = f"{{text text_norm}} : {_quote(folded)}{star}"
+    else:
+        forms = dict.fromkeys((folded, *query_forms(look)))
+        forms_expr = "{text text_norm} : (" + " OR ".join(_quote(f) for f in forms) + ")"
+    if tier == TIER_FORMS or not bridge:
+        return forms_expr
+    keys = _query_keys(look, prefix)
+    if not keys:
+        return forms_expr
+    keyed = " OR ".join(f"{_quote(key_token(k))}{star}" for k in keys)
+    return f"({forms_expr} OR text_norm : ({keyed}))"
 
 
-def _term_expr(term: Term) -> str:
+def _query_keys(look: str, prefix: bool) -> tuple[str, ...]:
+    if prefix:
+        key = spelling_key(look.replace("'", ""), prefix=True)
+        return (key,) if key else ()
+    return word_keys(look)
+
+
+def _term_expr(term: Term, tier: int, bridge: bool = True) -> str:
     parts = [w for _s, _e, w in words(term.text) if fold(w)]
     if term.kind == "phrase":
-        return f"text : {_quote(' '.join(p.lower() for p in parts))}"
+        return f"text : {_quote(' '.join(fold(p) for p in parts))}"
+    bridge = bridge and term.bridge
     exprs = [
-        _word_expr(p, term.kind == "prefix" and i == len(parts) - 1) for i, p in enumerate(parts)
+        _word_expr(p, term.kind == "prefix" and i == len(parts) - 1, tier, bridge)
+        for i, p in enumerate(parts)
     ]
     return exprs[0] if len(exprs) == 1 else "(" + " AND ".join(exprs) + ")"
 
 
-def positive_expression(q: Query) -> str | None:
-    """The FTS5 MATCH string for the words to find (None when the query has none)."""
+def positive_expression(q: Query, tier: int = TIER_SPELLINGS, bridge: bool = True) -> str | None:
+    """The FTS5 MATCH string for the words to find at ``tier`` (None when there are none)."""
     if not q.groups:
         return None
     groups = []
     for g in q.groups:
-        exprs = [_term_expr(t) for t in g]
+        exprs = [_term_expr(t, tier, bridge) for t in g]
         groups.append(exprs[0] if len(exprs) == 1 else "(" + " OR ".join(exprs) + ")")
     return " AND ".join(groups)
 
 
 def excluded_expression(q: Query) -> str | None:
+    """What ``-word`` leaves out: any form of the word (not its other spellings)."""
     if not q.excluded:
         return None
-    return "(" + " OR ".join(_term_expr(t) for t in q.excluded) + ")"
+    return "(" + " OR ".join(_term_expr(t, TIER_FORMS) for t in q.excluded) + ")"
 
 
-def fts_expression(q: Query) -> str | None:
-    """The whole MATCH string: words to find, NOT the excluded ones."""
-    pos, neg = positive_expression(q), excluded_expression(q)
+def fts_expression(q: Query, bridge: bool = True) -> str | None:
+    """The whole MATCH string: every row any tier finds (the widest net), NOT the excluded."""
+    pos, neg = positive_expression(q, TIER_SPELLINGS, bridge), excluded_expression(q)
     if pos and neg:
         return f"({pos}) NOT {neg}"
     return pos
+
+
+def tier_expressions(q: Query, bridge: bool = True) -> list[tuple[int, str]]:
+    """(tier, MATCH string) to rank in turn: each tier's rows that no earlier tier found.
+
+    A tier that would find nothing new (the same expression as the one before: phrases only,
+    or no spelling keys) is left out.
+    """
+    neg = excluded_expression(q)
+    out: list[tuple[int, str]] = []
+    previous: str | None = None
+    for tier in (TIER_EXACT, TIER_FORMS, TIER_SPELLINGS):
+        pos = positive_expression(q, tier, bridge)
+        if pos is None or pos == previous:
+            continue
+        expr = f"({pos})" if previous is None else f"({pos}) NOT ({previous})"
+        if neg:
+            expr = f"({expr}) NOT {neg}"
+        out.append((tier, expr))
+        previous = pos
+    return out
 
 
 @lru_cache(maxsize=256)
@@ -333,11 +410,18 @@ def _parsed(text: str) -> Query:
 
 
 @lru_cache(maxsize=256)
-def compile_match(text: str) -> str | None:
-    """The FTS5 MATCH string ``search`` runs for the query ``text`` (None if it has no words to
-    match), e.g. for a benchmark's bare-SQL baseline that must do the same matching work.
-    Raises only ``QueryError``."""
-    return fts_expression(_parsed(text))
+def compile_match(text: str, bridge: bool = True) -> str | None:
+    """The FTS5 MATCH string selecting every row ``search`` finds for ``text`` (None if it has
+    no words to match); ``search`` ranks it in tiers (``compile_tiers``). Raises only
+    ``QueryError``."""
+    return fts_expression(_parsed(text), bridge)
+
+
+@lru_cache(maxsize=256)
+def compile_tiers(text: str, bridge: bool = True) -> tuple[tuple[int, str], ...]:
+    """The (tier, MATCH string) pairs ``search`` ranks in turn for ``text``: e.g. for a
+    benchmark that ranks every match itself and checks the app returns the same rows."""
+    return tuple(tier_expressions(_parsed(text), bridge))
 
 
 # ---------------------------------------------------------------------------- highlighting
@@ -349,16 +433,16 @@ def _fold(raw: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def _token_forms(folded: str) -> frozenset[str]:
-    return frozenset((folded, *word_forms(folded, "ru"), *word_forms(folded, "uk")))
-
-
-@lru_cache(maxsize=200_000)
 def _raw_forms(raw: str) -> frozenset[str]:
-    """The forms of a word as written (empty if it folds to nothing): one cached lookup per
-    word of a hit text, where folding and analysing would be several calls."""
-    f = fold(raw)
-    return _token_forms(f) if f else frozenset()
+    """What a word as written can be matched by (empty if it folds to nothing): its folded
+    form, its lemmas in either language and its spelling keys (as ``key_token``); one cached
+    lookup per word of a hit text, where folding and analysing would be several calls."""
+    look = lookup_form(raw)
+    f = look.replace("'", "")
+    if not f:
+        return frozenset()
+    keys = (key_token(k) for k in word_keys(look))
+    return frozenset((f, *word_forms(look, "ru"), *word_forms(look, "uk"), *keys))
 
 
 class Highlighter:
@@ -366,26 +450,35 @@ class Highlighter:
 
     Every distinct word is judged once per highlighter (and its forms once per process), and
     a text's words are cut by one C-level regex pass and checked with set operations, so a
-    page of 100 hits costs tens of microseconds, not a Python call per word.
+    page of 100 hits costs tens of microseconds, not a Python call per word. ``bridge=False``
+    leaves other spellings unmarked, as the search then leaves them out.
     """
 
-    def __init__(self, query: Query) -> None:
+    def __init__(self, query: Query, bridge: bool = True) -> None:
         self.forms: set[str] = set()
         self.prefixes: tuple[str, ...] = ()
         self.phrases: list[list[str]] = []
         prefixes: list[str] = []
         for group in query.groups:
             for term in group:
-                parts = [f for f in (_fold(w) for _s, _e, w in words(term.text)) if f]
+                raws = [w for _s, _e, w in words(term.text) if _fold(w)]
                 if term.kind == "phrase":
-                    self.phrases.append(parts)
+                    self.phrases.append([_fold(w) for w in raws])
                     continue
-                for i, p in enumerate(parts):
-                    if term.kind == "prefix" and i == len(parts) - 1:
+                bridged = bridge and term.bridge
+                for i, raw in enumerate(raws):
+                    look = lookup_form(raw)
+                    p = look.replace("'", "")
+                    if term.kind == "prefix" and i == len(raws) - 1:
                         prefixes.append(p)
+                        key = spelling_key(p, prefix=True) if bridged else ""
+                        if key:
+                            prefixes.append(key_token(key))
                     else:
-                        self.forms.update(query_forms(p))
+                        self.forms.update(query_forms(look))
                         self.forms.add(p)
+                        if bridged:
+                            self.forms.update(key_token(k) for k in word_keys(look))
         self.prefixes = tuple(prefixes)
         #: Words as written that match / that were judged (matching or not).
         self._yes: set[str] = set()
@@ -435,7 +528,7 @@ class Highlighter:
         return _merge(spans)
 
 
-def match_spans(text: str, query: str | Query) -> list[tuple[int, int]]:
+def match_spans(text: str, query: str | Query, bridge: bool = True) -> list[tuple[int, int]]:
     """Character ranges ``[start, end)`` of ``text`` that the query's words match, in order.
 
     For the UI to highlight hits inside the full utterance text (offsets into ``text`` as
@@ -443,7 +536,7 @@ def match_spans(text: str, query: str | Query) -> list[tuple[int, int]]:
     texts, build one ``Highlighter`` instead.
     """
     q = parse_query(query) if isinstance(query, str) else query
-    return Highlighter(q).spans(text)
+    return Highlighter(q, bridge).spans(text)
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -493,7 +586,9 @@ class SearchHit:
     """One matching utterance, with what a results list shows.
 
     ``snippet`` has the matched words between ``MARK_START`` and ``MARK_END``; ``spans`` are
-    the same matches as offsets into the full ``text``.
+    the same matches as offsets into the full ``text``. ``tier`` says how it matched
+    (``TIER_EXACT``, ``TIER_FORMS``, ``TIER_SPELLINGS``; 0 for a filters-only listing) and
+    ``score`` is its bm25 inside that tier (lower is better, as FTS5 has it).
     """
 
     utterance_id: int
@@ -509,10 +604,15 @@ class SearchHit:
     verification: str
     spans: list[tuple[int, int]] = field(default_factory=list)
     score: float = 0.0
+    tier: int = 0
 
     def snippet_as(self, start: str = "**", end: str = "**") -> str:
         """The snippet with the marks replaced, e.g. ``**word**`` for a terminal."""
         return self.snippet.replace(MARK_START, start).replace(MARK_END, end)
+
+
+#: A keyset cursor: (tier, bm25 score, utterance id) of the last hit of a page.
+Cursor = tuple[int, float, int]
 
 
 @dataclass
@@ -520,8 +620,9 @@ class SearchResult:
     """A page of hits.
 
     Attributes:
-        total: hits in all (a lower bound when ``total_exact`` is False).
-        approximate: only the newest ``CANDIDATE_CAP`` matches were ranked.
+        total: hits in all; a lower bound ("50,000+") when ``total_exact`` is False, as the
+            count stops at ``COUNT_CAP`` (counting is cheap, but not free at a million).
+        approximate: always False: every match is ranked (kept for callers that ask).
         next_cursor: pass as ``cursor=`` for the next page; None on the last page.
     """
 
@@ -529,50 +630,121 @@ class SearchResult:
     total: int
     total_exact: bool = True
     approximate: bool = False
-    next_cursor: tuple[float, int] | None = None
+    next_cursor: Cursor | None = None
     query: Query | None = None
+    #: {transcript id: matches}, when the caller asked (``count_by_transcript``)
+    by_transcript: dict[int, int] | None = None
+    by_transcript_exact: bool = True
 
     @property
     def total_label(self) -> str:
-        """The count for people: ``"12"`` or ``"20,000+"``."""
+        """The count for people: ``"12"`` or ``"50,000+"``."""
         return f"{self.total:,}" if self.total_exact else f"{self.total:,}+"
 
 
-# ---------------------------------------------------------------------------- running
+# ---------------------------------------------------------------------------- filters
 
 
 def _sql_fold(value: object) -> str | None:
     return None if value is None else name_key(str(value))
 
 
-_speaker_cache: weakref.WeakKeyDictionary[Database, tuple[tuple[int, int, int], dict]] = (
+_Stamp = tuple[int, int, int]
+_speaker_cache: weakref.WeakKeyDictionary[Database, tuple[_Stamp, dict]] = (
+    weakref.WeakKeyDictionary()
+)
+_Ranges = dict[int, tuple[int, int]]
+_range_cache: weakref.WeakKeyDictionary[Database, tuple[_Stamp, _Ranges | None]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _speaker_keys(db: Database) -> dict[str, list[tuple[int, int]]]:
+@dataclass(frozen=True)
+class _Source:
+    """What a search reads: the database, and its file (None in memory) for ``search_pool``.
+    ``Library`` has both; the store passes its ``Database``, whose file SQLite knows."""
+
+    db: Database
+    path: Path | None
+
+
+_paths: weakref.WeakKeyDictionary[Database, Path | None] = weakref.WeakKeyDictionary()
+
+
+def _source(obj: Library | Database | _Source) -> _Source:
+    if isinstance(obj, _Source):
+        return obj
+    db = getattr(obj, "db", None)
+    if db is not None:  # a Library
+        return _Source(db, getattr(obj, "path", None))
+    database: Database = obj  # type: ignore[assignment]
+    if database not in _paths:
+        row = database.conn.execute("PRAGMA database_list").fetchone()
+        _paths[database] = Path(row[2]) if row is not None and row[2] else None
+    return _Source(database, _paths[database])
+
+
+def _stamp(library: _Source) -> _Stamp:
+    """Changes whenever the database may have: this connection's ``total_changes`` moves with
+    every write it makes (a rename, an import, even one rolled back) and ``PRAGMA
+    data_version`` with every commit by another connection."""
+    conn = library.db.conn
+    return (id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def _speaker_keys(library: _Source) -> dict[str, list[tuple[int, int]]]:
     """{name_key of a display name or label: [(speaker id, transcript id)]}, for ``speaker:``.
 
     Names compare by ``name_key`` (Cyrillic casefolding that SQL can't do), which took a Python
     call per speaker row on every search (~10 ms for 5,000 speakers). So the map is built once
-    and kept until the database changes: this connection's ``total_changes`` moves with every
-    write it makes (a rename, an import, even one rolled back) and ``PRAGMA data_version`` with
-    every commit by another connection.
+    and kept until the database changes (``_stamp``).
     """
-    conn = db.conn
-    stamp = (id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
-    cached = _speaker_cache.get(db)
+    stamp = _stamp(library)
+    cached = _speaker_cache.get(library.db)
     if cached is not None and cached[0] == stamp:
         return cached[1]
     by_key: dict[str, list[tuple[int, int]]] = {}
-    for sid, tid, name, label in conn.execute(
+    for sid, tid, name, label in library.db.conn.execute(
         "SELECT id, transcript_id, name, label FROM speakers"
     ):
         keys = {_name_key(str(v)) for v in (name, label) if v is not None}
         for key in keys:
             by_key.setdefault(key, []).append((sid, tid))
-    _speaker_cache[db] = (stamp, by_key)
+    _speaker_cache[library.db] = (stamp, by_key)
     return by_key
+
+
+def _transcript_ranges(library: _Source) -> dict[int, tuple[int, int]] | None:
+    """{transcript id: (first, last utterance id)}, or None if some transcript's utterances are
+    not one unbroken run of ids (then filters fall back to a set of ids).
+
+    An import inserts a transcript's utterances together and in order, so each transcript is
+    a run of ids: a filter on transcripts (status, publisher, dates) is then a test of the
+    match's rowid against a few ranges, costing the same per match however many utterances
+    the passing transcripts hold. Two index lookups per transcript, kept until a change.
+    """
+    stamp = _stamp(library)
+    cached = _range_cache.get(library.db)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    ranges: dict[int, tuple[int, int]] | None = {}
+    rows = library.db.conn.execute(
+        "SELECT t.id, t.utterance_count, "
+        "(SELECT id FROM utterances WHERE transcript_id = t.id ORDER BY seq LIMIT 1), "
+        "(SELECT id FROM utterances WHERE transcript_id = t.id ORDER BY seq DESC LIMIT 1) "
+        "FROM transcripts t"
+    ).fetchall()
+    last = -1
+    for tid, count, lo, hi in sorted(rows, key=lambda r: r[2] if r[2] is not None else -1):
+        if lo is None:
+            continue  # no utterances
+        if hi - lo + 1 != count or lo <= last:
+            ranges = None
+            break
+        ranges[tid] = (lo, hi)  # type: ignore[index]
+        last = hi
+    _range_cache[library.db] = (stamp, ranges)
+    return ranges
 
 
 @lru_cache(maxsize=50_000)
@@ -580,95 +752,272 @@ def _name_key(name: str) -> str:
     return name_key(name)
 
 
-def _filters(
-    db: Database, q: Query, transcript_id: int | None, speaker: str | int | None
-) -> tuple[list[str], list[object], bool] | None:
-    """SQL conditions on ``u`` (utterances) and ``t`` (transcripts); None if nothing can match.
-
-    Returns (conditions, params, needs_transcripts_join).
-    """
-    where: list[str] = []
-    params: list[object] = []
-    needs_t = False
+def _speaker_ids(
+    library: _Source, q: Query, transcript_id: int | None, speaker: str | int | None
+) -> list[int] | None:
+    """Speaker ids ``speaker:`` and the ``speaker`` argument select; None: no speaker filter;
+    an empty list: nobody matches."""
     names = [name_key(s) for s in q.speakers]
-    speaker_ids: list[int] = []
+    ids: list[int] = []
     if isinstance(speaker, int):
-        speaker_ids.append(speaker)
+        ids.append(speaker)
     elif speaker is not None and clean_text(speaker).strip():
         names.append(name_key(clean_text(speaker)))
-    if names:
-        by_key = _speaker_keys(db)
-        for name in dict.fromkeys(names):
-            speaker_ids += [
-                sid
-                for sid, tid in by_key.get(name, ())
-                if transcript_id is None or tid == transcript_id
-            ]
-        if not speaker_ids:
-            return None
-    if speaker_ids or isinstance(speaker, int):
-        where.append("u.speaker_id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(speaker_ids))
-    if transcript_id is not None:
-        where.append("u.transcript_id = ?")
-        params.append(transcript_id)
-    for tag in q.tags:
-        where.append(
-            "EXISTS (SELECT 1 FROM passages p JOIN passage_tags pt ON pt.passage_id = p.id "
-            "JOIN tags tg ON tg.id = pt.tag_id WHERE tg.name_key = ? "
-            "AND p.transcript_id = u.transcript_id AND u.seq BETWEEN p.first_seq AND p.last_seq)"
-        )
-        params.append(tag.strip().casefold())
+    if not names:
+        return ids if isinstance(speaker, int) else None
+    by_key = _speaker_keys(library)
+    for name in dict.fromkeys(names):
+        found = by_key.get(name, ())
+        ids += [sid for sid, tid in found if transcript_id is None or tid == transcript_id]
+    return ids
+
+
+def _transcript_conditions(q: Query) -> tuple[list[str], list[object]]:
+    """SQL on ``t`` (transcripts) for the transcript-level filters."""
+    where: list[str] = []
+    params: list[object] = []
     if q.publishers:
-        needs_t = True
         where.append(
             "(" + " OR ".join("instr(iv_fold(t.publisher), ?) > 0" for _ in q.publishers) + ")"
         )
         params += [name_key(p) for p in q.publishers]
     if q.statuses:
-        needs_t = True
         where.append("t.verification IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(q.statuses))
     if q.after:
-        needs_t = True
         where.append("t.released_on >= ?")
         params.append(q.after)
     if q.before:
-        needs_t = True
         where.append("t.released_on <= ?")
         params.append(q.before + "\uffff" if len(q.before) < 10 else q.before)
-    return where, params, needs_t
+    return where, params
 
+
+def _tag_condition(column: str) -> str:
+    return (
+        f"{column} IN (SELECT u.id FROM tags tg JOIN passage_tags pt ON pt.tag_id = tg.id "
+        "JOIN passages p ON p.id = pt.passage_id JOIN utterances u "
+        "ON u.transcript_id = p.transcript_id AND u.seq BETWEEN p.first_seq AND p.last_seq "
+        "WHERE tg.name_key = ?{part})"
+    )
+
+
+@dataclass
+class _RowFilter:
+    """Conditions on a match's rowid (``{rowid}`` in the SQL), each a test FTS5 rows pass
+    before they are ranked: the filters act inside the ranking query, never by running it
+    again.
+
+    * the transcript in view: a rowid range FTS5 itself skips to;
+    * status, publisher, dates: the rowid against the passing transcripts' id ranges;
+    * speaker and tag: the rowid in the set of their utterance ids (built once per statement
+      from an index: a speaker's rows, a tag's passages).
+    """
+
+    #: SQL with ``{rowid}`` for the match's rowid and maybe ``{part}`` (where an id set can
+    #: be narrowed to the rowid range ranked), and each one's parameters
+    conds: list[str] = field(default_factory=list)
+    params: list[list[object]] = field(default_factory=list)
+    rowid_range: tuple[int, int] | None = None
+    #: the run tables the conditions read (``_prepare_runs``)
+    run_keys: list[int] = field(default_factory=list)
+
+    def prepare(self, conn: sqlite3.Connection) -> None:
+        _prepare_runs(conn, self.run_keys)
+
+    def sql(self, column: str, part: tuple[int, int] | None = None) -> tuple[str, list[object]]:
+        """`` AND ...`` conditions on ``column`` and their parameters; ``part`` narrows the
+        rowid range further (it must lie inside ``rowid_range``), and the id sets are then
+        built for that range only."""
+        span = part or self.rowid_range
+        out: list[str] = []
+        params: list[object] = []
+        for cond, args in zip(self.conds, self.params, strict=True):
+            cond = cond.replace("{rowid}", column)
+            if "{part}" in cond:
+                cond = cond.replace("{part}", "" if span is None else " AND u.id BETWEEN ? AND ?")
+                params += [*args, *(span or ())]
+            else:
+                params += args
+            out.append(cond)
+        if span is not None:
+            out.append(f"{column} BETWEEN ? AND ?")
+            params += list(span)
+        return "".join(f" AND {c}" for c in out), params
+
+
+def _row_filter(
+    library: _Source, q: Query, transcript_id: int | None, speaker: str | int | None
+) -> _RowFilter | None:
+    """The filters as a ``_RowFilter``; None when nothing can pass."""
+    conn = library.db.conn
+    f = _RowFilter()
+    if transcript_id is not None:
+        lo_hi = conn.execute(
+            "SELECT min(id), max(id) FROM utterances WHERE transcript_id = ?", [transcript_id]
+        ).fetchone()
+        if lo_hi[0] is None:
+            return None
+        # A transcript's utterances are inserted together: one rowid range FTS5 can skip to
+        # (turns inserted by a correction later may lie outside the run, hence min and max,
+        # and the test of the transcript below).
+        f.rowid_range = (int(lo_hi[0]), int(lo_hi[1]))
+        f.conds.append(
+            "({rowid} + 0) IN (SELECT u.id FROM utterances u WHERE u.transcript_id = ?{part})"
+        )
+        f.params.append([transcript_id])
+    ids = _speaker_ids(library, q, transcript_id, speaker)
+    if ids is not None:
+        if not ids:
+            return None
+        f.conds.append(
+            "({rowid} + 0) IN (SELECT u.id FROM utterances u WHERE u.speaker_id IN "
+            "(SELECT value FROM json_each(?)){part})"
+        )
+        f.params.append([json.dumps(ids)])
+    for tag in q.tags:
+        f.conds.append(_tag_condition("({rowid} + 0)"))
+        f.params.append([tag.strip().casefold()])
+    where, params = _transcript_conditions(q)
+    if where:
+        passing = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT t.id FROM transcripts t WHERE {' AND '.join(where)}", params
+            )
+        ]
+        if not passing:
+            return None
+        ranges = _transcript_ranges(library)
+        if ranges is None:
+            f.conds.append(
+                "({rowid} + 0) IN (SELECT u.id FROM utterances u WHERE u.transcript_id IN "
+                "(SELECT value FROM json_each(?)){part})"
+            )
+            f.params.append([json.dumps(passing)])
+        elif len(passing) < len(ranges):
+            runs = _merged_runs(sorted(ranges[t] for t in passing if t in ranges))
+            if not runs:
+                return None
+            key = _register_runs(runs)
+            f.run_keys.append(key)
+            f.conds.append(_runs_condition(key))
+            f.params.append([])
+    return f
+
+
+def _merged_runs(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted ranges with neighbours (``hi + 1 == next lo``) joined."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in ranges:
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(hi, out[-1][1]))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+#: Id runs a filter stands for, by the number its temporary table is named after.
+_runs: dict[int, list[tuple[int, int]]] = {}
+_RUNS_KEPT = 64
+
+
+def _register_runs(runs: list[tuple[int, int]]) -> int:
+    """Keep ``runs`` and return their key: ``_runs_table`` names the temporary table that
+    holds them on each connection (``_prepare_runs`` fills it there)."""
+    key = hash(tuple(runs)) & 0x7FFFFFFF
+    if key not in _runs:
+        if len(_runs) >= _RUNS_KEPT:
+            _runs.pop(next(iter(_runs)))
+        _runs[key] = runs
+    return key
+
+
+def _runs_table(key: int) -> str:
+    return f"temp.iv_runs_{key}"
+
+
+def _runs_condition(key: int) -> str:
+    """A match's rowid inside one of the runs: one seek in a small temporary table (C speed;
+    a Python function per match cost twice as much and held the GIL)."""
+    return (
+        f"(SELECT hi FROM {_runs_table(key)} WHERE lo <= {{rowid}} ORDER BY lo DESC LIMIT 1)"
+        " >= {rowid}"
+    )
+
+
+def _prepare_runs(conn: sqlite3.Connection, keys: Sequence[int]) -> None:
+    """Create and fill the temporary run tables ``keys`` name on ``conn``, once each. Temporary
+    tables can be written on a read-only connection; a transaction this opens is committed."""
+    for key in keys:
+        table = _runs_table(key)
+        was_open = conn.in_transaction
+        conn.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS iv_runs_{key} "
+            "(lo INTEGER PRIMARY KEY, hi INTEGER NOT NULL)"
+        )
+        if conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None:
+            conn.executemany(f"INSERT INTO {table} (lo, hi) VALUES (?, ?)", _runs[key])
+            if not was_open:
+                conn.commit()
+
+
+def _filters(
+    library: _Source, q: Query, transcript_id: int | None, speaker: str | int | None
+) -> tuple[list[str], list[object], bool] | None:
+    """SQL conditions on ``u`` (utterances) and ``t`` (transcripts) for a filters-only listing;
+    None if nothing can match. Returns (conditions, params, needs_transcripts_join)."""
+    where: list[str] = []
+    params: list[object] = []
+    ids = _speaker_ids(library, q, transcript_id, speaker)
+    if ids is not None:
+        if not ids:
+            return None
+        where.append("u.speaker_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(ids))
+    if transcript_id is not None:
+        where.append("u.transcript_id = ?")
+        params.append(transcript_id)
+    for tag in q.tags:
+        where.append(_tag_condition("u.id").replace("{part}", ""))
+        params.append(tag.strip().casefold())
+    t_where, t_params = _transcript_conditions(q)
+    return where + t_where, params + t_params, bool(t_where)
+
+
+# ---------------------------------------------------------------------------- running
 
 _HIT_COLUMNS = (
-    "u.id AS utterance_id, u.transcript_id AS transcript_id, t.title AS title, u.seq AS seq, "
-    "s.name AS speaker, s.color AS speaker_color, u.start_ms AS start_ms, u.end_ms AS end_ms, "
-    "u.text AS text, t.verification AS verification"
+    "u.id, u.transcript_id, t.title, u.seq, s.name, s.color, u.start_ms, u.end_ms, u.text, "
+    "t.verification"
 )
 _HIT_JOINS = (
-    "JOIN utterances u ON u.id = page.id JOIN transcripts t ON t.id = u.transcript_id "
-    "LEFT JOIN speakers s ON s.id = u.speaker_id"
+    "JOIN transcripts t ON t.id = u.transcript_id LEFT JOIN speakers s ON s.id = u.speaker_id"
 )
 
 
 def search(
-    db: Database,
+    library: Library | Database,
     query: str,
     transcript_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
     speaker: str | int | None = None,
     *,
-    cursor: tuple[float, int] | None = None,
-    exhaustive: bool = False,
+    cursor: Cursor | None = None,
+    bridge: bool = True,
+    exhaustive: bool = True,
 ) -> SearchResult:
     """Run ``query`` over the library (or one transcript) and return one page of hits.
 
     ``speaker`` (a display name or label, or a speaker id) narrows like ``speaker:`` does.
-    Pages: pass the previous result's ``next_cursor`` as ``cursor`` (``offset`` works too,
-    within the ranked set). ``exhaustive`` ranks every match even past ``CANDIDATE_CAP``
-    (slower for very common words; for benchmarks and exports).
+    ``bridge=False`` turns the spelling bridge off for every word (as ``exact:`` does for one):
+    Kupyansk then finds only Kupyansk, not Купянск. Pages: pass the previous result's
+    ``next_cursor`` as ``cursor`` (``offset`` works too). ``exhaustive`` is accepted for old
+    callers: every match is always ranked.
     """
+    del exhaustive
+    library = _source(library)  # type: ignore[assignment]
     if not isinstance(query, str):
         raise _fail("it is not text")
     q = _parsed(query)
@@ -678,147 +1027,167 @@ def search(
         raise _fail("there is nothing to search for; type a word, or speaker:NAME")
     limit = max(0, int(limit))
     offset = max(0, int(offset))
-    conn: sqlite3.Connection = db.conn
-    conn.create_function("iv_fold", 1, _sql_fold, deterministic=True)
-    filt = _filters(db, q, transcript_id, speaker)
-    if filt is None:
-        return SearchResult([], 0, query=q)
-    where, params, needs_t = filt
+    conn: sqlite3.Connection = library.db.conn
+    _setup_connection(conn)
     try:
         if q.has_words:
-            return _search_fts(
-                conn,
-                q,
-                compile_match(query) or "",
-                where,
-                params,
-                needs_t,
-                transcript_id,
-                limit,
-                offset,
-                cursor,
-                exhaustive,
-            )
-        return _search_filtered(conn, q, where, params, needs_t, limit, offset, cursor)
+            rf = _row_filter(library, q, transcript_id, speaker)
+            if rf is None:
+                return SearchResult([], 0, query=q)
+            return _search_fts(library, q, query, bool(bridge), rf, limit, offset, cursor)
+        filt = _filters(library, q, transcript_id, speaker)
+        if filt is None:
+            return SearchResult([], 0, query=q)
+        where, params, needs_t = filt
+        return _search_filtered(library, q, where, params, needs_t, limit, offset, cursor)
     except sqlite3.OperationalError as exc:
         if "fts5" in str(exc).lower():
             raise _fail(str(exc)) from exc
         raise
 
 
+def _setup_connection(conn: sqlite3.Connection) -> None:
+    """The SQL functions a search's statements call, on any connection that runs them."""
+    conn.create_function("iv_fold", 1, _sql_fold, deterministic=True)
+
+
+def _parts(conn: sqlite3.Connection, rf: _RowFilter, parallel: bool) -> list[tuple[int, int]]:
+    """The rowid ranges to rank side by side: two halves when ``parallel``, else one."""
+    if rf.rowid_range is not None:
+        lo, hi = rf.rowid_range
+    else:
+        # Two subqueries: min() and max() in one SELECT would scan the table.
+        row = conn.execute(
+            "SELECT (SELECT min(id) FROM utterances), (SELECT max(id) FROM utterances)"
+        ).fetchone()
+        if row[0] is None:
+            return []
+        lo, hi = int(row[0]), int(row[1])
+    if not parallel or hi - lo < 1_000:
+        return [(lo, hi)]
+    mid = (lo + hi) // 2
+    return [(lo, mid), (mid + 1, hi)]
+
+
+def _rank_statement(
+    match: str, rf: _RowFilter, part: tuple[int, int], page: tuple[str, list[object]], n: int
+) -> tuple[str, list[object]]:
+    """One tier's ranking over one rowid range: bm25 over every match there that passes the
+    filters, best first; ``page`` is the cursor's condition (or none)."""
+    cond, params = rf.sql("utterances_fts.rowid", part)
+    # bm25, then rowid: rowid order is (transcript, seq) order, the stable tie-break.
+    sql = (
+        f"SELECT rowid, s FROM (SELECT utterances_fts.rowid, "
+        f"bm25(utterances_fts, {TEXT_WEIGHT}, {NORM_WEIGHT}) AS s "
+        f"FROM utterances_fts WHERE utterances_fts MATCH ?{cond}){page[0]} "
+        "ORDER BY s, rowid LIMIT ?"
+    )
+    return sql, [match, *params, *page[1], n]
+
+
+def _count_statement(match: str, rf: _RowFilter) -> tuple[str, list[object]]:
+    """Matches passing the filters, counted (without bm25) up to ``COUNT_CAP`` + 1."""
+    cond, params = rf.sql("utterances_fts.rowid")
+    sql = (
+        "SELECT count(*) FROM (SELECT utterances_fts.rowid FROM utterances_fts "
+        f"WHERE utterances_fts MATCH ?{cond} LIMIT ?)"
+    )
+    return sql, [match, *params, COUNT_CAP + 1]
+
+
 def _search_fts(
-    conn: sqlite3.Connection,
+    library: _Source,
     q: Query,
-    match: str,
-    where: list[str],
-    params: list[object],
-    needs_t: bool,
-    transcript_id: int | None,
+    query: str,
+    bridge: bool,
+    rf: _RowFilter,
     limit: int,
     offset: int,
-    cursor: tuple[float, int] | None,
-    exhaustive: bool,
+    cursor: Cursor | None,
 ) -> SearchResult:
-    """Words (and maybe filters): rank by bm25, one page of rows joined, then the count.
+    """Words (and maybe filters): each tier ranked in turn until the page is full.
 
-    What it costs beside the bare ``MATCH ... ORDER BY bm25 LIMIT n``:
-
-    * no filters: the page is ranked among the newest ``CANDIDATE_CAP`` matches (FTS5 walks
-      its index newest first and stops there; for fewer matches that *is* every match, so no
-      count is needed to decide). The count, a cheap second FTS5 pass without bm25, runs only
-      when the page does not already tell it (a full page, or a later one).
-    * filters (speaker, tag, ...): each match is joined to its utterance, which costs as much
-      as ranking; so the filtered matches are collected once (a materialised CTE) and both
-      ranked and counted from there, not matched and joined a second time to count.
+    A tier's statement is the bare ``MATCH ... ORDER BY bm25 LIMIT n`` plus the filters'
+    conditions, so FTS5 ranks every row of the tier (no cap) but only rows that pass. On a
+    library file the two halves of the rowids are ranked at once and merged, with the count
+    beside them (``search_pool``). The count is a cheaper pass (no bm25) over the widest
+    expression, stopped at ``COUNT_CAP``; on one connection it is skipped when the first page
+    already holds every match.
     """
-    conds = ["utterances_fts MATCH ?", *where]
-    args: list[object] = [match, *params]
-    if transcript_id is not None:
-        lo_hi = conn.execute(
-            "SELECT min(id), max(id) FROM utterances WHERE transcript_id = ?", [transcript_id]
-        ).fetchone()
-        if lo_hi[0] is None:
-            return SearchResult([], 0, query=q)
-        # A transcript's utterances are inserted together: one rowid range FTS5 can skip to.
-        conds.append("utterances_fts.rowid BETWEEN ? AND ?")
-        args += list(lo_hi)
-    joins = ""
-    if where:
-        joins = " JOIN utterances u ON u.id = utterances_fts.rowid"
-        if needs_t:
-            joins += " JOIN transcripts t ON t.id = u.transcript_id"
-    body = f"FROM utterances_fts{joins} WHERE {' AND '.join(conds)}"
-    inner = (
-        f"SELECT utterances_fts.rowid AS id, bm25(utterances_fts, {TEXT_WEIGHT}, {NORM_WEIGHT}) "
-        f"AS score {body}"
-    )
-    cap = CANDIDATE_CAP
-    page_where, page_args = "", []
-    if cursor is not None:
-        page_where = "WHERE score > ? OR (score = ? AND id > ?)"
-        page_args = [float(cursor[0]), float(cursor[0]), int(cursor[1])]
-    first_page = cursor is None and offset == 0
-    n: int | None = None
-    if where:
-        # Newest first, one past the cap: more rows than the cap means "approximate".
-        bounded = "" if exhaustive else " ORDER BY utterances_fts.rowid DESC LIMIT ?"
-        cte_args = [*args] if exhaustive else [*args, cap + 1]
-        sql = (
-            f"WITH m AS MATERIALIZED ({inner}{bounded}), "
-            "c AS MATERIALIZED (SELECT count(*) AS n, min(id) AS low FROM m) "
-            f"SELECT page.score AS score, (SELECT n FROM c) AS n, {_HIT_COLUMNS} FROM "
-            "(SELECT id, score FROM (SELECT id, score FROM m "
-            "WHERE (SELECT n FROM c) <= ? OR id > (SELECT low FROM c)) "
-            f"{page_where} ORDER BY score, id LIMIT ? OFFSET ?) page {_HIT_JOINS} "
-            "ORDER BY page.score, page.id"
-        )
-        # Exhaustive: every row of m is ranked (no bound to exceed).
-        keep_all_up_to = 2**62 if exhaustive else cap
-        rows = list(
-            named_rows(conn.execute(sql, [*cte_args, keep_all_up_to, *page_args, limit, offset]))
-        )
-        if rows:
-            n = int(rows[0]["n"])
-        else:
-            n = conn.execute(f"SELECT count(*) FROM ({inner}{bounded})", cte_args).fetchone()[0]
-        approximate = n > cap and not exhaustive
-        if approximate:
-            # Only the newest cap + 1 were collected: count them all (bounded by COUNT_CAP).
-            n = conn.execute(
-                f"SELECT count(*) FROM (SELECT utterances_fts.rowid {body} LIMIT ?)",
-                [*args, COUNT_CAP + 1],
-            ).fetchone()[0]
+    conn = library.db.conn
+    parallel = search_pool.can_share(library)
+    parts = _parts(conn, rf, parallel)
+    if not parts:
+        return SearchResult([], 0, query=q)
+    want = offset + limit
+    picked: list[tuple[int, float, int]] = []  # (tier, score, id)
+    exhausted = True
+    counted: int | None = None
+    widest = compile_match(query, bridge) or ""
+    for tier, match in compile_tiers(query, bridge):
+        if cursor is not None and tier < cursor[0]:
+            continue
+        need = want - len(picked)
+        if need <= 0:
+            exhausted = False
+            break
+        page: tuple[str, list[object]] = ("", [])
+        if cursor is not None and tier == cursor[0]:
+            c_score, c_id = float(cursor[1]), int(cursor[2])
+            page = (" WHERE s > ? OR (s = ? AND rowid > ?)", [c_score, c_score, c_id])
+        statements = [_rank_statement(match, rf, part, page, need + 1) for part in parts]
+        with_count = parallel and counted is None
+        if with_count:
+            statements.append(_count_statement(widest, rf))
+        results = search_pool.run_all(library, statements, _setup_connection, rf.prepare)
+        if with_count:
+            counted = int(results.pop()[0][0])
+        rows = sorted((float(sc), int(rid)) for part in results for rid, sc in part)
+        if len(rows) > need:
+            exhausted = False
+            rows = rows[:need]
+        picked += [(tier, sc, rid) for sc, rid in rows]
+        if not exhausted:
+            break
+    page_rows = picked[offset:]
+    if cursor is None and offset == 0 and exhausted:
+        n, exact = len(picked), True
     else:
-        ranked = inner if exhaustive else f"{inner} ORDER BY utterances_fts.rowid DESC LIMIT ?"
-        rank_args = args if exhaustive else [*args, cap]
-        # bm25 then rowid: rowid order equals (transcript_id, seq) order, since a
-        # transcript's utterances are inserted together in order -- the stable tie-break.
-        sql = (
-            f"SELECT page.score AS score, {_HIT_COLUMNS} FROM "
-            f"(SELECT id, score FROM ({ranked}) {page_where} ORDER BY score, id LIMIT ? OFFSET ?) "
-            f"page {_HIT_JOINS} ORDER BY page.score, page.id"
-        )
-        rows = list(named_rows(conn.execute(sql, [*rank_args, *page_args, limit, offset])))
-        if first_page and len(rows) < limit:
-            n = len(rows)  # every match is on this page: fewer than the cap, ranked in full
-        else:
-            n = conn.execute(f"SELECT count(*) {body}", args).fetchone()[0]
-        approximate = n > cap and not exhaustive
-    total, total_exact = min(n, COUNT_CAP), n <= COUNT_CAP
-    return _result(q, rows, total, total_exact, approximate, limit)
+        if counted is None:
+            rf.prepare(conn)
+            sql, params = _count_statement(widest, rf)
+            counted = int(conn.execute(sql, params).fetchone()[0])
+        n, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
+    return _result(q, _hit_rows(conn, page_rows), n, exact, limit, bridge)
+
+
+def _hit_rows(
+    conn: sqlite3.Connection, page: list[tuple[int, float, int]]
+) -> list[tuple[tuple[object, ...], int, float]]:
+    """The page's rows joined to their transcript and speaker, in the page's order."""
+    if not page:
+        return []
+    rows = conn.execute(
+        f"SELECT {_HIT_COLUMNS} FROM utterances u {_HIT_JOINS} "
+        "WHERE u.id IN (SELECT value FROM json_each(?))",
+        [json.dumps([i for _t, _s, i in page])],
+    ).fetchall()
+    by_id = {r[0]: r for r in rows}
+    return [(by_id[i], t, s) for t, s, i in page if i in by_id]
 
 
 def _search_filtered(
-    conn: sqlite3.Connection,
+    library: _Source,
     q: Query,
     where: list[str],
     params: list[object],
     needs_t: bool,
     limit: int,
     offset: int,
-    cursor: tuple[float, int] | None,
+    cursor: Cursor | None,
 ) -> SearchResult:
     """Filters only (``speaker:Mother``): everything they select, in transcript order."""
+    conn = library.db.conn
     conds = list(where) or ["1"]
     args = list(params)
     excluded = excluded_expression(q)
@@ -829,36 +1198,141 @@ def _search_filtered(
     base = f"SELECT u.id AS id FROM utterances u{joins} WHERE {' AND '.join(conds)}"
     page_where, page_args = "", []
     if cursor is not None:
-        page_where, page_args = " AND u.id > ?", [int(cursor[1])]
-    sql = (
-        f"SELECT 0.0 AS score, {_HIT_COLUMNS} FROM ({base}{page_where} ORDER BY u.id "
-        f"LIMIT ? OFFSET ?) page {_HIT_JOINS} ORDER BY page.id"
-    )
-    rows = list(named_rows(conn.execute(sql, [*args, *page_args, limit, offset])))
-    n = conn.execute(
-        f"SELECT count(*) FROM ({base} LIMIT ?)", [*args, CANDIDATE_CAP + 1]
-    ).fetchone()[0]
-    return _result(q, rows, min(n, CANDIDATE_CAP), n <= CANDIDATE_CAP, False, limit)
+        page_where, page_args = " AND u.id > ?", [int(cursor[-1])]
+    ids = conn.execute(
+        f"{base}{page_where} ORDER BY u.id LIMIT ? OFFSET ?", [*args, *page_args, limit, offset]
+    ).fetchall()
+    page = [(0, 0.0, int(r[0])) for r in ids]
+    if cursor is None and offset == 0 and len(page) < limit:
+        n = len(page)
+    else:
+        count_sql = f"SELECT count(*) FROM ({base} LIMIT ?)"
+        n = conn.execute(count_sql, [*args, COUNT_CAP + 1]).fetchone()[0]
+    return _result(q, _hit_rows(conn, page), min(n, COUNT_CAP), n <= COUNT_CAP, limit, True)
 
 
 def _result(
     q: Query,
-    rows: list[dict[str, Any]],
+    rows: list[tuple[tuple[object, ...], int, float]],
     total: int,
     total_exact: bool,
-    approximate: bool,
     limit: int,
+    bridge: bool,
 ) -> SearchResult:
-    spans_of = Highlighter(q).spans
+    spans_of = Highlighter(q, bridge).spans
     hits = []
-    for r in rows:
-        # Columns are named like SearchHit's fields; the types are the schema's (INTEGER /
-        # TEXT NOT NULL), so no conversions per hit.
-        r.pop("n", None)
-        text: str = r["text"]
+    for r, tier, score in rows:
+        # The columns are SearchHit's own order up to ``text``, then the verification; the
+        # types are the schema's (INTEGER / TEXT NOT NULL), so no conversions per hit.
+        text: str = r[8]  # type: ignore[assignment]
         spans = spans_of(text)
-        hits.append(SearchHit(**r, snippet=make_snippet(text, spans), spans=spans))
+        hits.append(
+            SearchHit(
+                *r[:9],  # type: ignore[arg-type]
+                make_snippet(text, spans),
+                r[9],  # type: ignore[arg-type]
+                spans,
+                score,
+                tier,
+            )
+        )
     next_cursor = None
     if hits and len(hits) == limit:
-        next_cursor = (hits[-1].score, hits[-1].utterance_id)
-    return SearchResult(hits, total, total_exact, approximate, next_cursor, q)
+        next_cursor = (hits[-1].tier, hits[-1].score, hits[-1].utterance_id)
+    return SearchResult(hits, total, total_exact, False, next_cursor, q)
+
+
+# ---------------------------------------------------------------------------- the window's helpers
+
+
+def step_in_transcript(
+    library: Library | Database,
+    query: str,
+    transcript_id: int,
+    seq: int,
+    step: int = 1,
+    speaker: str | int | None = None,
+    *,
+    bridge: bool = True,
+) -> int | None:
+    """The seq of the next (``step`` > 0) or previous hit after ``seq`` in reading order,
+    wrapping around the transcript's ends; None when nothing in it matches.
+
+    F3 inside a transcript goes down the page, not down the ranking: one statement over the
+    transcript's matches (its rowid range), no bm25. Raises only ``QueryError``.
+    """
+    library = _source(library)  # type: ignore[assignment]
+    q = _parsed(query)
+    conn = library.db.conn
+    _setup_connection(conn)
+    match = compile_match(query, bridge)
+    if match is None:
+        filt = _filters(library, q, transcript_id, speaker)
+        if filt is None:
+            return None
+        where, params, needs_t = filt
+        joins = " JOIN transcripts t ON t.id = u.transcript_id" if needs_t else ""
+        base, args = f"FROM utterances u{joins} WHERE {' AND '.join(where)}", params
+    else:
+        rf = _row_filter(library, q, transcript_id, speaker)
+        if rf is None:
+            return None
+        rf.prepare(conn)
+        cond, args = rf.sql("utterances_fts.rowid")
+        base = (
+            "FROM utterances_fts JOIN utterances u ON u.id = utterances_fts.rowid "
+            f"WHERE utterances_fts MATCH ?{cond} AND u.transcript_id = ?"
+        )
+        args = [match, *args, transcript_id]
+    order = "ASC" if step > 0 else "DESC"
+    beyond = "u.seq > ?" if step > 0 else "u.seq < ?"
+    try:
+        row = conn.execute(
+            f"SELECT u.seq {base} AND {beyond} ORDER BY u.seq {order} LIMIT 1", [*args, seq]
+        ).fetchone()
+        if row is None:  # wrap around
+            row = conn.execute(
+                f"SELECT u.seq {base} ORDER BY u.seq {order} LIMIT 1", args
+            ).fetchone()
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc).lower():
+            raise _fail(str(exc)) from exc
+        raise
+    return None if row is None else int(row[0])
+
+
+def count_by_transcript(
+    library: Library | Database,
+    query: str,
+    speaker: str | int | None = None,
+    *,
+    bridge: bool = True,
+) -> tuple[dict[int, int], bool]:
+    """{transcript id: matches in it} over the whole library, for grouping hits by transcript;
+    counted up to ``COUNT_CAP`` matches in all (the bool says whether that was every match).
+    Raises only ``QueryError``."""
+    library = _source(library)  # type: ignore[assignment]
+    q = _parsed(query)
+    match = compile_match(query, bridge)
+    if match is None:
+        return {}, True
+    conn = library.db.conn
+    _setup_connection(conn)
+    rf = _row_filter(library, q, None, speaker)
+    if rf is None:
+        return {}, True
+    rf.prepare(conn)
+    cond, params = rf.sql("utterances_fts.rowid")
+    try:
+        rows = conn.execute(
+            "SELECT u.transcript_id, count(*) FROM (SELECT utterances_fts.rowid AS id "
+            f"FROM utterances_fts WHERE utterances_fts MATCH ?{cond} LIMIT ?) m "
+            "JOIN utterances u ON u.id = m.id GROUP BY u.transcript_id",
+            [match, *params, COUNT_CAP + 1],
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc).lower():
+            raise _fail(str(exc)) from exc
+        raise
+    counts = {int(t): int(n) for t, n in rows}
+    return counts, sum(counts.values()) <= COUNT_CAP

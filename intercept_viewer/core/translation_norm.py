@@ -26,7 +26,11 @@ def searchable_norm(text: str, translation: str | None, language: str | None) ->
         return norm
     from intercept_viewer.core.importers.textlines import guess_language
 
-    extra = normalize_text(translation, guess_language(translation) or language)
+    # with_words: the index holds the original's words from ``text`` itself; a translation's
+    # words are only in text_norm, so they go in whole (spelling keys of its names too).
+    extra = normalize_text(
+        translation, guess_language(translation) or language, with_words=True
+    )
     return f"{norm} {extra}" if norm else extra
 
 

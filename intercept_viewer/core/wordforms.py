@@ -32,6 +32,7 @@ analysed once (``functools.lru_cache``); repeated words cost a dictionary lookup
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -50,7 +51,7 @@ WORD_RE = re.compile(
 )
 #: ``WORD_RE`` as one capturing group, for ``re.split``: words at the odd indices.
 WORD_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
-_DROP = str.maketrans({c: None for c in APOSTROPHES + _STRESS})
+_ONE_APOSTROPHE = str.maketrans({**{c: "'" for c in APOSTROPHES}, **{c: None for c in _STRESS}})
 _UK_LETTERS = frozenset("іїєґ")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN_LETTER = re.compile(r"[a-z]")
@@ -64,6 +65,7 @@ _ENDINGS = tuple(sorted(set(_ENDING_TEXT.split()), key=len, reverse=True))
 _MIN_STEM = 4
 
 _analyzers: dict[str, Any] = {}
+_analyzers_lock = threading.Lock()
 _stemmer: Any = None
 
 
@@ -76,13 +78,26 @@ def words(text: str) -> Iterator[tuple[int, int, str]]:
         yield m.start(), m.end(), m.group(0)
 
 
-def fold(word: str) -> str:
-    """Lower case, ``ё`` → ``е``, apostrophes and stress marks removed; Latin accents folded."""
-    w = word.lower().replace("ё", "е").translate(_DROP)
+def lookup_form(word: str) -> str:
+    """Lower case, ``ё`` → ``е``, stress marks removed, every apostrophe made ``'``.
+
+    The form a dictionary is asked about: pymorphy3's Ukrainian dictionary spells
+    ``сім'я`` with U+0027, so ``сім’ї`` and ``сімʼя`` must reach it spelled so too.
+    """
+    w = word.lower().replace("ё", "е").translate(_ONE_APOSTROPHE)
     if not w.isascii() and not _CYRILLIC.search(w):
         # Latin with accents (café, Łódź): fold like unicode61's remove_diacritics.
         w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
     return w
+
+
+def fold(word: str) -> str:
+    """Lower case, ``ё`` → ``е``, apostrophes and stress marks removed; Latin accents folded.
+
+    This is also what the index holds for the text as written (``schema.FOLDED_TEXT_SQL``
+    does the same in SQL), so an exact-form query word is ``fold`` of what the user typed.
+    """
+    return lookup_form(word).replace("'", "")
 
 
 def stem_rule(word: str) -> str:
@@ -98,13 +113,27 @@ def stem_rule(word: str) -> str:
 
 
 def _analyzer(lang: str) -> Any:
-    """The pymorphy3 analyser for ``lang`` ('ru' or 'uk'), built once per process."""
+    """The pymorphy3 analyser for ``lang`` ('ru' or 'uk'), built once per process (under a
+    lock: the window builds them on a background thread while a search may want them)."""
     a = _analyzers.get(lang)
     if a is None:
-        import pymorphy3
+        with _analyzers_lock:
+            a = _analyzers.get(lang)
+            if a is None:
+                import pymorphy3
 
-        a = _analyzers[lang] = pymorphy3.MorphAnalyzer(lang=lang)
+                a = _analyzers[lang] = pymorphy3.MorphAnalyzer(lang=lang)
     return a
+
+
+def warm() -> None:
+    """Build the analysers and the stemmer now (about 200 ms), so the first search or import
+    doesn't pay for them: the window calls this on a background thread at start."""
+    _analyzer("ru")
+    _analyzer("uk")
+    _english_stem("warming")
+    query_forms("бахмут")
+    word_keys("київ")
 
 
 def _english_stem(word: str) -> str:
@@ -126,7 +155,8 @@ def is_ukrainian_language(language: str | None) -> bool:
 
 
 def _dictionary_forms(word: str, lang: str) -> tuple[str, ...]:
-    """Distinct normal forms of ``word``'s dictionary parses; empty when it only guesses."""
+    """Distinct normal forms of ``word``'s dictionary parses, folded; empty when it only
+    guesses. ``word`` is a ``lookup_form`` (apostrophes as ``'``)."""
     # Straight to pymorphy3's dictionary (what its DictionaryAnalyzer unit does), skipping
     # the guessing units and the tag/probability work we don't use: 2-3x faster per word.
     analyzer = _analyzer(lang)
@@ -135,27 +165,46 @@ def _dictionary_forms(word: str, lang: str) -> tuple[str, ...]:
     for fixed_word, parses in dictionary.words.similar_items(word, analyzer.char_substitutes):
         for para_id, idx in parses:
             normal = dictionary.build_normal_form(para_id, idx, fixed_word)
-            out[normal.replace("ё", "е")] = None
+            out[fold(normal)] = None
     return tuple(out)
 
 
 @lru_cache(maxsize=500_000)
 def word_forms(word: str, lang: str) -> tuple[str, ...]:
-    """The index tokens of one *folded* word; ``lang`` is 'ru' or 'uk' (used for Cyrillic)."""
+    """The lemma tokens of one word (a ``lookup_form`` or a ``fold``: apostrophes as ``'``
+    reach the Ukrainian dictionary, which spells words with them); ``lang`` is 'ru' or 'uk'
+    (used for Cyrillic). The result is folded."""
     if not word:
         return ()
     if _CYRILLIC.search(word):
         if lang != "uk" and _UK_LETTERS.intersection(word):
             lang = "uk"
-        return _dictionary_forms(word, lang) or (stem_rule(word),)
-    if _LATIN_LETTER.search(word) and word.isascii():
-        return (_english_stem(word),)
-    return (word,)
+        found = _dictionary_forms(word, lang)
+        if not found and "'" in word:
+            found = _dictionary_forms(word.replace("'", ""), lang)
+        return found or (stem_rule(word.replace("'", "")),)
+    folded = word.replace("'", "")
+    if _LATIN_LETTER.search(folded) and folded.isascii():
+        return (_english_stem(folded),)
+    return (folded,)
+
+
+def _is_guessed(word: str, lang: str) -> bool:
+    """True when the dictionary doesn't know this Cyrillic ``lookup_form`` (a village, a
+    surname, slang): such words get spelling keys even in lower case."""
+    if not _CYRILLIC.search(word):
+        return False
+    if lang != "uk" and _UK_LETTERS.intersection(word):
+        lang = "uk"
+    return not _dictionary_forms(word, lang) and not (
+        "'" in word and _dictionary_forms(word.replace("'", ""), lang)
+    )
 
 
 @lru_cache(maxsize=20_000)
 def query_forms(word: str) -> tuple[str, ...]:
-    """Every token a *folded* query word may have been indexed as.
+    """Every lemma token a query word may have been indexed as (``word`` is a
+    ``lookup_form`` or a ``fold``; the result is folded).
 
     A query has no language, and an index word went through Russian or Ukrainian analysis
     depending on its transcript, so a Cyrillic query word gets both analyses plus the stem rule
@@ -167,28 +216,133 @@ def query_forms(word: str) -> tuple[str, ...]:
         return word_forms(word, "ru")
     out = dict.fromkeys(word_forms(word, "ru"))
     out.update(dict.fromkeys(word_forms(word, "uk")))
-    out[stem_rule(word)] = None
+    out[stem_rule(word.replace("'", ""))] = None
     return tuple(out)
 
 
+# ---------------------------------------------------------------------------- spelling keys
+#
+# One place has several spellings: Russian Купянск, Ukrainian Куп'янськ, Latin Kupyansk or
+# Kupiansk. Their *spelling key* is the same: a transliteration into a small alphabet where the
+# letters Russian and Ukrainian (and the usual romanisations) swap for each other are one letter:
+#
+# * е є и і ї й ы э о and Latin e i y o → ``i`` (Киев/Київ/Kyiv, Харьков/Харків, Авдеевка/Авдіївка);
+# * г ґ х and Latin g h kh → ``h`` (Луганск/Luhansk/Lugansk, Бахмут/Bakhmut);
+# * я/ya/ia → ``a`` and ю/yu/iu → ``u`` (the iotation is dropped: Купянск/Kupyansk/Kupiansk);
+# * ь ъ and apostrophes vanish (Покровск/Покровськ); ж/zh, ш щ/sh shch, ч/ch, ц/ts;
+# * doubled letters are one (Запоріжжя/Zaporizhzhia), and final vowels are dropped when four
+#   letters remain (Запорожье/Запоріжжя, Курахово/Курахове).
+#
+# It is deliberately coarse, so it joins only as a last resort: the search ranks exact forms
+# first, then the word's own forms, and only then words that share its key.
+
+#: Marks a key token in ``text_norm``: a private-use character, which FTS5's unicode61 keeps
+#: inside tokens (category Co) and no word of a text contains (``WORD_RE`` takes only letters
+#: and digits), so ``\ue010kupansk`` never collides with a word or lemma.
+KEY_MARK = "\ue010"
+#: Keys shorter than this join too much to be useful (``кот`` / ``кит`` / ``кут``).
+_MIN_KEY = 3
+_MIN_STRIPPED_KEY = 4
+_CYRILLIC_KEY = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "h", "д": "d", "е": "i", "є": "i",
+        "ж": "j", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l",
+        "м": "m", "н": "n", "о": "i", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+        "ф": "f", "х": "h", "ц": "c", "ч": "q", "ш": "w", "щ": "w", "ъ": None, "ы": "i",
+        "ь": None, "э": "i", "ю": "u", "я": "a", "'": None,
+    }
+)  # fmt: skip
+_LATIN_KEY = {
+    "shch": "w", "sch": "w", "sh": "w", "zh": "j", "kh": "h", "ch": "q", "ts": "c", "tz": "c",
+    "ph": "f", "a": "a", "b": "b", "c": "k", "d": "d", "e": "i", "f": "f", "g": "h", "h": "h",
+    "i": "i", "j": "i", "k": "k", "l": "l", "m": "m", "n": "n", "o": "i", "p": "p", "q": "k",
+    "r": "r", "s": "s", "t": "t", "u": "u", "v": "v", "w": "v", "x": "ks", "y": "i", "z": "z",
+}  # fmt: skip
+_LATIN_KEY_RE = re.compile("shch|sch|sh|zh|kh|ch|ts|tz|ph|[a-z]")
+_DOUBLED_RE = re.compile(r"(.)\1+")
+_IOTATION_RE = re.compile(r"i(?=[au])")
+_FINAL_VOWELS_RE = re.compile(r"[aiu]+$")
+_KEY_LETTERS_RE = re.compile(r"[^a-z]")
+
+
+@lru_cache(maxsize=200_000)
+def spelling_key(word: str, prefix: bool = False) -> str:
+    """The spelling key of a folded word (Cyrillic or Latin), or ``""`` when it has none (too
+    short, digits, other scripts). ``prefix`` keys the start of a word: no final vowels cut."""
+    if _CYRILLIC.search(word):
+        mapped = word.translate(_CYRILLIC_KEY)
+    else:
+        mapped = _LATIN_KEY_RE.sub(lambda m: _LATIN_KEY[m.group(0)], word.replace("'", ""))
+    if _KEY_LETTERS_RE.search(mapped):
+        return ""  # digits, other scripts, or letters the tables don't know
+    key = _DOUBLED_RE.sub(r"\1", _IOTATION_RE.sub("", _DOUBLED_RE.sub(r"\1", mapped)))
+    if not prefix:
+        stripped = _FINAL_VOWELS_RE.sub("", key)
+        if len(stripped) >= _MIN_STRIPPED_KEY:
+            key = stripped
+    return key if len(key) >= _MIN_KEY else ""
+
+
+def key_token(key: str) -> str:
+    """How a spelling key is written in ``text_norm`` (and asked for in a MATCH)."""
+    return KEY_MARK + key
+
+
+@lru_cache(maxsize=50_000)
+def word_keys(word: str) -> tuple[str, ...]:
+    """Spelling keys of a word (a ``lookup_form``) and of its lemmas in either language:
+    what a query word asks for, and what a highlighted word is checked against."""
+    folded = word.replace("'", "")
+    forms = (folded, *word_forms(word, "ru"), *word_forms(word, "uk")) if folded else ()
+    return tuple(dict.fromkeys(k for k in map(spelling_key, forms) if k))
+
+
+# ---------------------------------------------------------------------------- text_norm
+
+
 @lru_cache(maxsize=500_000)
-def _raw_word_forms(raw: str, lang: str) -> str:
-    """``word_forms`` of a word as written, joined: the hot path of ``normalize_text``."""
-    return " ".join(word_forms(fold(raw), lang))
+def _raw_word_extras(raw: str, lang: str) -> str:
+    """The index extras of one word as written, joined: the hot path of ``normalize_text``.
+
+    Its lemmas that differ from the word itself (the word as written is indexed anyway, in the
+    folded text), then its spelling keys if it looks like a name: written with a capital
+    (``Бахмут``, ``Kupyansk``) or unknown to the dictionary (``купянськ`` in lower case).
+    """
+    look = lookup_form(raw)
+    folded = look.replace("'", "")
+    forms = word_forms(look, lang)
+    out = dict.fromkeys(f for f in forms if f != folded)
+    if raw[:1].isupper() or _is_guessed(look, lang):
+        keys = dict.fromkeys(spelling_key(f) for f in (folded, *forms))
+        out.update((key_token(k), None) for k in keys if k)
+    return " ".join(out)
 
 
-def normalize_text(text: str, language: str | None = None) -> str:
-    """Return the forms of every word of ``text``, space separated (``utterances.text_norm``)."""
+@lru_cache(maxsize=500_000)
+def _raw_word_all(raw: str, lang: str) -> str:
+    extras = _raw_word_extras(raw, lang)
+    folded = fold(raw)
+    return f"{folded} {extras}" if extras else folded
+
+
+def normalize_text(text: str, language: str | None = None, *, with_words: bool = False) -> str:
+    """Return the index extras of every word of ``text``, space separated
+    (``utterances.text_norm``): lemmas that differ from the word, and spelling keys of names.
+
+    The words themselves are indexed from ``utterances.text`` (folded in SQL), so they are left
+    out, which keeps the index small. ``with_words=True`` puts them in too: for text that is
+    indexed only through ``text_norm`` (a translation kept beside the original).
+    """
     lang = "uk" if is_ukrainian_language(language) else "ru"
-    forms = _raw_word_forms
-    return " ".join([forms(w, lang) for w in WORD_RE.findall(text)])
+    each = _raw_word_all if with_words else _raw_word_extras
+    return " ".join([e for e in (each(w, lang) for w in WORD_RE.findall(text)) if e])
 
 
 class _FormsCache(dict[str, str]):
-    """Word as written -> its joined forms, for one analysis language.
+    """Word as written -> its joined index extras, for one analysis language.
 
     A hit is a plain dict lookup done from C (``map(cache.__getitem__, words)``); only a miss
-    calls back into Python (``__missing__``), which asks ``_raw_word_forms``. Most tokens of a
+    calls back into Python (``__missing__``), which asks ``_raw_word_extras``. Most tokens of a
     batch repeat, so ``normalize_texts`` spends its time in C.
     """
 
@@ -197,8 +351,8 @@ class _FormsCache(dict[str, str]):
         self.lang = lang
 
     def __missing__(self, raw: str) -> str:
-        forms = self[raw] = _raw_word_forms(raw, self.lang)
-        return forms
+        extras = self[raw] = _raw_word_extras(raw, self.lang)
+        return extras
 
 
 #: Distinct words kept per language before a cache starts afresh (a few tens of MB at most).
@@ -210,7 +364,8 @@ def normalize_texts(texts: Iterable[str], language: str | None = None) -> list[s
     """``normalize_text`` of every text, in order: the same strings, much faster in bulk.
 
     Word forms are cached per token across the whole batch (and across batches in this
-    process), and the loop over a text's words runs in C.
+    process), and the loop over a text's words runs in C (words with nothing to add, most of
+    them now that ``text_norm`` holds only extras, are filtered out there too).
     """
     lang = "uk" if is_ukrainian_language(language) else "ru"
     cache = _forms_caches.get(lang)
@@ -219,4 +374,4 @@ def normalize_texts(texts: Iterable[str], language: str | None = None) -> list[s
     get = cache.__getitem__
     findall = WORD_RE.findall
     join = " ".join
-    return [join(map(get, findall(text))) for text in texts]
+    return [join(filter(None, map(get, findall(text)))) for text in texts]

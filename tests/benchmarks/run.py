@@ -45,6 +45,8 @@ TARGETS = {
     "db_bytes_ratio": 1.5,
     "import_rss_mb": 200.0,
     "search_ratio": 1.5,
+    "search_class_p50_max_ms": 30.0,
+    "search_class_p95_max_ms": 100.0,
     "open_ratio": 2.0,
     "startup_ratio": 1.5,
     "rss_mb": 300.0,
@@ -225,23 +227,35 @@ def measure_all(
         return fig, reasons
 
     if imp.utterances:
-        progress("search: 50 queries")
+        progress("search: the queries of every class")
         s = measure_search(work / "library.sqlite", progress)
         fig["search_ratio"] = s.ratio
+        fig["search_plain_ratio"] = s.plain_ratio
         fig["search_p50_ms"] = s.p50_ms
         fig["search_p95_ms"] = s.p95_ms
-        fig["search_exhaustive_p50_ms"] = s.exhaustive_p50_ms
-        fig["search_bare_p50_ms"] = s.bare_p50_ms
+        fig["search_own_p50_ms"] = s.own_p50_ms
+        fig["search_plain_p50_ms"] = s.plain_p50_ms
+        fig["search_top100_overlap"] = s.overlap_min
+        fig["search_plain_build_seconds"] = s.plain_build_seconds
+        if s.classes:
+            fig["search_class_p50_max_ms"] = max(c["p50_ms"] for c in s.classes.values())
+            fig["search_class_p95_max_ms"] = max(c["p95_ms"] for c in s.classes.values())
+        fig["search_classes"] = {
+            k: {kk: round(vv, 2) for kk, vv in v.items()} for k, v in s.classes.items()
+        }
         fig["search_compiler"] = s.compiler
         fig["search_queries"] = [
             {
+                "class": k,
                 "q": q,
                 "ms": round(a, 2),
-                "exhaustive_ms": round(e, 2),
-                "bare_ms": round(b, 2),
+                "own_ms": round(o, 2),
+                "plain_ms": round(p, 2),
                 "hits": n,
+                "total": total,
+                "overlap": ov,
             }
-            for q, a, e, b, n in s.per_query
+            for k, q, a, o, p, n, total, ov in s.per_query
         ]
         if s.errors:
             reasons.append(f"search: {len(s.errors)} problems, first: {s.errors[0]}")
@@ -302,6 +316,8 @@ def _some_library_transcript(db_path: Path, exclude: set[int]) -> int | None:
 
 def targets_missed(fig: dict[str, Any]) -> list[str]:
     missed = [k for k, limit in TARGETS.items() if fig.get(k) is None or fig[k] > limit]
+    if fig.get("search_top100_overlap") != 100:  # the exact ranking: every top 100 the same
+        missed.append("search_top100_overlap")
     missed += [k for k in KEYS if k not in TARGETS and k != "targets_missed" and fig.get(k) is None]
     return missed
 
@@ -328,11 +344,15 @@ def table(fig: dict[str, Any], missed: list[str]) -> str:
         ("import_big_writer_peak_mb", "  the writer (calling process), MB", ""),
         ("import_big_worker_peak_mb", "  the largest worker process, MB", ""),
         ("import_big_seconds", "  that import alone, s", ""),
-        ("search_ratio", "Library.search ÷ bare FTS5 (median of 50)", "≤ 1.5"),
-        ("search_p50_ms", "search p50, ms", ""),
-        ("search_p95_ms", "search p95, ms", ""),
-        ("search_exhaustive_p50_ms", "  search, every match ranked, p50 ms", ""),
-        ("search_bare_p50_ms", "  bare FTS5 p50, ms", ""),
+        ("search_ratio", "Library.search ÷ its own tiers as bare FTS5", "≤ 1.5"),
+        ("search_plain_ratio", "Library.search ÷ plain table + FTS5, typed words", ""),
+        ("search_p50_ms", "search p50, ms (all queries)", ""),
+        ("search_p95_ms", "search p95, ms (all queries)", ""),
+        ("search_class_p50_max_ms", "  worst class p50, ms", "≤ 30"),
+        ("search_class_p95_max_ms", "  worst class p95, ms", "≤ 100"),
+        ("search_own_p50_ms", "  own tiers as bare FTS5 p50, ms", ""),
+        ("search_plain_p50_ms", "  plain table + FTS5 p50, ms", ""),
+        ("search_top100_overlap", "top 100 shared with exhaustive bm25 (worst)", "100"),
         ("open_first_paint_ms", "open long transcript → first paint, ms", ""),
         ("open_small_first_paint_ms", "  open 100 utterances → first paint, ms", ""),
         ("open_ratio", "long ÷ short", "≤ 2"),
@@ -355,6 +375,15 @@ def table(fig: dict[str, Any], missed: list[str]) -> str:
     for key, what, target in rows:
         mark = " MISSED" if key in missed else ""
         lines.append(f"{key:<26} {_fmt(fig.get(key)):>14}  {target:<7} {what}{mark}")
+    return "\n".join(lines)
+
+
+def class_table(fig: dict[str, Any]) -> str:
+    """Search p50 / p95 per query class."""
+    classes = fig.get("search_classes") or {}
+    lines = [f"{'search class':<14} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}", "-" * 40]
+    for name, c in classes.items():
+        lines.append(f"{name:<14} {c['queries']:>7} {c['p50_ms']:>8.1f} {c['p95_ms']:>8.1f}")
     return "\n".join(lines)
 
 
@@ -394,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{platform.machine()}, {os.cpu_count()} cpus, Python {platform.python_version()}"
     )
     fig["total_seconds"] = time.perf_counter() - t0
-    text = table(fig, missed)
+    text = table(fig, missed) + "\n" + class_table(fig)
     for r in reasons:
         print(f"note: {r}", file=sys.stderr)
     print(text)

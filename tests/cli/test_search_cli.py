@@ -35,7 +35,7 @@ def run(lib_path: str, *args: str):  # type: ignore[no-untyped-def]
 
 
 def test_json_output(lib_path: str) -> None:
-    result = run(lib_path, "--json", "бахмуте")
+    result = run(lib_path, "--json", "--exact", "бахмуте")
     assert result.exit_code == 0, result.output
     (hit,) = json.loads(result.stdout)
     assert hit == {
@@ -48,6 +48,13 @@ def test_json_output(lib_path: str) -> None:
         "snippet": "Мама, мы под **Бахмутом**.",
         "verification": "unverified",
     }
+
+
+def test_other_spellings_come_after_the_word_unless_exact(lib_path: str) -> None:
+    hits = json.loads(run(lib_path, "--json", "бахмуте").stdout)
+    assert [h["text"] for h in hits] == ["Мама, мы под Бахмутом.", "We left Bakhmut, mum."]
+    hits = json.loads(run(lib_path, "--json", "exact:Bakhmut").stdout)
+    assert [h["text"] for h in hits] == ["We left Bakhmut, mum."]
 
 
 def test_human_output_flags_every_unverified_hit(lib_path: str) -> None:

@@ -18,7 +18,16 @@ from intercept_viewer.core.search import (
     fts_expression,
     parse_query,
 )
-from intercept_viewer.core.wordforms import fold, query_forms, word_forms, words
+from intercept_viewer.core.wordforms import (
+    fold,
+    key_token,
+    lookup_form,
+    query_forms,
+    spelling_key,
+    word_forms,
+    word_keys,
+    words,
+)
 
 
 def fts_statements(lib: Library, query: str, **kw: object) -> tuple[object, list[str]]:
@@ -52,15 +61,16 @@ def test_a_page_holding_every_match_is_not_counted_again(
     memory_library.add(parsed_factory([("A", f"танк номер {i}") for i in range(25)]))
     few, stmts = fts_statements(memory_library, "танк", limit=100)
     assert few.total == 25 and few.total_exact and len(few.hits) == 25  # type: ignore[attr-defined]
-    assert len(stmts) == 1 and "count(" not in stmts[0]
+    assert stmts and not any("count(" in s for s in stmts)
     page, stmts = fts_statements(memory_library, "танк", limit=10)
     assert page.total == 25 and len(page.hits) == 10  # type: ignore[attr-defined]
-    assert len(stmts) == 2 and "count(" in stmts[1]
+    # The exact tier fills the page: one ranking statement, then the count.
+    assert len(stmts) == 2 and "count(" in stmts[1] and "bm25" not in stmts[1]
     later, stmts = fts_statements(memory_library, "танк", limit=10, offset=20)
     assert later.total == 25 and len(later.hits) == 5  # type: ignore[attr-defined]
 
 
-def test_filtered_matches_are_ranked_and_counted_in_one_statement(
+def test_filters_act_inside_the_ranking_statement(
     memory_library: Library,
     parsed_factory,  # type: ignore[no-untyped-def]
 ) -> None:
@@ -68,32 +78,32 @@ def test_filtered_matches_are_ranked_and_counted_in_one_statement(
         parsed_factory([("A" if i % 2 else "B", f"танк номер {i}") for i in range(30)])
     )
     result, stmts = fts_statements(memory_library, "speaker:A танк", limit=5)
-    assert len(stmts) == 1
-    assert result.total == 15 and result.total_exact and not result.approximate  # type: ignore[attr-defined]
+    assert result.total == 15 and result.total_exact  # type: ignore[attr-defined]
     assert [h.seq for h in result.hits] == [2, 4, 6, 8, 10]  # type: ignore[attr-defined]
+    # Every statement that touches the index carries the speaker's row set: none ranks or
+    # counts all matches to filter them afterwards, none joins each match to its utterance.
+    assert stmts and all("speaker_id IN" in s for s in stmts)
+    assert not any("JOIN utterances u ON u.id = utterances_fts.rowid" in s for s in stmts)
     nobody = memory_library.search("speaker:A нетакого", limit=5)
     assert nobody.total == 0 and not nobody.hits
 
 
-def test_filtered_common_words_rank_a_bounded_candidate_set(
+def test_filtered_common_words_rank_every_match_and_count_a_bounded_number(
     memory_library: Library,
     parsed_factory,  # type: ignore[no-untyped-def]
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(search_mod, "CANDIDATE_CAP", 4)
     memory_library.add(
         parsed_factory([("A" if i % 2 else "B", f"танк номер {i}") for i in range(30)])
     )
-    result = memory_library.search("speaker:A танк", limit=10)
-    assert result.approximate and result.total == 15 and result.total_exact
-    # Ranked among the newest 4 of speaker A's matches only (seqs 24, 26, 28, 30).
-    assert sorted(h.seq for h in result.hits) == [24, 26, 28, 30]
-    full = memory_library.search("speaker:A танк", limit=3, exhaustive=True)
-    assert not full.approximate and full.total == 15
-    assert [h.seq for h in full.hits] == [2, 4, 6]
+    # A shorter utterance ranks first by bm25 wherever it is: the ranking is not cut.
+    memory_library.add(parsed_factory([("A", "танк")], title="later"))
+    full = memory_library.search("speaker:A танк", limit=3)
+    assert full.hits[0].text == "танк" and full.total == 16
+    assert [h.seq for h in full.hits[1:]] == [2, 4]
     monkeypatch.setattr(search_mod, "COUNT_CAP", 10)
     capped = memory_library.search("speaker:A танк", limit=3)
-    assert capped.total == 10 and capped.total_label == "10+"
+    assert capped.total == 10 and capped.total_label == "10+" and not capped.total_exact
 
 
 def test_speaker_names_are_reread_after_any_change(tmp_path: Path, parsed_factory) -> None:  # type: ignore[no-untyped-def]
@@ -116,29 +126,43 @@ def test_speaker_names_are_reread_after_any_change(tmp_path: Path, parsed_factor
         lib.close()
 
 
-def naive_spans(text: str, query: str) -> list[tuple[int, int]]:
+def naive_spans(text: str, query: str, bridge: bool) -> list[tuple[int, int]]:
     """Word by word, straight from the definitions (no phrases): the reference."""
     q = parse_query(query)
     forms: set[str] = set()
     prefixes: list[str] = []
     for group in q.groups:
         for term in group:
-            parts = [fold(w) for _s, _e, w in words(term.text) if fold(w)]
-            for i, p in enumerate(parts):
-                if term.kind == "prefix" and i == len(parts) - 1:
+            looks = [lookup_form(w) for _s, _e, w in words(term.text) if fold(w)]
+            for i, look in enumerate(looks):
+                p = look.replace("'", "")
+                if term.kind == "prefix" and i == len(looks) - 1:
                     prefixes.append(p)
+                    if bridge and spelling_key(p, prefix=True):
+                        prefixes.append(key_token(spelling_key(p, prefix=True)))
                 else:
-                    forms.update(query_forms(p), {p})
+                    forms.update(query_forms(look), {p})
+                    if bridge:
+                        forms.update(key_token(k) for k in word_keys(look))
     out = []
     for s, e, w in words(text):
-        f = fold(w)
-        own = {f, *word_forms(f, "ru"), *word_forms(f, "uk")} if f else set()
+        look = lookup_form(w)
+        f = look.replace("'", "")
+        own = (
+            {f, *word_forms(look, "ru"), *word_forms(look, "uk")}
+            | {key_token(k) for k in word_keys(look)}
+            if f
+            else set()
+        )
         if own & forms or any(x.startswith(p) for p in prefixes for x in own):
             out.append((s, e))
     return out
 
 
-TEXT_WORDS = ["Бахмут", "Бахмутом", "бахмуте", "Куп'янськ", "купянске", "soldiers", "танк", "x_y"]
+TEXT_WORDS = [
+    "Бахмут", "Бахмутом", "бахмуте", "Куп'янськ", "купянске", "soldiers", "танк", "x_y",
+    "Bakhmut", "Kupiansk",
+]  # fmt: skip
 
 
 @settings(max_examples=150, deadline=None)
@@ -147,10 +171,14 @@ TEXT_WORDS = ["Бахмут", "Бахмутом", "бахмуте", "Куп'ян
         st.one_of(st.sampled_from(TEXT_WORDS), st.text(alphabet="аб́'’ _-.,a1ё", max_size=6)),
         max_size=12,
     ),
-    st.sampled_from(["бахмуте", "куп*", "soldier танк", "бах* soldiers", "ёж"]),
+    st.sampled_from(["бахмуте", "куп*", "soldier танк", "бах* soldiers", "ёж", "Bakhmut kup*"]),
+    st.booleans(),
 )
-def test_highlighter_agrees_with_the_word_by_word_definition(parts: list[str], query: str) -> None:
+def test_highlighter_agrees_with_the_word_by_word_definition(
+    parts: list[str], query: str, bridge: bool
+) -> None:
     text = " ".join(parts)
-    h = Highlighter(parse_query(query))
-    assert h.spans(text) == naive_spans(text, query)
-    assert h.spans(text) == naive_spans(text, query)  # judged words remembered, same answer
+    h = Highlighter(parse_query(query), bridge)
+    assert h.spans(text) == naive_spans(text, query, bridge)
+    # judged words remembered, same answer
+    assert h.spans(text) == naive_spans(text, query, bridge)

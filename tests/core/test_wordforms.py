@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from intercept_viewer.core.wordforms import (
+    KEY_MARK,
     fold,
     is_ukrainian_language,
+    lookup_form,
     normalize_text,
     query_forms,
     stem_rule,
@@ -15,8 +17,10 @@ from intercept_viewer.core.wordforms import (
 
 
 def _found(query_word: str, text: str, language: str | None) -> bool:
-    """Would the search's text_norm clause match: do the query's forms meet the index's?"""
-    return bool(set(query_forms(fold(query_word))) & set(normalize_text(text, language).split()))
+    """Would the search's forms tier match: do the query's forms meet the words of the text
+    (as the folded ``text`` column has them) or their lemmas (``text_norm``)?"""
+    asked = {fold(query_word), *query_forms(lookup_form(query_word))}
+    return bool(asked & set(normalize_text(text, language, with_words=True).split()))
 
 
 # (query word, text containing another form, transcript language)
@@ -125,15 +129,30 @@ def test_stem_rule_keeps_four_letters() -> None:
     assert stem_rule("маму") == "маму"  # "мам" would be too short
 
 
-def test_normalize_text_is_lower_case_dictionary_forms() -> None:
+def test_normalize_text_holds_what_the_folded_text_lacks() -> None:
+    # The words as written are indexed from the text itself; text_norm adds only lemmas that
+    # differ ("бахмут" for "Бахмутом") and spelling keys of names (capitalised words).
     assert normalize_text("Мы под Бахмутом, мама!", "ru").split() == [
+        "бахмут",
+        KEY_MARK + "bahmutim",
+        KEY_MARK + "bahmut",
+    ]
+    assert normalize_text("Мы под Бахмутом, мама!", "ru", with_words=True).split()[:4] == [
         "мы",
         "под",
+        "бахмутом",
         "бахмут",
-        "мама",
     ]
-    assert "_" not in normalize_text("snake_case 42", "en")
+    assert "_" not in normalize_text("snake_case 42", "en", with_words=True)
     assert normalize_text("", None) == ""
+
+
+def test_apostrophe_variants_reach_the_dictionary() -> None:
+    # pymorphy3's Ukrainian dictionary spells сім'я with U+0027: every apostrophe is made so.
+    for text in ("сім’ї", "сімʼї", "сім`ї", "сім'ї"):
+        assert "сімя" in normalize_text(text, "uk").split(), text
+    assert _found("сім'я", "сім’ї", "uk")
+    assert _found("сімʼя", "у сім'ї", "uk")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from intercept_viewer.core import import_report
+from intercept_viewer.core import import_report, schema
 from intercept_viewer.core.colors import color_for
 from intercept_viewer.core.errors import (
     ImportFailed,
@@ -232,7 +232,7 @@ class ImportStore(StoreBase):
             return
         self.db.conn.execute(
             "INSERT INTO utterances_fts(rowid, text, text_norm) "
-            "SELECT id, text, text_norm FROM utterances WHERE transcript_id = ?",
+            f"SELECT {schema.FTS_ROW_SELECT} FROM utterances WHERE transcript_id = ?",
             [transcript_id],
         )
         self.db.conn.execute(trigger_sql)
@@ -255,7 +255,7 @@ class ImportStore(StoreBase):
             if trigger_sql is not None:
                 conn.execute(
                     "INSERT INTO utterances_fts(rowid, text, text_norm) "
-                    "SELECT id, text, text_norm FROM utterances WHERE id > ?",
+                    f"SELECT {schema.FTS_ROW_SELECT} FROM utterances WHERE id > ?",
                     [first_id],
                 )
                 conn.execute(trigger_sql)

@@ -48,6 +48,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -63,7 +64,6 @@ from PySide6.QtWidgets import (
 
 from intercept_viewer.core.errors import QueryError
 from intercept_viewer.core.search import (
-    CANDIDATE_CAP,
     MARK_END,
     MARK_START,
     Query,
@@ -71,10 +71,11 @@ from intercept_viewer.core.search import (
     SearchResult,
     match_spans,
     parse_query,
+    step_in_transcript,
 )
 from intercept_viewer.core.timefmt import format_ms
 from intercept_viewer.ui.context import Change, WindowContext
-from intercept_viewer.ui.search.search_worker import SearchRequest, search_task
+from intercept_viewer.ui.search.search_worker import SearchRequest, search_task, warm_task
 from intercept_viewer.ui.transcript.transcript_view import TranscriptView
 from intercept_viewer.ui.widgets.highlight_layout import highlighted_layout
 from intercept_viewer.ui.widgets.safe_text import tooltip_html
@@ -122,15 +123,19 @@ def split_marks(snippet: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 def hit_count_label(result: SearchResult, *, in_transcript: bool) -> str:
-    """``"1 hit"``, ``"1,234 hits"``, ``"20,000+ hits (newest 20,000 ranked)"``."""
+    """``"1 hit"``, ``"1,234 hits"``, ``"50,000+ hits (counted up to 50,000)"``: every match is
+    ranked, but counting stops at ``COUNT_CAP``, and the label says so."""
     if result.total == 0:
         return "No hits in this transcript" if in_transcript else "No hits"
     noun = "hit" if result.total == 1 and result.total_exact else "hits"
     label = f"{result.total_label} {noun}"
     if in_transcript:
         label += " in this transcript"
-    if result.approximate:
-        label += f" (the newest {CANDIDATE_CAP:,} ranked)"
+    if not result.total_exact:
+        label += f" (counted up to {result.total:,})"
+    elif result.by_transcript and len(result.by_transcript) > 1 and not in_transcript:
+        n = len(result.by_transcript)
+        label += f" in {n:,} transcript{'s' if n != 1 else ''}"
     return label
 
 
@@ -138,16 +143,24 @@ def hit_count_label(result: SearchResult, *, in_transcript: bool) -> str:
 
 
 class HitRole(IntEnum):
-    """Roles of ``SearchResultsModel``. DisplayRole is the snippet as plain text."""
+    """Roles of ``SearchResultsModel``. DisplayRole is the snippet as plain text (a group
+    header's title and count)."""
 
     Hit = int(Qt.ItemDataRole.UserRole) + 40
     #: the snippet with MARK_START/MARK_END around the matches
     Snippet = int(Qt.ItemDataRole.UserRole) + 41
     Verification = int(Qt.ItemDataRole.UserRole) + 42
+    #: a group header's (title, count label); None on hit rows
+    Group = int(Qt.ItemDataRole.UserRole) + 43
 
 
 class SearchResultsModel(QAbstractListModel):
-    """The hits of one query, loaded page by page.
+    """The hits of one query, loaded page by page; grouped by transcript when ``grouped``.
+
+    Grouped, each transcript gets a header row (its title and how many matches it holds in
+    all, from ``SearchResult.by_transcript``) followed by its hits in rank order; transcripts
+    come in the order of their best hit. A later page's hits are inserted at the end of their
+    group, so the rows already shown never move.
 
     Signals:
         more_requested(cursor): the view scrolled to the end; fetch the page after ``cursor``.
@@ -157,27 +170,70 @@ class SearchResultsModel(QAbstractListModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._hits: list[SearchHit] = []
-        self._cursor: tuple[float, int] | None = None
+        #: rows: a SearchHit, or a transcript id (that transcript's header)
+        self._rows: list[SearchHit | int] = []
+        self._titles: dict[int, str] = {}
+        self._counts: dict[int, int] = {}
+        self._counts_exact = True
+        self._grouped = False
+        self._cursor: tuple[int, float, int] | None = None
         self._fetching = False
 
-    def set_result(self, result: SearchResult | None) -> None:
+    def set_result(self, result: SearchResult | None, *, grouped: bool = False) -> None:
         self.beginResetModel()
-        self._hits = list(result.hits) if result is not None else []
+        self._rows = []
+        self._titles = {}
+        self._grouped = grouped
+        self._counts = dict(result.by_transcript or {}) if result is not None else {}
+        self._counts_exact = result.by_transcript_exact if result is not None else True
         self._cursor = result.next_cursor if result is not None else None
         self._fetching = False
+        for hit in result.hits if result is not None else []:
+            self._place(hit)
         self.endResetModel()
+
+    def _place(self, hit: SearchHit) -> int:
+        """Where ``hit`` goes (appended or inside its group); adds it to ``_rows``. Returns
+        the first new row (a new group adds its header too)."""
+        if not self._grouped:
+            self._rows.append(hit)
+            return len(self._rows) - 1
+        tid = hit.transcript_id
+        if tid not in self._titles:
+            self._titles[tid] = hit.title
+            self._rows += [tid, hit]
+            return len(self._rows) - 2
+        at = self._group_end(tid)
+        self._rows.insert(at, hit)
+        return at
+
+    def _group_end(self, tid: int) -> int:
+        start = self._rows.index(tid)
+        end = start + 1
+        while end < len(self._rows) and isinstance(self._rows[end], SearchHit):
+            end += 1
+        return end
 
     def append(self, result: SearchResult) -> None:
         self._fetching = False
-        seen = {h.utterance_id for h in self._hits}
+        seen = {h.utterance_id for h in self.hits()}
         new = [h for h in result.hits if h.utterance_id not in seen]
-        if new:
-            n = len(self._hits)
-            self.beginInsertRows(QModelIndex(), n, n + len(new) - 1)
-            self._hits.extend(new)
+        for hit in new:
+            if self._grouped and hit.transcript_id in self._titles:
+                at = self._group_end(hit.transcript_id)
+                self.beginInsertRows(QModelIndex(), at, at)
+                self._rows.insert(at, hit)
+            else:
+                n = len(self._rows)
+                extra = 1 if self._grouped else 0
+                self.beginInsertRows(QModelIndex(), n, n + extra)
+                self._place(hit)
             self.endInsertRows()
         self._cursor = result.next_cursor if new else None
+
+    @property
+    def grouped(self) -> bool:
+        return self._grouped
 
     @property
     def fetching(self) -> bool:
@@ -188,19 +244,36 @@ class SearchResultsModel(QAbstractListModel):
         self._cursor = None
 
     def hits(self) -> list[SearchHit]:
-        return list(self._hits)
+        """The hits in row order."""
+        return [r for r in self._rows if isinstance(r, SearchHit)]
 
     def hit(self, row: int) -> SearchHit | None:
-        return self._hits[row] if 0 <= row < len(self._hits) else None
+        r = self._rows[row] if 0 <= row < len(self._rows) else None
+        return r if isinstance(r, SearchHit) else None
+
+    def is_header(self, row: int) -> bool:
+        return 0 <= row < len(self._rows) and not isinstance(self._rows[row], SearchHit)
+
+    def group_label(self, tid: int) -> str:
+        """``"12 hits"`` in the whole transcript (``"50,000+"`` past the count's bound), or the
+        hits loaded so far when the matches were not counted."""
+        loaded = sum(1 for r in self._rows if isinstance(r, SearchHit) and r.transcript_id == tid)
+        n = self._counts.get(tid)
+        if n is None:
+            return f"{loaded} hit{'s' if loaded != 1 else ''} shown"
+        more = "" if self._counts_exact else "+"
+        return f"{n:,}{more} hit{'s' if n != 1 or more else ''}"
 
     # ---------------------------------------------------------------- Qt model API
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._hits)
+        return 0 if parent.isValid() else len(self._rows)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
+        if self.is_header(index.row()):
+            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
         return (
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable
@@ -208,9 +281,17 @@ class SearchResultsModel(QAbstractListModel):
         )
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        hit = self._hits[index.row()]
+        row = self._rows[index.row()]
+        if not isinstance(row, SearchHit):
+            title, label = self._titles.get(row, ""), self.group_label(row)
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return f"{title} — {label}"
+            if role == HitRole.Group:
+                return (title, label)
+            return None
+        hit = row
         if role == Qt.ItemDataRole.DisplayRole:
             return split_marks(hit.snippet)[0]
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -287,9 +368,39 @@ class SearchHitDelegate(QStyledItemDelegate):
         h = PAD + self._fm.height() + GAP + lines * self._fm.lineSpacing() + PAD
         return QSize(width, h)
 
+    def _paint_group(
+        self, painter: QPainter, option: QStyleOptionViewItem, group: tuple[str, str]
+    ) -> None:
+        """A transcript's header: its title and how many matches it holds."""
+        title, label = group
+        r = option.rect
+        pal = option.palette
+        painter.save()
+        painter.fillRect(r, pal.color(QPalette.ColorRole.AlternateBase))
+        fm = QFontMetrics(self._bold)
+        painter.setFont(self._font)
+        painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
+        label_w = self._fm.horizontalAdvance(label)
+        text_rect = r.adjusted(PAD, 0, -PAD, 0)
+        painter.drawText(
+            text_rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), label
+        )
+        painter.setFont(self._bold)
+        painter.setPen(pal.color(QPalette.ColorRole.Text))
+        room = max(0, text_rect.width() - label_w - GAP)
+        painter.drawText(
+            text_rect.adjusted(0, 0, -(label_w + GAP), 0),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            fm.elidedText(title.replace("\n", " "), Qt.TextElideMode.ElideRight, room),
+        )
+        painter.restore()
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         hit = index.data(HitRole.Hit)
         if not isinstance(hit, SearchHit):
+            group = index.data(HitRole.Group)
+            if group is not None:
+                self._paint_group(painter, option, group)
             return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
@@ -417,6 +528,16 @@ class SearchPanel(QWidget):
         )
         self.speaker_combo.setMinimumContentsLength(10)
         self.speaker_combo.setToolTip("Only what this speaker said")
+        self.spellings_check = QCheckBox("Other spellings", self)
+        self.spellings_check.setChecked(True)
+        self.spellings_check.setToolTip(
+            tooltip_html(
+                "On: Russian, Ukrainian and Latin spellings of a name find each other "
+                "(Kupyansk, Купянск, Куп'янськ), after the spelling you typed.\n"
+                "Off: only the spelling typed, in any of its forms (exact:WORD does this for one "
+                "word)."
+            )
+        )
         self.status_label = QLabel(self)
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setWordWrap(True)
@@ -441,6 +562,7 @@ class SearchPanel(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.query_edit)
         layout.addLayout(row)
+        layout.addWidget(self.spellings_check)  # its own line: the dock stays narrow
         layout.addWidget(self.status_label)
         layout.addWidget(self.results_view, 1)
 
@@ -458,6 +580,7 @@ class SearchPanel(QWidget):
         self.query_edit.installEventFilter(self)
         self.scope_combo.currentIndexChanged.connect(self._scope_changed)
         self.speaker_combo.currentIndexChanged.connect(lambda _i: self.search_now())
+        self.spellings_check.toggled.connect(lambda _on: self.search_now())
         self.results_view.clicked.connect(lambda idx: self.open_hit(idx.row()))
         self.results_view.activated.connect(lambda idx: self.open_hit(idx.row()))
         self.results_model.more_requested.connect(self._fetch_more)
@@ -473,6 +596,15 @@ class SearchPanel(QWidget):
         self.find_previous_action.setShortcut(QKeySequence("Shift+F3"))
         self.find_previous_action.triggered.connect(lambda: self.next_hit(-1))
         self.refill_speakers()
+        #: seq of the hit F3 last went to in the open transcript (reading order starts there)
+        self._last_seq: int | None = None
+        # Word forms: the dictionaries load in the background now, not on the first search
+        # (on the search lane, which opens its connection early too).
+        self.context.tasks.submit(warm_task())
+
+    def bridge(self) -> bool:
+        """Whether other spellings count (the "Other spellings" switch)."""
+        return self.spellings_check.isChecked()
 
     # ---------------------------------------------------------------- scope and speakers
 
@@ -558,7 +690,8 @@ class SearchPanel(QWidget):
                 self._request = None
                 self._show(None, "Open a transcript to search it, or search the whole library.")
                 return
-        self._request = SearchRequest(self._generation, text, tid, speaker)
+        self._last_seq = None
+        self._request = SearchRequest(self._generation, text, tid, speaker, bridge=self.bridge())
         self.status_label.setText("Searching…")
         self._set_error_style(False)
         self._submit(self._request)
@@ -568,7 +701,11 @@ class SearchPanel(QWidget):
             self.results_model.fetch_failed()
             return
         r = self._request
-        self._submit(SearchRequest(r.generation, r.query, r.transcript_id, r.speaker, cursor))
+        self._submit(
+            SearchRequest(
+                r.generation, r.query, r.transcript_id, r.speaker, cursor, bridge=r.bridge
+            )
+        )
 
     def _submit(self, request: SearchRequest) -> None:
         """Run ``request`` as a task (an in-memory library answers before this returns); a
@@ -608,7 +745,8 @@ class SearchPanel(QWidget):
         self._show(None, message, error=True)
 
     def _show(self, result: SearchResult | None, message: str, *, error: bool = False) -> None:
-        self.results_model.set_result(result)
+        grouped = self._request is not None and self._request.transcript_id is None
+        self.results_model.set_result(result, grouped=grouped)
         self.status_label.setText(message)
         self._set_error_style(error)
         self._update_marks()
@@ -634,9 +772,12 @@ class SearchPanel(QWidget):
 
     def open_hit(self, row: int) -> bool:
         """Show hit ``row``: its transcript, scrolled to the utterance, the words highlighted."""
+        if self.results_model.is_header(row):
+            row += 1  # a transcript's header: its first hit
         hit = self.results_model.hit(row)
         if hit is None:
             return False
+        self._last_seq = hit.seq
         idx = self.results_model.index(row, 0)
         self.results_view.setCurrentIndex(idx)
         self.results_view.scrollTo(idx)
@@ -655,18 +796,60 @@ class SearchPanel(QWidget):
         return True
 
     def next_hit(self, step: int = 1) -> bool:
-        """F3 (+1) / Shift+F3 (-1): open the next / previous hit, wrapping around."""
+        """F3 (+1) / Shift+F3 (-1): open the next / previous hit, wrapping around.
+
+        Inside one transcript (its scope) the hits come in reading order, from the hit shown
+        last (or the top): the ranking decides what is listed first, not where F3 goes. In the
+        whole library F3 walks the list as shown, transcript group by group.
+        """
         if self._timer.isActive():
             self.search_now()
-        n = self.results_model.rowCount()
-        if n == 0:
+        request = self._request
+        if request is not None and request.transcript_id is not None:
+            return self._step_in_transcript(request, step)
+        model = self.results_model
+        n = model.rowCount()
+        if not model.hits():
             return False
         current = self.results_view.currentIndex()
         cur = current.row() if current.isValid() else -1
-        row = (cur + step) % n if cur >= 0 else (0 if step > 0 else n - 1)
-        if step > 0 and cur == n - 1 and self.results_model.canFetchMore(QModelIndex()):
-            self.results_model.fetchMore(QModelIndex())  # more are coming; wrap for now
+        row = cur
+        for _ in range(n):
+            row = (row + step) % n if row >= 0 else (0 if step > 0 else n - 1)
+            if not model.is_header(row):
+                break
+        if step > 0 and cur >= n - 1 - 0 and model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())  # more are coming; wrap for now
         return self.open_hit(row)
+
+    def _step_in_transcript(self, request: SearchRequest, step: int) -> bool:
+        """F3 in a transcript: the next hit below (above) the last one, in reading order."""
+        tid = request.transcript_id
+        assert tid is not None
+        start = self._last_seq if self._last_seq is not None else (0 if step > 0 else 1 << 40)
+        try:
+            seq = step_in_transcript(
+                self.context.library,
+                request.query,
+                tid,
+                start,
+                step,
+                request.speaker,
+                bridge=request.bridge,
+            )
+        except QueryError:
+            return False
+        if seq is None:
+            return False
+        self._last_seq = seq
+        model = self.results_model
+        for row in range(model.rowCount()):
+            hit = model.hit(row)
+            if hit is not None and hit.transcript_id == tid and hit.seq == seq:
+                return self.open_hit(row)
+        self.context.navigate(tid, seq)
+        self.highlight_visible()
+        return True
 
     # ---------------------------------------------------------------- the open transcript
 
@@ -715,7 +898,7 @@ class SearchPanel(QWidget):
             if u is None or u.seq in self._checked:
                 continue
             self._checked.add(u.seq)
-            spans = match_spans(u.text, q)
+            spans = match_spans(u.text, q, self.bridge())
             if spans:
                 self._highlights[u.seq] = [(s, e - s) for s, e in spans]
                 changed = True
@@ -739,7 +922,8 @@ class SearchPanel(QWidget):
         ):
             self.results_view.setFocus()
             if not self.results_view.currentIndex().isValid():
-                self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+                first = 1 if self.results_model.is_header(0) else 0
+                self.results_view.setCurrentIndex(self.results_model.index(first, 0))
             return True
         return super().eventFilter(watched, event)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from intercept_viewer.core.errors import InterceptViewerError, QueryError
 from intercept_viewer.core.library import Library
-from intercept_viewer.core.search import SearchResult
+from intercept_viewer.core.search import SearchResult, count_by_transcript
 from intercept_viewer.ui.tasks import Task
 
 PAGE_SIZE = 100
@@ -34,8 +34,10 @@ class SearchRequest:
     query: str
     transcript_id: int | None = None
     speaker: str | int | None = None
-    cursor: tuple[float, int] | None = None
+    cursor: tuple[int, float, int] | None = None
     limit: int = PAGE_SIZE
+    #: other spellings too (Kupyansk finds Купянск); the search bar's switch
+    bridge: bool = True
 
     @property
     def appended(self) -> bool:
@@ -43,15 +45,22 @@ class SearchRequest:
 
 
 def run_request(library: Library, request: SearchRequest) -> SearchResult | str:
-    """Run one request: the result, or the message to show instead (never raises)."""
+    """Run one request: the result, or the message to show instead (never raises). A first
+    page of the whole library also counts the matches per transcript, for the groups."""
     try:
-        return library.search(
+        result = library.search(
             request.query,
             transcript_id=request.transcript_id,
             limit=request.limit,
             speaker=request.speaker,
             cursor=request.cursor,
+            bridge=request.bridge,
         )
+        if request.transcript_id is None and not request.appended and result.hits:
+            result.by_transcript, result.by_transcript_exact = count_by_transcript(
+                library, request.query, request.speaker, bridge=request.bridge
+            )
+        return result
     except QueryError as exc:
         return str(exc)
     except InterceptViewerError as exc:
@@ -67,3 +76,16 @@ def search_task(request: SearchRequest) -> Task:
         return run_request(library, request)
 
     return Task("search", op, access="read", lane="search")
+
+
+def warm_task() -> Task:
+    """Load the word-form dictionaries (``wordforms.warm``) on the search lane at start, so the
+    first search doesn't wait for them."""
+
+    def op(_library: Library) -> Generator[None, None, None]:
+        yield from ()
+        from intercept_viewer.core import wordforms
+
+        wordforms.warm()
+
+    return Task("warm-words", op, access="read", lane="search")

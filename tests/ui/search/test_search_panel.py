@@ -100,8 +100,8 @@ def test_split_marks(snippet: str, text: str, spans: list[tuple[int, int]]) -> N
         (1, True, False, False, "1 hit"),
         (1234, True, False, False, "1,234 hits"),
         (3, True, False, True, "3 hits in this transcript"),
-        (20000, False, True, False, "20,000+ hits (the newest 20,000 ranked)"),
-        (117937, True, True, False, "117,937 hits (the newest 20,000 ranked)"),
+        (50000, False, False, False, "50,000+ hits (counted up to 50,000)"),
+        (117937, True, False, False, "117,937 hits"),
     ],
 )
 def test_hit_count_label(
@@ -135,14 +135,14 @@ def test_model_pages_as_the_list_scrolls(qtbot, make_window, library: Library) -
     panel = panel_of(w)
     search(qtbot, panel, "kupyansk")
     model = panel.results_model
-    assert model.rowCount() == 100
+    assert len(model.hits()) == 100
     assert panel.status_label.text() == "250 hits"
     assert model.canFetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
     assert not model.canFetchMore(QModelIndex())  # one page at a time
-    qtbot.waitUntil(lambda: model.rowCount() == 200, timeout=5000)
+    qtbot.waitUntil(lambda: len(model.hits()) == 200, timeout=5000)
     model.fetchMore(QModelIndex())
-    qtbot.waitUntil(lambda: model.rowCount() == 250, timeout=5000)
+    qtbot.waitUntil(lambda: len(model.hits()) == 250, timeout=5000)
     assert not model.canFetchMore(QModelIndex())
     assert len({h.utterance_id for h in model.hits()}) == 250
 
@@ -153,30 +153,32 @@ def test_model_pages_as_the_list_scrolls(qtbot, make_window, library: Library) -
 def test_typing_a_query_shows_hits(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     panel = panel_of(window)
     assert panel.scope() == SCOPE_LIBRARY
-    search(qtbot, panel, "Kupyansk")
-    assert panel.results_model.rowCount() == 3
+    search(qtbot, panel, "exact:Kupyansk")
+    assert len(panel.results_model.hits()) == 3
     assert panel.status_label.text() == "3 hits"
     assert {t for t, _s, _sp in shown_hits(panel)} == {"Call about Kupyansk"}
-    snippet = panel.results_model.index(0, 0).data(HitRole.Snippet)
+    # row 0 is the transcript's header, its hits follow
+    assert panel.results_model.index(0, 0).data(HitRole.Group) == ("Call about Kupyansk", "3 hits")
+    snippet = panel.results_model.index(1, 0).data(HitRole.Snippet)
     assert f"{M0}Kupyansk{M1}" in snippet
-    assert M0 not in panel.results_model.index(0, 0).data(Qt.ItemDataRole.DisplayRole)
+    assert M0 not in panel.results_model.index(1, 0).data(Qt.ItemDataRole.DisplayRole)
 
 
 def test_cyrillic_word_forms_and_case(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     panel = panel_of(window)
-    search(qtbot, panel, "купянск")
+    search(qtbot, panel, "exact:купянск")
     assert sorted(s for _t, s, _sp in shown_hits(panel)) == [1, 2]
-    texts = [panel.results_model.index(r, 0).data() for r in range(2)]
+    texts = [h.text for h in panel.results_model.hits()]
     assert any("Купянском" in t for t in texts) and any("Купянске" in t for t in texts)
 
 
 def test_empty_query_clears_hits(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     panel = panel_of(window)
-    search(qtbot, panel, "Kupyansk")
-    assert panel.results_model.rowCount() == 3
+    search(qtbot, panel, "exact:Kupyansk")
+    assert len(panel.results_model.hits()) == 3
     panel.query_edit.clear()
     qtbot.waitUntil(panel.is_current, timeout=5000)
-    assert panel.results_model.rowCount() == 0
+    assert len(panel.results_model.hits()) == 0
     assert panel.status_label.text() == ""
     assert window.transcript_view.strip._marks.get("search") is None
 
@@ -185,8 +187,8 @@ def test_choosing_a_speaker_filters(qtbot, window: MainWindow) -> None:  # type:
     panel = panel_of(window)
     names = [panel.speaker_combo.itemText(i) for i in range(panel.speaker_combo.count())]
     assert names == ["All speakers", "Mother", "Soldier", "Мама", "Солдат"]
-    search(qtbot, panel, "Kupyansk")
-    assert panel.results_model.rowCount() == 3
+    search(qtbot, panel, "exact:Kupyansk")
+    assert len(panel.results_model.hits()) == 3
     panel.set_speaker("Mother")
     qtbot.waitUntil(panel.is_current, timeout=5000)
     assert sorted((s, sp) for _t, s, sp in shown_hits(panel)) == [(2, "Mother"), (4, "Mother")]
@@ -210,12 +212,12 @@ def test_scope_switch(qtbot, window: MainWindow, two_calls) -> None:  # type: ig
     # in transcript scope, showing another transcript searches that one
     window.show_transcript(en)
     qtbot.waitUntil(
-        lambda: panel.is_current() and panel.results_model.rowCount() == 3, timeout=5000
+        lambda: panel.is_current() and len(panel.results_model.hits()) == 3, timeout=5000
     )
     assert {h.transcript_id for h in panel.results_model.hits()} == {en}
     panel.set_scope(SCOPE_LIBRARY)
     qtbot.waitUntil(panel.is_current, timeout=5000)
-    assert panel.results_model.rowCount() == 5
+    assert len(panel.results_model.hits()) == 5
 
 
 def test_clicking_a_hit_opens_scrolls_and_highlights(qtbot, window: MainWindow, two_calls) -> None:  # type: ignore[no-untyped-def]
@@ -223,8 +225,9 @@ def test_clicking_a_hit_opens_scrolls_and_highlights(qtbot, window: MainWindow, 
     panel = panel_of(window)
     window.show()
     qtbot.waitExposed(window)
-    search(qtbot, panel, "Kupyansk")
-    row = next(r for r, h in enumerate(panel.results_model.hits()) if h.seq == 4)
+    search(qtbot, panel, "exact:Kupyansk")
+    model = panel.results_model
+    row = next(r for r in range(model.rowCount()) if (h := model.hit(r)) and h.seq == 4)
     rect = panel.results_view.visualRect(panel.results_model.index(row, 0))
     qtbot.mouseClick(panel.results_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.current_transcript_id() == en
@@ -243,9 +246,9 @@ def test_clicking_a_hit_opens_scrolls_and_highlights(qtbot, window: MainWindow, 
 def test_enter_on_a_hit_opens_it(qtbot, window: MainWindow, two_calls) -> None:  # type: ignore[no-untyped-def]
     _lib, _ru, en = two_calls
     panel = panel_of(window)
-    search(qtbot, panel, "Kupyansk")
-    qtbot.keyClick(panel.query_edit, Qt.Key.Key_Down)  # into the list
-    assert panel.results_view.currentIndex().row() == 0
+    search(qtbot, panel, "exact:Kupyansk")
+    qtbot.keyClick(panel.query_edit, Qt.Key.Key_Down)  # into the list: its first hit
+    assert panel.results_view.currentIndex().row() == 1
     qtbot.keyClick(panel.results_view, Qt.Key.Key_Return)
     assert window.current_transcript_id() == en
 
@@ -262,10 +265,11 @@ def test_f3_moves_between_hits_across_transcripts(qtbot, window: MainWindow, two
         visited.append((window.current_transcript_id(), window.list_view.currentIndex().row() + 1))
     assert visited == [(h.transcript_id, h.seq) for h in hits]
     assert {tid for tid, _ in visited} == {ru, en}
+    model = panel.results_model
     window.find_next_action.trigger()  # type: ignore[attr-defined]  # wraps to the first
-    assert panel.results_view.currentIndex().row() == 0
+    assert model.hit(panel.results_view.currentIndex().row()) == hits[0]
     window.find_previous_action.trigger()  # type: ignore[attr-defined]  # and back to the last
-    assert panel.results_view.currentIndex().row() == 4
+    assert model.hit(panel.results_view.currentIndex().row()) == hits[4]
     assert (window.current_transcript_id(), window.list_view.currentIndex().row() + 1) == (
         hits[4].transcript_id,
         hits[4].seq,
@@ -276,10 +280,10 @@ def test_f3_moves_between_hits_across_transcripts(qtbot, window: MainWindow, two
 
 def test_unreadable_query_shows_its_message(qtbot, window: MainWindow, no_dialogs) -> None:  # type: ignore[no-untyped-def]
     panel = panel_of(window)
-    search(qtbot, panel, "Kupyansk")
-    assert panel.results_model.rowCount() == 3
+    search(qtbot, panel, "exact:Kupyansk")
+    assert len(panel.results_model.hits()) == 3
     search(qtbot, panel, "status:maybe")
-    assert panel.results_model.rowCount() == 0
+    assert len(panel.results_model.hits()) == 0
     assert "can't read this query" in panel.status_label.text()
     assert "status:" in panel.status_label.text()
     assert no_dialogs == []
@@ -295,8 +299,8 @@ def test_html_in_query_and_text_shows_literally(qtbot, make_window, library: Lib
     w.show_transcript(tid)
     panel = panel_of(w)
     search(qtbot, panel, "<b>bold</b>")
-    assert panel.results_model.rowCount() == 1
-    shown = panel.results_model.index(0, 0).data()
+    assert len(panel.results_model.hits()) == 1
+    shown = panel.results_model.index(1, 0).data()  # row 0: the transcript's header
     assert "<b>bold</b>" in shown
     assert panel.status_label.textFormat() == Qt.TextFormat.PlainText
     w.resize(1000, 700)
@@ -322,9 +326,9 @@ def test_stale_answers_are_dropped(qtbot, window: MainWindow, two_calls) -> None
     search(qtbot, panel, "Kupyansk")
     old_generation = panel._generation
     search(qtbot, panel, "mum")
-    assert panel.results_model.rowCount() == 1
+    assert len(panel.results_model.hits()) == 1
     panel._done(old_generation, lib.search("Kupyansk"), False)
-    assert panel.results_model.rowCount() == 1
+    assert len(panel.results_model.hits()) == 1
     panel._failed(old_generation, "can't read this query: old")
     assert panel.status_label.text() == "1 hit"
 
@@ -334,7 +338,7 @@ def test_memory_library_searches_without_a_thread(qtbot, make_window, memory_lib
     w = make_window(memory_library)
     panel = panel_of(w)
     search(qtbot, panel, "forest")
-    assert panel.results_model.rowCount() == 1
+    assert len(panel.results_model.hits()) == 1
     assert w.context.tasks.lane_library("search") is None  # no lane was started
 
 
@@ -342,10 +346,78 @@ def test_library_changes_refresh_speakers_and_hits(
     qtbot, window: MainWindow, library: Library
 ) -> None:  # type: ignore[no-untyped-def]
     panel = panel_of(window)
-    search(qtbot, panel, "Kupyansk")
+    search(qtbot, panel, "exact:Kupyansk")
     library.add(make_parsed([("Brother", "Kupyansk again")], title="Third call"))
     window.context.notify(Change.of("transcripts", "utterances", "speakers"))
     qtbot.waitUntil(
-        lambda: panel.is_current() and panel.results_model.rowCount() == 4, timeout=5000
+        lambda: panel.is_current() and len(panel.results_model.hits()) == 4, timeout=5000
     )
     assert panel.speaker_combo.findText("Brother") > 0
+
+
+# ---------------------------------------------------------------------------- issue 16
+
+
+def test_the_spellings_switch_turns_the_bridge_off(qtbot, window: MainWindow, two_calls) -> None:  # type: ignore[no-untyped-def]
+    _lib, ru, en = two_calls
+    panel = panel_of(window)
+    assert panel.spellings_check.isChecked()
+    search(qtbot, panel, "Kupyansk")
+    hits = panel.results_model.hits()
+    assert {h.transcript_id for h in hits} == {ru, en}
+    assert [h.transcript_id for h in hits][:3] == [en, en, en]  # the spelling typed first
+    panel.spellings_check.setChecked(False)
+    qtbot.waitUntil(panel.is_current, timeout=5000)
+    assert {h.transcript_id for h in panel.results_model.hits()} == {en}
+    assert len(panel.results_model.hits()) == 3
+
+
+def test_library_hits_are_grouped_by_transcript_with_counts(two_calls) -> None:  # type: ignore[no-untyped-def]
+    lib, ru, en = two_calls
+    from intercept_viewer.ui.search.search_worker import SearchRequest, run_request
+
+    model = SearchResultsModel()
+    first = run_request(lib, SearchRequest(1, "Kupyansk OR Купянск", limit=2))
+    assert isinstance(first, SearchResult) and first.by_transcript == {ru: 2, en: 3}
+    model.set_result(first, grouped=True)
+    rows = [model.hit(r) or model.index(r, 0).data(HitRole.Group) for r in range(model.rowCount())]
+    assert isinstance(rows[0], tuple) and rows[0][1] == "3 hits"  # en ranks first: 3 in all
+    assert [h.transcript_id for h in model.hits()] == [en, en]
+    # the next page puts en's third hit inside its group and starts ru's group below
+    model.append(lib.search("Kupyansk OR Купянск", limit=100, cursor=first.next_cursor))
+    kinds = ["group" if model.is_header(r) else model.hit(r).transcript_id for r in range(7)]  # type: ignore[union-attr]
+    assert kinds == ["group", en, en, en, "group", ru, ru]
+    assert model.index(4, 0).data(HitRole.Group)[1] == "2 hits"
+    assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsSelectable
+
+
+def test_f3_in_a_transcript_goes_in_reading_order(qtbot, make_window, library: Library) -> None:  # type: ignore[no-untyped-def]
+    lines = [
+        ("A", "ничего"),
+        ("B", "танк стоит у дороги уже третий день, никто его не забирает и не чинит"),
+        ("A", "ничего"),
+        ("B", "танк"),
+        ("A", "ничего"),
+        ("B", "танк сгорел вчера вечером"),
+    ]
+    tid = library.add(make_parsed(lines, title="Танки", language="ru")).id
+    w = make_window(library)
+    w.show_transcript(tid)
+    panel = panel_of(w)
+    panel.set_scope(SCOPE_TRANSCRIPT)
+    search(qtbot, panel, "танк")
+    assert [h.seq for h in panel.results_model.hits()] == [4, 6, 2]  # ranked: shortest first
+    seqs = []
+    for _ in range(4):
+        w.find_next_action.trigger()  # type: ignore[attr-defined]
+        seqs.append(w.list_view.currentIndex().row() + 1)
+    assert seqs == [2, 4, 6, 2]  # down the page, wrapping
+    w.find_previous_action.trigger()  # type: ignore[attr-defined]
+    assert w.list_view.currentIndex().row() + 1 == 6
+
+
+def test_word_forms_are_warmed_in_the_background(window: MainWindow) -> None:
+    from intercept_viewer.core import wordforms
+
+    window.context.tasks.wait_idle("warm-words")
+    assert {"ru", "uk"} <= set(wordforms._analyzers)
