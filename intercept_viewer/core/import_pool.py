@@ -289,7 +289,7 @@ class ImportPool:
         executor: Any = self._pool() if use_workers and self.workers > 0 else _InlineExecutor()
         writer = _Writer(library, executor, cancelled, progress, todo)
         try:
-            yield from writer.run(format, ahead=max(2, 2 * self.workers) if use_workers else 1)
+            yield from writer.run(format, ahead=max(4, 8 * self.workers) if use_workers else 1)
         finally:
             if writer.abandoned and executor is not None:
                 self.abandoned = True
@@ -377,8 +377,10 @@ class _Writer:
             yield from batch
             batch = []
         finally:
-            if batch:  # an error or the caller stopped early: nothing of this batch is kept
-                in_batch.__exit__(GeneratorExit, GeneratorExit(), None)
+            # an error or the caller stopped early: nothing of this batch is kept. Also when the
+            # batch is still empty (the first file's store failed: a full disk), so its
+            # transaction never outlives the library (a no-op once the stack was closed).
+            in_batch.__exit__(GeneratorExit, GeneratorExit(), None)
             for _i, f in pending:
                 if not f.cancel() and not f.done():
                     self.abandoned = True

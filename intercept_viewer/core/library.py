@@ -178,7 +178,10 @@ class Library(
 
     def data_version(self) -> int:
         """``PRAGMA data_version``: changes when another connection commits to the file."""
-        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+        try:
+            return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error as exc:  # closed, or busy for an instant: the caller asks again
+            raise LibraryError(f"Can't read {self.path}'s version ({exc})") from None
 
     def check_integrity(self) -> None:
         """Read every page (``PRAGMA quick_check``); raise LibraryDamaged, marking the file."""

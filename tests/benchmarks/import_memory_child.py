@@ -1,14 +1,16 @@
 """Peak memory of importing one file, in a fresh process: ``python -m ... FILE LIBRARY``.
 
 Prints one JSON line: the peak RSS of this process (the writer) and of the largest import
-worker, in MB, and the seconds the import took. Workers are read from /proc before the pool
-closes (they are the fork server's children, so this process's rusage doesn't count them).
+worker, in MB, and the seconds the import took. Both are ``VmHWM`` from /proc: ``ru_maxrss``
+of a process started by ``subprocess`` keeps the high-water mark of the process that forked it
+(Linux carries it across exec), so it would report the benchmark's own peak. Workers are read
+before the pool closes (they are the fork server's children, not counted by rusage anyway).
 """
 
 from __future__ import annotations
 
 import json
-import resource
+import os
 import sys
 import time
 from pathlib import Path
@@ -47,7 +49,7 @@ def main() -> None:
             {
                 "utterances": utterances,
                 "seconds": seconds,
-                "writer_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "writer_peak_mb": _hwm_mb(os.getpid()),
                 "worker_peak_mb": max(workers) if workers else None,
                 "workers": len(workers),
             }

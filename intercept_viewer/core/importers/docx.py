@@ -62,19 +62,38 @@ def check_zip(data: bytes) -> None:
         raise ImportFailed("this zip archive is not a Word document (no word/document.xml)")
 
 
+def _style_name(paragraph: Any) -> str:
+    """The paragraph style's name, looked up once per style id: python-docx searches every
+    style of the document for each lookup, which made a long document quadratic."""
+    cache = paragraph.part.__dict__.setdefault("_iv_style_names", {})
+    key = paragraph._p.style
+    if key not in cache:
+        cache[key] = (getattr(paragraph.style, "name", "") or "").casefold()
+    return str(cache[key])
+
+
+def _run_style_bold(run: Any) -> bool:
+    """Whether a run's character style is bold, once per style id (see ``_style_name``)."""
+    cache = run.part.__dict__.setdefault("_iv_run_bold", {})
+    key = run._r.style
+    if key not in cache:
+        cache[key] = bool(run.style is not None and run.style.font.bold)
+    return bool(cache[key])
+
+
 def _paragraph_line(paragraph: Any) -> str:
     """A paragraph as one line; a bold run at its start becomes a ``**label**``."""
     text = paragraph.text.replace("\n", " ").replace("\t", " ").strip()
     if not text:
         return ""
-    style = (getattr(paragraph.style, "name", "") or "").casefold()
+    style = _style_name(paragraph)
     if style.startswith(("heading", "title")):
         return f"# {text}"
     bold = ""
     for run in paragraph.runs:
         if not run.text:
             continue
-        if run.bold or (run.bold is None and run.style is not None and run.style.font.bold):
+        if run.bold or (run.bold is None and _run_style_bold(run)):
             bold += run.text
         else:
             break

@@ -18,7 +18,6 @@ Signals:
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,7 +78,7 @@ class LibraryGuard(QObject):
         self._damage_shown = False
         try:
             self._seen = self.window.context.library.data_version()
-        except (InterceptViewerError, sqlite3.Error):
+        except InterceptViewerError:
             self._seen = None
 
     @Slot()
@@ -90,7 +89,7 @@ class LibraryGuard(QObject):
             return False
         try:
             version = library.data_version()
-        except (InterceptViewerError, sqlite3.Error):
+        except InterceptViewerError:
             return False  # closed (the window is going) or busy: the next tick tries again
         if self._seen is not None and version != self._seen:
             self._seen = version
