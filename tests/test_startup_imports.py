@@ -60,6 +60,17 @@ def test_static_names_match_the_registry() -> None:
     assert names.format_names() == format_names()
 
 
+def test_dialog_filters_match_the_registry() -> None:
+    from intercept_viewer.core.formats import FORMAT_FILTERS
+
+    expected = []
+    for imp in IMPORTERS:
+        if imp.suffixes:
+            label = imp.description if not imp.description.startswith("(") else imp.name
+            expected.append((label.split(":")[0].split("(")[0].strip() or imp.name, imp.suffixes))
+    assert list(FORMAT_FILTERS) == expected
+
+
 def test_lazy_package_attributes_resolve_to_the_registry() -> None:
     import intercept_viewer.core.importers as package
     from intercept_viewer.core.importers import registry

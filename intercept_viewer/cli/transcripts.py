@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from intercept_viewer.cli.app import AppState, cli, fail, print_json
+from intercept_viewer.core import import_pipeline
 from intercept_viewer.core.errors import ImportFailed, InterceptViewerError, NotFound
 from intercept_viewer.core.importers import format_names
 from intercept_viewer.core.model import VERIFICATION_STATES
@@ -78,7 +79,7 @@ def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str
     results: list[dict[str, object]] = []
     failed = False
     with click.progressbar(
-        lib.import_files(files, format=fmt),
+        import_pipeline.import_files(lib, files, format=fmt),
         length=len(files),
         label="Importing",
         file=sys.stderr,  # click.get_text_stream is deprecated in Click 8.5
@@ -279,6 +280,7 @@ def _set_options(f):  # type: ignore[no-untyped-def]
 @pass_state
 def set_cmd(
     state: AppState,
+    /,
     transcript_id: int,
     verification: str | None,
     note: str | None,

@@ -19,14 +19,14 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from intercept_viewer.core import schema
-from intercept_viewer.core.errors import LibraryError
+from intercept_viewer.core.errors import ImportFailed, LibraryError
 from intercept_viewer.core.store.base import now_iso
 from intercept_viewer.core.store.corrections import CorrectionStore
 from intercept_viewer.core.store.importing import AddResult, ImportStore
@@ -156,7 +156,7 @@ class _LibraryDatabase(Database):
         super().__init__(*args, **kwargs)
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[Database]:  # type: ignore[override]
+    def atomic(self) -> Iterator[Database]:
         try:
             with super().atomic():
                 yield self
@@ -267,3 +267,34 @@ class Library(
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # ------------------------------------------------------------------ importing files
+
+    def import_file(self, path: str | os.PathLike[str], format: str | None = None) -> AddResult:
+        """Read, parse and store one file. Raises ImportFailed with file and line."""
+        from intercept_viewer.core import import_pipeline
+
+        return import_pipeline.import_file(self, path, format=format)
+
+    def import_files(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        format: str | None = None,
+        *,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Iterator[tuple[Path, AddResult | ImportFailed]]:
+        """Import many files, yielding each outcome as it is done (``core.import_pipeline``)."""
+        from intercept_viewer.core import import_pipeline
+
+        return import_pipeline.import_files(
+            self,
+            paths,
+            format,
+            cancelled=cancelled,
+        )
+
+    def seed_samples(self) -> list[AddResult]:
+        """Import the bundled sample transcripts (used for a brand-new default library)."""
+        from intercept_viewer.core import import_pipeline
+
+        return import_pipeline.seed_samples(self)

@@ -545,7 +545,9 @@ def _sql_fold(value: object) -> str | None:
     return None if value is None else name_key(str(value))
 
 
-_speaker_cache: weakref.WeakKeyDictionary[Database, tuple[tuple[int, int, int], dict]] = (
+_speaker_cache: weakref.WeakKeyDictionary[
+    Database, tuple[tuple[int, int, int], dict[str, list[tuple[int, int]]]]
+] = (
     weakref.WeakKeyDictionary()
 )
 

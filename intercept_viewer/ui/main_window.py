@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any, cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -39,8 +40,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intercept_viewer.core import import_pipeline
 from intercept_viewer.core.errors import ImportFailed, InterceptViewerError, NotFound
-from intercept_viewer.core.importers import accepted_suffixes
+from intercept_viewer.core.formats import dialog_filters
 from intercept_viewer.core.library import AddResult, Library
 from intercept_viewer.core.model import Transcript
 from intercept_viewer.ui.context import Change, WindowContext
@@ -72,17 +74,7 @@ K_LAST, K_RECENT = "library/last_transcript", "files/recent"
 
 def file_filters() -> str:
     """One filter per import format plus "all transcripts", for the Open dialog."""
-    from intercept_viewer.core.importers import IMPORTERS  # loaded on first use: heavy
-
-    all_patterns = " ".join(f"*{s}" for s in accepted_suffixes())
-    filters = [f"All transcripts ({all_patterns})"]
-    for imp in IMPORTERS:
-        if imp.suffixes:
-            label = imp.description if not imp.description.startswith("(") else imp.name
-            label = label.split(":")[0].split("(")[0].strip() or imp.name
-            filters.append(f"{label} ({' '.join('*' + s for s in imp.suffixes)})")
-    filters.append("All files (*)")
-    return ";;".join(filters)
+    return dialog_filters()
 
 
 def citation(t: Transcript) -> str:
@@ -439,15 +431,15 @@ class MainWindow(QMainWindow):
 
         Returns the ids imported here; a folder import reports through ``import_finished``.
         """
-        paths = [Path(p) for p in paths]
-        if any(p.is_dir() for p in paths):
-            self.start_import(collect_files(paths))
+        files = [Path(p) for p in paths]
+        if any(p.is_dir() for p in files):
+            self.start_import(collect_files(files))
             return []
         ids: list[int] = []
         failures: list[ImportFailed] = []
-        for path in paths:
+        for path in files:
             try:
-                result: AddResult | ImportFailed = self.library.import_file(path)
+                result: AddResult | ImportFailed = import_pipeline.import_file(self.library, path)
             except ImportFailed as exc:
                 result = exc
             except (InterceptViewerError, OSError, ValueError) as exc:
@@ -578,7 +570,8 @@ class MainWindow(QMainWindow):
             return
         old = getattr(t, field)
         done = self.context.write(
-            lambda lib: lib.update_transcript(t.id, **{field: value}), field_change(t.id, field)
+            lambda lib: lib.update_transcript(t.id, **{field: cast(Any, value)}),
+            field_change(t.id, field),
         )
         if done is None:
             self.source_panel.set_transcript(t)
@@ -588,13 +581,21 @@ class MainWindow(QMainWindow):
     def rename_speaker(self, speaker_id: int, name: str) -> None:
         sp = self.library.speaker(speaker_id)
         change = speaker_change(sp, rows_changed=False)
-        if self.context.write(lambda lib: lib.rename_speaker(speaker_id, name) or True, change):
+        def rename(lib: Library) -> bool:
+            lib.rename_speaker(speaker_id, name)
+            return True
+
+        if self.context.write(rename, change):
             self.undo_stack.push(RenameSpeakerCommand(self.context, sp, name))
 
     def recolor_speaker(self, speaker_id: int, color: str) -> None:
         sp = self.library.speaker(speaker_id)
         change = speaker_change(sp, rows_changed=False)
-        if self.context.write(lambda lib: lib.recolor_speaker(speaker_id, color) or True, change):
+        def recolor(lib: Library) -> bool:
+            lib.recolor_speaker(speaker_id, color)
+            return True
+
+        if self.context.write(recolor, change):
             self.undo_stack.push(RecolorSpeakerCommand(self.context, sp, color))
 
     def merge_speakers(self, keep_id: int, merge_id: int) -> None:
@@ -652,10 +653,11 @@ class MainWindow(QMainWindow):
         change = Change.of(
             "transcripts", "speakers", "utterances", "passages", "tags", transcripts=ids
         )
-        done = self.context.write(
-            lambda lib: lib.delete_transcripts(ids, delete_passages=with_passages) or True, change
-        )
-        if not done:
+        def delete(lib: Library) -> bool:
+            lib.delete_transcripts(ids, delete_passages=with_passages)
+            return True
+
+        if not self.context.write(delete, change):
             return False
         self.undo_stack.clear()  # the commands may point at rows that no longer exist
         if showing in ids:

@@ -66,7 +66,8 @@ def opened():  # type: ignore[no-untyped-def]
 
 
 def answer(monkeypatch: pytest.MonkeyPatch, name: str, reply) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(Prompts, name, classmethod(lambda cls, *args: reply(*args)))
+    target = backup_dialog.BackupPrompts if hasattr(backup_dialog.BackupPrompts, name) else Prompts
+    monkeypatch.setattr(target, name, classmethod(lambda cls, *args: reply(*args)))
 
 
 def search(qtbot, w: MainWindow, text: str) -> list[str]:  # type: ignore[no-untyped-def]

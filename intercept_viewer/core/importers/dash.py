@@ -24,7 +24,6 @@ from intercept_viewer.core.importers.labelled import analyse
 from intercept_viewer.core.importers.metadata import merge_meta, read_metadata
 from intercept_viewer.core.importers.textlines import (
     fill_end_times,
-    guess_language,
     join_continuation,
     paragraphs,
     split_leading_time,
@@ -37,6 +36,7 @@ from intercept_viewer.core.model import (
     ParsedUtterance,
     SourceMeta,
 )
+from intercept_viewer.core.script import guess_language
 
 #: A turn: em/en dash (space optional) or a hyphen followed by a space.
 DASH_LINE = re.compile(r"^\s*(?:[—–―]\s*|-{1,2}\s+)(?P<text>\S.*)$")

@@ -23,7 +23,6 @@ from intercept_viewer.core.importers.metadata import merge_meta, read_metadata
 from intercept_viewer.core.importers.textlines import (
     BRACKETED_TIME,
     fill_end_times,
-    guess_language,
     join_continuation,
     paragraphs,
     split_leading_time,
@@ -37,6 +36,7 @@ from intercept_viewer.core.model import (
     ParsedUtterance,
     SourceMeta,
 )
+from intercept_viewer.core.script import guess_language, script_of
 
 #: A speaker name: starts with a letter; up to four words of letters, digits, ' - and (...)
 _WORD = r"[\w'’\-]+|\([\w'’\- ]+\)"
@@ -393,14 +393,14 @@ def build_transcript(
     an = analyse(lines)
     turns = an.turn_lines
     if not turns:
-        first = next(
+        first_text = next(
             (i for i, raw in enumerate(lines) if raw.strip()),
             0,
         )
         raise ImportFailed(
             "expected dialogue lines like 'Name: text' (a short speaker label that repeats), "
             "found none",
-            line=first + 1 + line_offset,
+            line=first_text + 1 + line_offset,
         )
     first_turn = turns[0].index
     pre_lines = [ln for ln in an.lines[:first_turn]]
@@ -510,14 +510,6 @@ def build_transcript(
     )
 
 
-def _script(text: str) -> str | None:
-    cyr = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
-    lat = sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    if cyr + lat < 3:
-        return None
-    return "cyr" if cyr > lat else "lat"
-
-
 def _is_translation_line(turn: str, line: str) -> bool:
     """A whole line in brackets or italics, in another alphabet than the turn it follows, is
     that turn's translation ("Мам, тут плохо." / "(Mom, it's bad here.)"): kept with the turn,
@@ -526,8 +518,8 @@ def _is_translation_line(turn: str, line: str) -> bool:
     wrapped = (line[:1], line[-1:]) in (("(", ")"), ("[", "]"), ("*", "*"), ("_", "_"))
     if not wrapped or len(line) < 4:
         return False
-    mine = _script(turn.rsplit("\n", 1)[-1])
-    theirs = _script(line)
+    mine = script_of(turn.rsplit("\n", 1)[-1])
+    theirs = script_of(line)
     return mine is not None and theirs is not None and mine != theirs
 
 

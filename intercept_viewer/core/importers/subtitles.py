@@ -45,6 +45,7 @@ from pysubs2.time import timestamp_to_ms
 from intercept_viewer.core.importers.base import Importer, SourceFile
 from intercept_viewer.core.importers.metadata import normalise_language
 from intercept_viewer.core.model import ParsedSpeaker, ParsedTranscript, ParsedUtterance, SourceMeta
+from intercept_viewer.core.script import script_of
 
 _TS = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[,.](\d{1,3})"
 #: A cue timing line: ``00:00:01,000 --> 00:00:03,000`` (SRT), ``00:01.000 --> 00:03.000
@@ -272,14 +273,7 @@ class SubtitleImporter(Importer):
         """
 
         def script(line: str) -> str | None:
-            plain = strip_markup(line)
-            cyr = sum(1 for c in plain if "\u0400" <= c <= "\u04ff")
-            lat = sum(1 for c in plain if c.isascii() and c.isalpha())
-            if cyr > 2 * lat:
-                return "cyr"
-            if lat > 2 * cyr:
-                return "lat"
-            return None
+            return script_of(strip_markup(line))
 
         multi = [c for c in cues if len([x for x in c.lines if x.strip()]) >= 2]
         mixed = [c for c in multi if {"cyr", "lat"} <= {script(x) for x in c.lines}]
@@ -465,9 +459,9 @@ class SubtitleImporter(Importer):
                 if key.strip().lower() == "language" and value.strip():
                     meta.language = normalise_language(value.strip())
         elif kind == "ass":
-            title = _ass_info(text, "Title")
-            if title and title.casefold() not in _ASS_DEFAULT_TITLES:
-                meta.title = title
+            ass_title = _ass_info(text, "Title")
+            if ass_title and ass_title.casefold() not in _ASS_DEFAULT_TITLES:
+                meta.title = ass_title
         if dropped:
             meta.description = (
                 f"Bilingual subtitles: {dropped} Latin-script translation lines were left out; "

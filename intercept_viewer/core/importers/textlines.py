@@ -77,7 +77,7 @@ def split_leading_time(line: str, *, keep_dash: bool = False) -> tuple[int | Non
         s = LEADING_SECONDS.match(line)
         if not s:
             return None, None, line
-        start_ms = round(float(s["sec"].replace(",", ".")) * 1000)
+        start_ms: int | None = round(float(s["sec"].replace(",", ".")) * 1000)
         if keep_dash and s["sep"] and s["sep"] in "-–—":
             return start_ms, None, line[s.start("sep") :]
         return start_ms, None, line[s.end() :]
@@ -191,52 +191,6 @@ def split_preamble(lines: list[str]) -> Preamble:
         paras = paras[1:]
     description = "\n\n".join(" ".join(p) for p in paras).strip() or None
     return Preamble(title, description)
-
-
-# ----------------------------------------------------------------- language
-
-
-_NOT_CYRILLIC = re.compile("[^а-яёіїєґ]+")
-_NOT_LATIN = re.compile("[^a-z]+")
-_NOT_UK = re.compile("[^іїєґ]+")
-_NOT_RU = re.compile("[^ыэъё]+")
-
-
-def guess_language(text: str) -> str | None:
-    """'uk', 'ru' or 'en' from the letters; None when there are too few letters to tell.
-
-    Ukrainian has і ї є ґ, Russian has ы э ъ ё: whichever set is more frequent wins, so a
-    Russian call under a Ukrainian headline still reads as Russian when given its turns only.
-    """
-    sample = text[:8000].lower()  # a sample decides as well as the whole book
-    # counted by deleting everything else (C speed): a per-character loop cost a quarter of a
-    # parse, and findall() builds a list of one-letter strings
-    cyr = len(_NOT_CYRILLIC.sub("", sample))
-    latin = len(_NOT_LATIN.sub("", sample))
-    uk = len(_NOT_UK.sub("", sample))
-    ru = len(_NOT_RU.sub("", sample))
-    if cyr + latin < 3:
-        return None
-    if cyr >= latin:
-        if uk == ru:  # a few lines with none of the telling letters: the telling words decide
-            words = re.findall(r"[а-яё']+", sample)
-            uk = sum(1 for w in words if w in _UK_WORDS)
-            ru = sum(1 for w in words if w in _RU_WORDS)
-        return "uk" if uk > ru else "ru"
-    return "en"
-
-
-#: Common words spelt only in Ukrainian or only in Russian, without і ї є ґ / ы э ъ ё.
-_UK_SPELLINGS = (
-    "що та але як мамо синку тато добре погано дуже зараз нема чого навіщо тримайся тримайтеся "
-    "гаразд сюди туди коли зовсім треба кажу каже тобою разом вже щось чому"
-)
-_RU_SPELLINGS = (
-    "что как но да нет плохо хорошо очень сейчас зачем держись ладно сюда туда когда совсем "
-    "надо нужно говорю говорит тебя тобой вместе уже почему мама сынок папа"
-)
-_UK_WORDS = frozenset(_UK_SPELLINGS.split())
-_RU_WORDS = frozenset(_RU_SPELLINGS.split())
 
 
 def join_continuation(previous: str, line: str, *, after_blank: bool) -> str:

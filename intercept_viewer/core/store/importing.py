@@ -1,23 +1,15 @@
-"""Storing a parsed transcript in one transaction, and the file-import entry points.
+"""Storing a parsed transcript in one transaction.
 
-Reading, de-duplicating and parsing a file belong to the import pipeline; this part of the
-Library stores what it is given.
+Reading, de-duplicating and parsing a file belong to the import pipeline
+(``core.import_pipeline``); this part of the Library stores what it is given.
 """
 
 from __future__ import annotations
 
-import os
-import sqlite3
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from intercept_viewer.core.colors import color_for
-from intercept_viewer.core.errors import (
-    ImportFailed,
-    LibraryError,
-)
 from intercept_viewer.core.model import (
     ORIGINS,
     VERIFICATION_STATES,
@@ -65,11 +57,7 @@ class ImportStore(StoreBase):
         if sha256:
             existing = self.find_by_sha256(sha256)
             if existing is not None:
-                t = self.transcript(existing)
-                n_speakers = self.db.execute(
-                    "SELECT count(*) FROM speakers WHERE transcript_id = ?", [existing]
-                ).fetchone()[0]
-                return AddResult(existing, t.title, t.utterance_count, n_speakers, True)
+                return self.known(existing)
         meta = parsed.meta
         verification = (
             meta.verification if meta.verification in VERIFICATION_STATES else ("unverified")
@@ -205,63 +193,10 @@ class ImportStore(StoreBase):
         )
         self.db.conn.execute(trigger_sql)
 
-    def import_file(self, path: str | os.PathLike[str], format: str | None = None) -> AddResult:
-        """Read, parse and store one file. Raises ImportFailed with file and line."""
-        from intercept_viewer.core.importers import parse_path
-        from intercept_viewer.core.importers.registry import file_sha256, read_source
-
-        source = read_source(Path(path))
-        existing = self.find_by_sha256(file_sha256(source.data))
-        if existing is not None:
-            t = self.transcript(existing)
-            n = len(self.speakers(existing))
-            return AddResult(existing, t.title, t.utterance_count, n, True)
-        del source
-        pf = parse_path(path, format=format)
-        try:
-            result = self.add(pf.parsed, file_name=pf.file_name, sha256=pf.sha256, format=pf.format)
-        except sqlite3.Error as exc:
-            raise ImportFailed(f"the library refused it: {exc}", file=str(path)) from None
-        from intercept_viewer.core import media
-
-        result.media = media.attach_found(self, result.id, Path(path), pf.parsed.meta.media_path)
-        return result
-
-    def import_files(
-        self,
-        paths: Iterable[str | os.PathLike[str]],
-        format: str | None = None,
-        *,
-        cancelled: Callable[[], bool] | None = None,
-    ) -> Iterator[tuple[Path, AddResult | ImportFailed]]:
-        """Import many files, yielding each outcome as it is done (progress for UI and CLI).
-
-        One file failing does not stop the others; ``cancelled()`` is checked between files.
-        """
-        for p in paths:
-            if cancelled is not None and cancelled():
-                return
-            path = Path(p)
-            try:
-                outcome: AddResult | ImportFailed = self.import_file(path, format=format)
-            except ImportFailed as exc:
-                outcome = exc
-            except LibraryError:
-                raise  # the library itself is unusable (locked, read-only): stop the batch
-            except Exception as exc:  # a bug in an importer must not sink the whole batch
-                outcome = ImportFailed(
-                    f"the importer failed unexpectedly ({type(exc).__name__}: {exc}); "
-                    "please report this file",
-                    file=str(path),
-                )
-            yield path, outcome
-
-    def seed_samples(self) -> list[AddResult]:
-        """Import the bundled sample transcripts (used for a brand-new default library)."""
-        from intercept_viewer.resources import sample_files
-
-        results = []
-        for _path, outcome in self.import_files(sample_files()):
-            if isinstance(outcome, AddResult):
-                results.append(outcome)
-        return results
+    def known(self, transcript_id: int) -> AddResult:
+        """The AddResult of bytes already in the library (``duplicate=True``)."""
+        t = self.transcript(transcript_id)
+        n_speakers = self.db.execute(
+            "SELECT count(*) FROM speakers WHERE transcript_id = ?", [transcript_id]
+        ).fetchone()[0]
+        return AddResult(transcript_id, t.title, t.utterance_count, n_speakers, True)

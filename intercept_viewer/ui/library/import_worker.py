@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable
 from pathlib import Path
 
+from intercept_viewer.core import import_pipeline
 from intercept_viewer.core.errors import ImportFailed
-from intercept_viewer.core.importers import accepted_suffixes
+from intercept_viewer.core.formats import accepted_suffixes
 from intercept_viewer.core.library import AddResult, Library
 from intercept_viewer.ui.tasks import Task
 
@@ -48,7 +49,8 @@ def import_task(files: list[Path]) -> Task:
 
     def op(library: Library) -> Generator[tuple[int, int, Path, AddResult | ImportFailed]]:
         total = len(files)
-        for done, (path, outcome) in enumerate(library.import_files(files), start=1):
+        outcomes = import_pipeline.import_files(library, files)
+        for done, (path, outcome) in enumerate(outcomes, start=1):
             yield done, total, path, outcome
 
     return Task("import", op, access="write")

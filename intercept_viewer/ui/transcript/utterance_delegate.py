@@ -219,7 +219,7 @@ class UtteranceDelegate(QStyledItemDelegate):
         x = float(row_rect.left() + self.text_left())
         right = row_rect.left() + self.text_left() + self.text_width()
         y = float(row_rect.bottom() - PAD - h)
-        out = []
+        out: list[QRectF] = []
         for name, _color in tags:
             w = fm.horizontalAdvance(self._chip_label(name)) + 2 * PAD
             if out and x + w > right:

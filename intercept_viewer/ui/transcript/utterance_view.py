@@ -29,6 +29,8 @@ Signals:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
@@ -209,7 +211,7 @@ class UtteranceView(QAbstractItemView):
         self._remeasure_all()
 
     def dataChanged(
-        self, top_left: AnyIndex, bottom_right: AnyIndex, roles: list[int] | None = None
+        self, top_left: AnyIndex, bottom_right: AnyIndex, roles: Sequence[int] = ()
     ) -> None:
         """Text, tags or speakers of rows changed: forget their heights (only measured ones)."""
         first, last = top_left.row(), bottom_right.row()
@@ -218,7 +220,7 @@ class UtteranceView(QAbstractItemView):
             self.utterance_delegate.invalidate(gone)
             for r in gone:
                 self.heights.forget(r)
-        super().dataChanged(top_left, bottom_right, roles or [])
+        super().dataChanged(top_left, bottom_right, list(roles))
         self.viewport().update()
 
     # ---------------------------------------------------------------- measuring and layout
@@ -234,7 +236,7 @@ class UtteranceView(QAbstractItemView):
         model = self.model()
         peek = getattr(model, "peek", None)
         if peek is not None and peek(row) is None:
-            model.utterance_at(row)  # type: ignore[union-attr]
+            model.utterance_at(row)  # type: ignore[attr-defined]
         opt = QStyleOptionViewItem()
         opt.rect = QRect(0, 0, self.viewport().width(), self.heights.estimate)
         h = self.utterance_delegate.sizeHint(opt, model.index(row, 0)).height()
@@ -448,7 +450,7 @@ class UtteranceView(QAbstractItemView):
     def visualRegionForSelection(self, selection: QItemSelection) -> QRegion:
         region = QRegion()
         view = self.viewport().rect()
-        for rng in selection:
+        for rng in selection:  # type: ignore[attr-defined]
             top = self.visualRect(self.model().index(rng.top(), 0))
             bottom = self.visualRect(self.model().index(rng.bottom(), 0))
             if top.isValid() and bottom.isValid():
@@ -462,7 +464,7 @@ class UtteranceView(QAbstractItemView):
         hs = self.heights
         model = self.model()
         if model is not None and hs.count:
-            self._paint_rows(event.rect(), model)
+            self._paint_rows(event.rect(), model)  # type: ignore[arg-type]
         self.painted.emit()
 
     def _paint_rows(self, area: QRect, model: UtteranceListModel) -> None:
