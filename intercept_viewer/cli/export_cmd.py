@@ -66,8 +66,15 @@ def _run(write, output: str | None) -> ExportResult:  # type: ignore[no-untyped-
     help="Output format (default: from the -o file's ending).",
 )
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option(
+    "--original",
+    is_flag=True,
+    help="Write the transcript as imported, without the corrections made since.",
+)
 @pass_state
-def export_cmd(state: AppState, transcript_id: int, fmt: str | None, output: str | None) -> None:
+def export_cmd(
+    state: AppState, transcript_id: int, fmt: str | None, output: str | None, original: bool
+) -> None:
     """Export transcript ID with its citation and verification status.
 
     \b
@@ -76,16 +83,20 @@ def export_cmd(state: AppState, transcript_id: int, fmt: str | None, output: str
     vtt   WebVTT with <v Speaker> voice tags and a NOTE with the citation
     md    Markdown: status, citation, the conversation, tagged passages
     json  the project's JSON (speakers, utterances, passages, tags, notes); imports back
-    Missing times are estimated for srt/vtt, and the export says so.
+    Missing times are estimated for srt/vtt, and the export says so. Lines corrected after
+    import end [corrected]; --original writes the text as imported (not json, which keeps both).
 
     \b
     Examples:
       intercept-viewer export 3 --format srt -o call.srt
       intercept-viewer export 3 --format json > call.json
+      intercept-viewer export 3 --format txt --original -o as-published.txt
     """
     fmt = _choose_format(fmt, output, TRANSCRIPT_FORMATS)
     lib = state.library()
-    result = _run(lambda dest: export_transcript(lib, transcript_id, fmt, dest), output)
+    result = _run(
+        lambda dest: export_transcript(lib, transcript_id, fmt, dest, original=original), output
+    )
     _report(result, output, "utterances")
 
 

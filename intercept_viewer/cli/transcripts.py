@@ -210,6 +210,8 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
                         "start_ms": u.start_ms,
                         "end_ms": u.end_ms,
                         "text": u.text,
+                        "original_text": u.original_text,
+                        "corrected": u.corrected,
                     }
                     for u in utterances
                 ],
@@ -241,7 +243,8 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
     for u in utterances:
         who = names.get(u.speaker_id, "?") if u.speaker_id else "?"
         when = f"[{format_ms(u.start_ms)}] " if u.start_ms is not None else ""
-        click.echo(f"{u.seq:>4} {when}{who}: {u.text}")
+        mark = " [corrected]" if u.corrected else ""
+        click.echo(f"{u.seq:>4} {when}{who}: {u.text}{mark}")
 
 
 _SET_FIELDS = (
@@ -276,6 +279,7 @@ def _set_options(f):  # type: ignore[no-untyped-def]
     help="Verification status (a transcript is unverified until you say otherwise).",
 )
 @click.option("--note", default=None, help="Verification note: why this status.")
+@click.option("--reason", default=None, help="Why the status changed (kept in the history).")
 @_set_options
 @pass_state
 def set_cmd(
@@ -284,6 +288,7 @@ def set_cmd(
     transcript_id: int,
     verification: str | None,
     note: str | None,
+    reason: str | None,
     **fields: str | None,
 ) -> None:
     """Edit a transcript's source metadata and verification status.
@@ -300,7 +305,7 @@ def set_cmd(
     if not changes:
         fail("Nothing to change: give at least one option (see --help).")
     try:
-        t = state.library().update_transcript(transcript_id, **changes)
+        t = state.library().update_transcript(transcript_id, reason=reason, **changes)
     except (InterceptViewerError, ValueError) as exc:
         fail(str(exc))
         return

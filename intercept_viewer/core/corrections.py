@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -208,13 +209,9 @@ def _replace(
     # 2. turns removed
     for old in before[m:]:
         conn.execute("DELETE FROM utterances WHERE id = ?", [old.id])
-    # 3. the following turns renumbered (through negative numbers: seq is UNIQUE per transcript)
+    # 3. the following turns renumbered
     if delta:
-        conn.execute(
-            "UPDATE utterances SET seq = -(seq + ?) WHERE transcript_id = ? AND seq >= ?",
-            [delta, tid, seq + k],
-        )
-        conn.execute("UPDATE utterances SET seq = -seq WHERE transcript_id = ? AND seq < 0", [tid])
+        _renumber(conn, tid, seq + k, delta)
         conn.execute(
             "UPDATE transcripts SET utterance_count = utterance_count + ? WHERE id = ?",
             [delta, tid],
@@ -241,7 +238,9 @@ def _replace(
             ],
         )
         written.append(replace(new, id=int(cur.lastrowid or 0)))
-    if kind == "time" or any(t.start_ms is not None for t in before + after):
+    if any(t.start_ms is not None for t in after):
+        conn.execute("UPDATE transcripts SET has_times = 1 WHERE id = ?", [tid])
+    elif any(t.start_ms is not None for t in before):  # maybe the last time went
         conn.execute(
             "UPDATE transcripts SET has_times = EXISTS (SELECT 1 FROM utterances "
             "WHERE transcript_id = ? AND start_ms IS NOT NULL) WHERE id = ?",
@@ -283,6 +282,31 @@ def _replace(
         ],
     )
     return Step(kind, seq, before, written, changed_before)
+
+
+def _renumber(conn: sqlite3.Connection, tid: int, from_seq: int, delta: int) -> None:
+    """Move turns ``from_seq..`` by ``delta`` (seq is UNIQUE per transcript).
+
+    This is what a split, merge, insert or delete costs in a long transcript: every following
+    row is rewritten (about 0.3 s for 50,000 rows). Moving down, one pass works when SQLite
+    walks the rows in order (it does, through the (transcript_id, seq) index); should a row
+    still collide, the statement alone is rolled back and the safe way taken: through
+    negative numbers, which never collide, then back (two passes).
+    """
+    if delta < 0:
+        try:
+            conn.execute(
+                "UPDATE utterances SET seq = seq + ? WHERE transcript_id = ? AND seq >= ?",
+                [delta, tid, from_seq],
+            )
+            return
+        except sqlite3.IntegrityError:
+            pass
+    conn.execute(
+        "UPDATE utterances SET seq = -(seq + ?) WHERE transcript_id = ? AND seq >= ?",
+        [delta, tid, from_seq],
+    )
+    conn.execute("UPDATE utterances SET seq = -seq WHERE transcript_id = ? AND seq < 0", [tid])
 
 
 def _turns_json(turns: Sequence[Turn], names: dict[int, str]) -> str:
@@ -641,6 +665,26 @@ class HistoryEntry:
             "after": self.after,
             "reason": self.reason,
         }
+
+
+def value_text(v: Any) -> str:
+    """A history value as one short line (the CLI's listing and the window's History)."""
+    from intercept_viewer.core.timefmt import format_ms
+
+    if v is None:
+        return "—"
+    if isinstance(v, dict) and "start_ms" in v:
+        start, end = v.get("start_ms"), v.get("end_ms")
+        if start is None and end is None:
+            return "no time"
+        shown = [format_ms(x) if x is not None else "—" for x in (start, end)]
+        return "–".join(shown)
+    if isinstance(v, dict):
+        note = f" ({v['note']})" if v.get("note") else ""
+        return f"{v.get('status')}{note}"
+    if isinstance(v, list):
+        return " | ".join(str(x) for x in v)
+    return str(v)
 
 
 def _shown(kind: str, turns: list[dict[str, Any]]) -> Any:

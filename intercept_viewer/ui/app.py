@@ -12,9 +12,12 @@ from PySide6.QtWidgets import QApplication
 
 from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.library import Library, default_library_path
+from intercept_viewer.ui.help.welcome import show_welcome_once
 from intercept_viewer.ui.main_window import MainWindow
 from intercept_viewer.ui.startup import install_error_hook, open_library, start_daily_backup
 from intercept_viewer.ui.widgets.prompts import Prompts
+from intercept_viewer.ui.widgets.theme import SETTINGS_KEY as THEME_KEY
+from intercept_viewer.ui.widgets.theme import apply_theme
 
 ORGANIZATION = "intercept-viewer"
 APPLICATION = "Intercept Viewer"
@@ -65,10 +68,19 @@ def run_app(library_path: Path | None, files: list[str]) -> int:
         return 2
     if library is None:
         return 2
-    window = MainWindow(library, QSettings())
+    settings = QSettings()
+    apply_theme(str(settings.value(THEME_KEY, "system")))
+    window = MainWindow(library, settings)
     window.restore_state()
     window.show()
     start_daily_backup(window.context)
+    # after the first paint: the window behind it is what the welcome talks about
+    QTimer.singleShot(
+        0,
+        lambda: show_welcome_once(
+            window, settings, window.open_action, window.import_folder_action
+        ),
+    )
     if files:
         # after the window is up, so an error dialog has a parent to sit on
         QTimer.singleShot(0, lambda: _open_or_restore(window, files))

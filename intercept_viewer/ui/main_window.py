@@ -45,8 +45,10 @@ from intercept_viewer.core.errors import ImportFailed, InterceptViewerError, Not
 from intercept_viewer.core.formats import dialog_filters
 from intercept_viewer.core.library import AddResult, Library
 from intercept_viewer.core.model import Transcript
+from intercept_viewer.core.status import quoted_turn
 from intercept_viewer.ui.context import Change, WindowContext
 from intercept_viewer.ui.export.export_dialog import Exporter
+from intercept_viewer.ui.help.menu import install_help, main_toolbar
 from intercept_viewer.ui.library.import_worker import collect_files, import_task
 from intercept_viewer.ui.library.library_panel import LibraryPanel
 from intercept_viewer.ui.search.search_panel import SearchPanel
@@ -63,7 +65,10 @@ from intercept_viewer.ui.transcript.commands import (
 from intercept_viewer.ui.transcript.source_panel import SourcePanel, safe_web_url
 from intercept_viewer.ui.transcript.speakers_panel import SpeakersPanel
 from intercept_viewer.ui.transcript.transcript_view import TranscriptView
+from intercept_viewer.ui.transcript.turn_corrections import TurnCorrections
 from intercept_viewer.ui.transcript.utterance_view import UtteranceView
+from intercept_viewer.ui.widgets.feedback import UndoFeedback
+from intercept_viewer.ui.widgets.layout_defaults import default_layout
 from intercept_viewer.ui.widgets.prompts import DELETE_WITH_PASSAGES, Prompts
 from intercept_viewer.ui.widgets.safe_text import tooltip_html
 
@@ -75,6 +80,26 @@ K_LAST, K_RECENT = "library/last_transcript", "files/recent"
 def file_filters() -> str:
     """One filter per import format plus "all transcripts", for the Open dialog."""
     return dialog_filters()
+
+
+def import_summary(imported: int, known: int, failed: int) -> str:
+    """What the status bar says after an import: new files, ones already there, failures."""
+    new = imported - known
+    parts = []
+    if imported == 1 and known == 1:
+        parts.append("Already in the library — shown")
+    else:
+        if new or not known:
+            parts.append(f"Imported {new} file{'s' if new != 1 else ''}")
+        if known:
+            parts.append(
+                f"{known} {'was' if known == 1 else 'were'} already in the library"
+                if new
+                else f"All {known} were already in the library"
+            )
+    if failed:
+        parts.append(f"{failed} failed")
+    return "; ".join(parts)
 
 
 def citation(t: Transcript) -> str:
@@ -116,10 +141,14 @@ class MainWindow(QMainWindow):
         self._import_results: list[tuple[str, int]] = []
         self._import_failures: list[ImportFailed] = []
         self._progress: QProgressDialog | None = None
+        self._known = 0  # of the files just imported, how many were in the library already
         self.find_handler: Callable[[], None] | None = None
         self.setWindowTitle("Intercept Viewer")
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
+        # the bottom dock (the follow-up queue) spans the whole width, under the side docks
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
 
         self.transcript_view = TranscriptView(library, self, self.context.tasks)
         self.setCentralWidget(self.transcript_view)
@@ -160,6 +189,30 @@ class MainWindow(QMainWindow):
         ctx.flush_edits.connect(self.source_panel.commit_pending)
         self._add_search()
         self._add_tagging()
+        self._add_corrections()
+        self.help = install_help(
+            self,
+            self.settings,
+            lambda: self.library.path,
+            self.open_action,
+            self.import_folder_action,
+            self.view_menu,
+        )
+        self.toolbar = main_toolbar(
+            self,
+            [
+                ("open", self.open_action),
+                ("import_folder", self.import_folder_action),
+                None,
+                ("find", self.find_action),
+                ("tag", self.tagging.tag_action),
+                ("export", self.exporter.export_transcript_action),
+                None,
+                ("undo", self.undo_action),
+                ("redo", self.redo_action),
+            ],
+        )
+        self.feedback = UndoFeedback(self.undo_stack, self.statusBar())
         self.refresh_library()
         self.library_note = QLabel(self)
         self.library_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -197,24 +250,46 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             self.edit_menu.addAction(action)
 
+    def _add_corrections(self) -> None:
+        """Correcting turns (Edit ▸ Correct turn, also on the list's right-click), View ▸ Show
+        as imported, and the History dock tabbed with the speakers."""
+        corrections = TurnCorrections(
+            self.context, self.transcript_view, self.speakers_panel, self.source_panel, self
+        )
+        self.corrections = corrections
+        self.history_dock = self.add_dock(
+            corrections.history_panel, "History", Qt.DockWidgetArea.RightDockWidgetArea, "history"
+        )
+        self.tabifyDockWidget(self.speakers_dock, self.history_dock)
+        self.speakers_dock.raise_()
+        self.edit_menu.addSeparator()
+        self.edit_menu.addMenu(corrections.menu)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(corrections.show_imported_action)
+        self.tagging.menu_actions.append(corrections.menu.menuAction())
+
     def _add_tagging(self) -> None:
-        """The Tags / Follow-up dock (a third tab: the queue needs the height), Ctrl+T, and
+        """The Tags / Follow-up dock (full width along the bottom), Ctrl+T, and
         File ▸ Export, whose passages export takes the queue as it is filtered."""
         tagging = Tagging(self.context, self.transcript_view, self)
         self.tagging = tagging
         tagging.menu_actions = [self.copy_action]
+        # Its own dock along the bottom, the window's full width: as a tab beside the library
+        # only three of its columns showed and the tag list had room for two rows.
         self.tags_dock = self.add_dock(
-            tagging.panel, "Tags / Follow-up", Qt.DockWidgetArea.LeftDockWidgetArea, "tags"
+            tagging.panel, "Tags / Follow-up", Qt.DockWidgetArea.BottomDockWidgetArea, "tags"
         )
-        self.tabifyDockWidget(self.library_dock, self.tags_dock)
-        self.library_dock.raise_()
         self.addAction(tagging.tag_action)
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(tagging.tag_action)
         self.edit_menu.addAction(tagging.tag_part_action)
         self.exporter = Exporter(self.context, tagging.panel.filters, self)
         exporter = self.exporter
-        for action in (exporter.export_transcript_action, exporter.export_passages_action):
+        for action in (
+            exporter.export_transcript_action,
+            exporter.export_original_action,
+            exporter.export_passages_action,
+        ):
             self.addAction(action)
             self.file_menu.insertAction(self.delete_action, action)
         self.file_menu.insertSeparator(self.delete_action)
@@ -426,10 +501,11 @@ class MainWindow(QMainWindow):
         if folder:
             self.open_paths([folder])
 
-    def open_paths(self, paths: Iterable[str | Path]) -> list[int]:
+    def open_paths(self, paths: Iterable[str | Path], format: str | None = None) -> list[int]:
         """Import files (folders go to a worker thread) and show the first one imported.
 
-        Returns the ids imported here; a folder import reports through ``import_finished``.
+        ``format`` forces an importer (the failure dialog's "Import as…"). Returns the ids
+        imported here; a folder import reports through ``import_finished``.
         """
         files = [Path(p) for p in paths]
         if any(p.is_dir() for p in files):
@@ -437,15 +513,19 @@ class MainWindow(QMainWindow):
             return []
         ids: list[int] = []
         failures: list[ImportFailed] = []
+        self._known = 0
         for path in files:
             try:
-                result: AddResult | ImportFailed = import_pipeline.import_file(self.library, path)
+                result: AddResult | ImportFailed = import_pipeline.import_file(
+                    self.library, path, format=format
+                )
             except ImportFailed as exc:
                 result = exc
             except (InterceptViewerError, OSError, ValueError) as exc:
                 result = ImportFailed(str(exc), file=str(path))
             if isinstance(result, AddResult):
                 ids.append(result.id)
+                self._known += result.duplicate
                 self.add_recent(path)
             else:
                 failures.append(result)
@@ -510,19 +590,17 @@ class MainWindow(QMainWindow):
         self.import_finished.emit(results, failures)
 
     def _imported(self, ids: list[int], failures: list[ImportFailed]) -> None:
+        known, self._known = self._known, 0
         if ids:
             self.context.notify(
                 Change.of("transcripts", "speakers", "utterances", "passages", "tags")
             )
             self.show_transcript(ids[0])
-        n = len(ids)
-        self.statusBar().showMessage(
-            f"Imported {n} file{'s' if n != 1 else ''}"
-            + (f"; {len(failures)} failed" if failures else ""),
-            8000,
-        )
+        self.statusBar().showMessage(import_summary(len(ids), known, len(failures)), 8000)
         if failures:
-            Prompts.show_import_errors(self, failures)
+            fmt = Prompts.show_import_errors(self, failures)
+            if fmt is not None:
+                self.open_paths([f.file for f in failures if f.file], format=fmt)
 
     # ---------------------------------------------------------------- recent files
 
@@ -569,6 +647,8 @@ class MainWindow(QMainWindow):
         if t is None:
             return
         old = getattr(t, field)
+        if field == "verification" and self.corrections.confirm_status(t.id, str(value)):
+            return  # the note was updated with the status, as one undoable step
         done = self.context.write(
             lambda lib: lib.update_transcript(t.id, **{field: cast(Any, value)}),
             field_change(t.id, field),
@@ -670,7 +750,11 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- copy and links
 
     def selection_text(self) -> str:
-        """The selected utterances as ``Speaker: text`` lines plus the citation line."""
+        """The selected utterances as ``Speaker: text`` lines plus the citation line.
+
+        While the release is not verified every line carries its status (``[UNVERIFIED]
+        Soldier: …``): a line pasted on its own must not lose the flag.
+        """
         t = self.current_transcript()
         rows = self.list_view.selected_rows()
         if t is None or not rows:
@@ -680,7 +764,7 @@ class MainWindow(QMainWindow):
         for row in rows:
             u = model.utterance_at(row)
             if u is not None:
-                lines.append(f"{model.speaker_name(u)}: {u.text}")
+                lines.extend(quoted_turn(t.verification, model.speaker_name(u), u.text))
         return "\n".join(lines) + "\n\n" + citation(t) + "\n"
 
     def copy_selection(self) -> str:
@@ -706,15 +790,22 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray(geometry))
         else:  # first run: a window that fits the screen, not Qt's small default
             screen = self.screen().availableGeometry()
-            self.resize(
-                min(1280, int(screen.width() * 0.95)), min(820, int(screen.height() * 0.95))
-            )
-            self.resizeDocks(
-                [self.library_dock, self.source_dock], [400, 310], Qt.Orientation.Horizontal
-            )
+            layout = default_layout(screen.width(), screen.height())
+            self.resize(layout.width, layout.height)
+            self.apply_default_layout()
         state = self.settings.value(K_STATE)
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))
+
+    def apply_default_layout(self) -> None:
+        """Size the docks for the window's current size (first run, View ▸ Reset layout)."""
+        layout = default_layout(self.width(), self.height())
+        self.resizeDocks(
+            [self.library_dock, self.source_dock],
+            [layout.left, layout.right],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks([self.tags_dock], [layout.bottom], Qt.Orientation.Vertical)
 
     def save_state(self) -> None:
         self.source_panel.commit_pending()

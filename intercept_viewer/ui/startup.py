@@ -81,13 +81,11 @@ def start_daily_backup(
     if daily_backup_path(library.path, today or _dt.date.today()).exists():
         return None
 
-    def done(path: Path | None) -> None:
-        if path:
-            context.show_status(f"Daily backup written: {path}", 8000)
-
+    # a written backup is routine (File ▸ Restore backup lists them): not worth a newcomer's
+    # first message; a failed one is
     return context.tasks.submit(
         daily_backup_task(today, keep),
-        on_done=done,
+        on_done=lambda _path: None,
         on_failed=lambda error: context.show_status(f"Daily backup failed: {error}", 8000),
     )
 

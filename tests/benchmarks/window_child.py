@@ -14,6 +14,9 @@ its last stdout line. Modes:
               opened, the window built, shown and painted; prints ``shown`` the moment the
               first paint is done, so the parent can time process start to shown.
 * ``bare``    the baseline for ``startup``: an empty QMainWindow, shown and painted.
+* ``correct`` corrections of the long transcript through the window (on a copy of the
+              library): each kind timed until the list has repainted, with its undo
+              (``measure_corrections``).
 * ``rss``     the window on the library, the long transcript opened and scrolled, a search
               done (through the window's search panel when there is one) and its first hit
               shown; reports the peak resident set (``ru_maxrss``).
@@ -233,6 +236,17 @@ def measure_scroll(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
+def measure_correct(args: argparse.Namespace) -> dict[str, object]:
+    from tests.benchmarks.measure_corrections import copy_library, measure_corrections
+
+    app, library, window = _window(copy_library(args.library, args.tmp), args.tmp)
+    window.show_transcript(args.transcript)
+    _settle(app, window, 180)
+    result = measure_corrections(app, window, lambda: _settle(app, window, 30))
+    library.close()
+    return result
+
+
 def _search_in_window(app: QApplication, window: MainWindow, query: str) -> str:
     """Search as a user would: type into the window's search panel (whole library), wait for
     its background search to land and open the first hit; the library directly otherwise."""
@@ -315,7 +329,7 @@ def run_bare(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="window_child")
-    parser.add_argument("mode", choices=["open", "scroll", "startup", "bare", "rss"])
+    parser.add_argument("mode", choices=["open", "scroll", "startup", "bare", "rss", "correct"])
     parser.add_argument("--library")
     parser.add_argument("--transcript", type=int)
     parser.add_argument("--warm", type=int)
@@ -329,7 +343,12 @@ def main() -> None:
     elif args.mode == "bare":
         run_bare(args)
     else:
-        fn = {"open": measure_open, "scroll": measure_scroll, "rss": measure_rss}[args.mode]
+        fn = {
+            "open": measure_open,
+            "scroll": measure_scroll,
+            "rss": measure_rss,
+            "correct": measure_correct,
+        }[args.mode]
         print(json.dumps({**fn(args), "none_refcount_guard": guarded}), flush=True)
     sys.stdout.flush()
     os._exit(0)  # skip teardown: nothing is measured after this

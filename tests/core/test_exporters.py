@@ -132,9 +132,12 @@ def test_txt_of_unverified_transcript_flags_it_first(lib: Library) -> None:
     assert lines[0] == "---"
     assert lines[1] == "# [UNVERIFIED] Nobody has verified this release. Note: only one source"
     assert "source_url: https://t.me/DIUkraine/3456" in lines
-    assert "Mother: Are you safe there?" in lines
-    assert "    Answer me." in lines  # a multi-line turn stays under its speaker
-    assert f"Unknown: {TRICKY}" in lines
+    # every line of the conversation carries the status, continuation lines included
+    assert "[UNVERIFIED] Mother: Are you safe there?" in lines
+    assert "[UNVERIFIED]     Answer me." in lines  # a multi-line turn stays under its speaker
+    assert f"[UNVERIFIED] Unknown: {TRICKY}" in lines
+    body = text.split("\n---\n", 1)[1].strip().split("\n")
+    assert body and all(line.startswith("[UNVERIFIED] ") for line in body)
 
 
 def test_txt_header_is_front_matter_the_importers_read(lib: Library) -> None:
@@ -148,7 +151,7 @@ def test_txt_header_is_front_matter_the_importers_read(lib: Library) -> None:
         t.source_url,
         "unverified",
     )
-    assert rest.lstrip().startswith("Soldier: Hello, mum.")
+    assert rest.lstrip().startswith("[UNVERIFIED] Soldier: Hello, mum.")
 
 
 def test_srt_reads_back_with_pysubs2(lib: Library) -> None:
@@ -214,13 +217,39 @@ def test_vtt_voice_tags_escaping_and_note(lib: Library) -> None:
 
 def test_vtt_times_of_timed_transcript(lib: Library) -> None:
     notes, cues = _parse_vtt(_export(lib, 3, "vtt"))
-    assert any("[DISPUTED]" in n for n in notes)
-    assert cues[0][2][0].startswith("[DISPUTED] Дзвінок дружині")
-    assert [(s, e) for s, e, _ in cues[1:]] == [
+    # the talk starts at 0:00: no notice fits before it, so the status is in the NOTE only
+    assert any(n.startswith("[DISPUTED] Дзвінок дружині") for n in notes)
+    assert [(s, e) for s, e, _ in cues] == [
         ("00:00:00.000", "00:00:04.000"),
         ("00:00:05.000", "00:00:09.000"),
     ]
-    assert cues[2][2] == ["<v Дружина>Коли додому?</v>"]
+    assert cues[1][2] == ["<v Дружина>Коли додому?</v>"]
+
+
+@pytest.mark.parametrize("fmt", ["srt", "vtt"])
+@pytest.mark.parametrize(
+    "first_start, notice",
+    [(0, None), (900, None), (1500, (0, 1400)), (3000, (0, 2900)), (60_000, (0, 4000))],
+)
+def test_the_status_notice_never_overlaps_a_cue(
+    tmp_path: Path, fmt: str, first_start: int, notice: tuple[int, int] | None
+) -> None:
+    with Library(tmp_path / "l.sqlite") as lib:
+        parsed = make_parsed([("Солдат", "Алло"), ("Мать", "Да")])
+        parsed.utterances[0].start_ms, parsed.utterances[0].end_ms = first_start, first_start + 2000
+        parsed.utterances[1].start_ms = first_start + 2500
+        tid = lib.add(parsed).id
+        subs = pysubs2.SSAFile.from_string(_export(lib, tid, fmt), format_=fmt)
+    events = [(e.start, e.end, e.plaintext) for e in subs]
+    flagged = [e for e in events if e[2].startswith("[UNVERIFIED]")]
+    talk = [e for e in events if not e[2].startswith("[UNVERIFIED]")]
+    assert talk[0][0] == first_start
+    if notice is None:
+        assert flagged == []
+    else:
+        assert [(s, e) for s, e, _ in flagged] == [notice]
+    for _, e, _ in flagged:
+        assert all(e <= ts for ts, _, _ in talk)  # ends before any real cue starts
 
 
 def _utt(seq: int, text: str, start: int | None = None, end: int | None = None) -> Utterance:
@@ -340,6 +369,16 @@ def test_project_json_round_trip(lib: Library, tmp_path: Path, tid: int) -> None
 # ---------------------------------------------------------------- passages
 
 
+def test_passages_csv_for_excel_has_a_bom_and_the_same_rows(lib: Library, tmp_path: Path) -> None:
+    plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
+    export_passages(lib, lib.passages(), "csv", plain)
+    export_passages(lib, lib.passages(), "csv-excel", excel)
+    assert excel.read_bytes() == b"\xef\xbb\xbf" + plain.read_bytes()
+    assert not plain.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(excel.read_text(encoding="utf-8-sig"))))
+    assert [int(r["passage_id"]) for r in rows] == [p.id for p in lib.passages()]
+
+
 def test_passages_csv(lib: Library) -> None:
     rows = list(csv.DictReader(io.StringIO(_export_passages(lib, "csv"))))
     assert [int(r["passage_id"]) for r in rows] == [p.id for p in lib.passages()]
@@ -415,7 +454,9 @@ def test_every_quoted_line_of_an_unverified_passage_carries_its_status(
 ) -> None:
     text = _export_passages(lib, fmt)
     expected = {1: "unverified", 2: "unverified", 3: "verified", 4: "disputed"}
-    if fmt == "csv":
+    if fmt.startswith("csv"):
+        text = text.removeprefix("\ufeff")
+        assert text.startswith("passage_id")
         for row in csv.DictReader(io.StringIO(text)):
             status = expected[int(row["passage_id"])]
             assert row["verification"] == status
@@ -596,3 +637,18 @@ def test_an_export_killed_midway_leaves_the_older_complete_file(tmp_path: Path, 
     [part] = [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
     partial = part.read_text(encoding="utf-8")
     assert "A newer title" in partial and len(partial) < len(expected)
+
+
+@pytest.mark.parametrize(
+    "verification, text, expected",
+    [
+        ("unverified", "Алло", ["[UNVERIFIED] Мать: Алло"]),
+        ("verified", "Алло", ["Мать: Алло"]),
+        ("disputed", "a\nb", ["[DISPUTED] Мать: a", "[DISPUTED]     b"]),
+        ("corroborated", "", ["[CORROBORATED] Мать: "]),
+    ],
+)
+def test_a_quoted_turn_flags_every_line(verification: str, text: str, expected: list[str]) -> None:
+    from intercept_viewer.core.status import quoted_turn
+
+    assert quoted_turn(verification, "Мать", text) == expected

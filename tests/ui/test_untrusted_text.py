@@ -206,7 +206,9 @@ def test_import_error_dialog_lists_html_file_names_literally(window, monkeypatch
     Prompts.show_import_errors(window, [ImportFailed(f"bad {HTML}", file=name, line=3)])
     box = boxes[0]
     assert box.textFormat() == Qt.TextFormat.PlainText
-    assert name in box.text() and f"bad {HTML}" in box.text()
+    # the window capitalises the sentence; the untrusted part is kept literally
+    assert name in box.text() and f"Bad {HTML}" in box.text()
+    assert HTML in box.detailedText()
 
 
 def test_tag_dialog_shows_quote_and_note_literally(qtbot) -> None:

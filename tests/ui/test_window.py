@@ -197,8 +197,8 @@ def test_copy_gives_speaker_lines_and_citation(qtbot, make_window, library, pars
     sm.select(view.model().index(1, 0), sm.SelectionFlag.Select)
     text = w.copy_selection()
     lines = text.splitlines()
-    assert lines[0] == "Soldier: Hello, mum. We are near Kupyansk."
-    assert lines[1] == "Mother: Are you safe there?"
+    assert lines[0] == "[UNVERIFIED] Soldier: Hello, mum. We are near Kupyansk."
+    assert lines[1] == "[UNVERIFIED] Mother: Are you safe there?"
     assert "HUR" in lines[-1] and "2024-02-01" in lines[-1] and "https://example.org/x" in lines[-1]
     assert "UNVERIFIED" in lines[-1]
     assert QGuiApplication.clipboard().text() == text

@@ -35,8 +35,14 @@ TRANSCRIPT_FORMATS: dict[str, str] = {
     "json": ".json",
     "md": ".md",
 }
-#: Formats of a list of passages.
-PASSAGE_FORMATS: dict[str, str] = {"csv": ".csv", "json": ".json", "md": ".md"}
+#: Formats of a list of passages. ``csv-excel`` is the same CSV with a UTF-8 byte-order mark:
+#: without it Excel reads the file as the system code page and garbles Cyrillic.
+PASSAGE_FORMATS: dict[str, str] = {
+    "csv": ".csv",
+    "csv-excel": ".csv",
+    "json": ".json",
+    "md": ".md",
+}
 
 __all__ = [
     "PASSAGE_FORMATS",
@@ -61,27 +67,41 @@ def format_for_path(path: str, formats: dict[str, str]) -> str | None:
 
 
 def export_transcript(
-    library: Library, transcript_id: int, fmt: str, dest: Destination
+    library: Library,
+    transcript_id: int,
+    fmt: str,
+    dest: Destination,
+    *,
+    original: bool = False,
 ) -> ExportResult:
     """Write one transcript in ``fmt`` (a key of TRANSCRIPT_FORMATS) to ``dest``.
 
+    Corrected turns are marked ``[corrected]``; ``original`` writes the transcript as it was
+    imported instead (not for JSON, which carries both: ``original_text`` and the history).
     Raises NotFound for an unknown transcript (before anything is written) and ValueError
     for an unknown format.
     """
     if fmt not in TRANSCRIPT_FORMATS:
         raise ValueError(f"Unknown format {fmt!r}; choose one of {', '.join(TRANSCRIPT_FORMATS)}.")
+    if original and fmt == "json":
+        raise ValueError(
+            "The project JSON keeps each correction with its original and the history; "
+            "export txt, md, srt or vtt for the original alone."
+        )
     library.transcript(transcript_id)  # NotFound before a file is created
     result = ExportResult(fmt, 0)
     with open_destination(dest) as out:
         if fmt == "json":
             result.items = project_json.write_project_json(library, transcript_id, out)
         elif fmt == "txt":
-            result.items = transcript_text.write_txt(library, transcript_id, out)
+            result.items = transcript_text.write_txt(library, transcript_id, out, original=original)
         elif fmt == "md":
-            result.items = transcript_text.write_markdown(library, transcript_id, out)
+            result.items = transcript_text.write_markdown(
+                library, transcript_id, out, original=original
+            )
         else:
             write = subtitles.write_srt if fmt == "srt" else subtitles.write_vtt
-            result.items, estimated = write(library, transcript_id, out)
+            result.items, estimated = write(library, transcript_id, out, original=original)
             warning = subtitles.estimate_warning(estimated, result.items)
             if warning:
                 result.warnings.append(warning)
@@ -98,9 +118,13 @@ def export_passages(
     quoted = quote_passages(library, passages)
     writer = {
         "csv": _passages.write_csv,
+        "csv-excel": _passages.write_csv,
         "json": _passages.write_json,
         "md": _passages.write_markdown,
     }[fmt]
-    with open_destination(dest, newline="" if fmt == "csv" else None) as out:
+    is_csv = fmt.startswith("csv")
+    with open_destination(dest, newline="" if is_csv else None) as out:
+        if fmt == "csv-excel":
+            out.write("\ufeff")
         n = writer(quoted, out)
     return ExportResult(fmt, n)

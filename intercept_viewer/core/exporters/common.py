@@ -19,6 +19,7 @@ from typing import TextIO
 from intercept_viewer.core.atomic_write import atomic_write
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Passage, Speaker, Transcript, Utterance
+from intercept_viewer.core.status import status_tag, with_status
 from intercept_viewer.core.timefmt import format_ms
 
 #: What an export writes to: a file path (written atomically) or an open text stream.
@@ -26,17 +27,37 @@ Destination = str | os.PathLike[str] | TextIO
 
 #: The name shown for an utterance whose speaker the file did not say.
 UNKNOWN_SPEAKER = "Unknown"
+#: Ends every line whose turn was corrected after import (issue 15), so a quote can't pass
+#: for what was published.
+CORRECTED_MARK = "[corrected]"
 
 
-def status_tag(verification: str) -> str:
-    """``[UNVERIFIED]`` for anything short of verified; empty for a verified transcript."""
-    return "" if verification == "verified" else f"[{verification.upper()}]"
+#: Quoted for a passage whose turns a correction deleted (the passage keeps its note).
+TURNS_DELETED = "(the turns of this passage were deleted in a correction; its note is kept)"
 
 
-def with_status(verification: str, line: str) -> str:
-    """Prefix ``line`` with the status tag when the transcript is not verified."""
-    tag = status_tag(verification)
-    return f"{tag} {line}" if tag else line
+def corrected_suffix(u: Utterance) -> str:
+    """`` [corrected]`` for a turn corrected after import, else ''."""
+    return f" {CORRECTED_MARK}" if u.corrected else ""
+
+
+def transcript_turns(library: Library, transcript_id: int, original: bool) -> list[Utterance]:
+    """The turns an export writes: as corrected (the default) or as imported."""
+    if original:
+        return library.imported_utterances(transcript_id)
+    return library.utterances(transcript_id)
+
+
+def corrections_sentence(library: Library, transcript_id: int, original: bool) -> str | None:
+    """A header line saying the export differs from, or is, the release as imported."""
+    if not library.is_corrected(transcript_id):
+        return None
+    if original:
+        return "The transcript as imported: corrections made afterwards are left out."
+    return (
+        f"Corrected after import: lines marked {CORRECTED_MARK} differ from the release "
+        "(export with the original option for the text as imported)."
+    )
 
 
 def status_sentence(t: Transcript) -> str:
@@ -140,6 +161,8 @@ class QuoteLine:
     #: the quote begins/ends inside the utterance (a character range), shown as "…"
     cut_start: bool = False
     cut_end: bool = False
+    #: the turn was corrected after import
+    corrected: bool = False
 
     @property
     def shown_text(self) -> str:
@@ -174,12 +197,17 @@ class QuotedPassage:
     def plain_lines(self) -> list[str]:
         """The quote as text lines, each carrying the status: ``[UNVERIFIED] Soldier [0:05]:
         text``. A multi-line utterance gives several lines, every one prefixed."""
+        if not self.lines and self.passage.turns_deleted_at:
+            return [with_status(self.verification, TURNS_DELETED)]
         out: list[str] = []
         for q in self.lines:
             when = f" [{format_ms(q.start_ms)}]" if q.start_ms is not None else ""
             first, *rest = q.shown_text.split("\n")
-            out.append(with_status(self.verification, f"{q.speaker}{when}: {first}"))
+            mark = f" {CORRECTED_MARK}" if q.corrected and not rest else ""
+            out.append(with_status(self.verification, f"{q.speaker}{when}: {first}{mark}"))
             out.extend(with_status(self.verification, f"    {line}") for line in rest)
+            if q.corrected and rest:
+                out[-1] += f" {CORRECTED_MARK}"
         return out
 
 
@@ -212,6 +240,7 @@ def quote_passages(library: Library, passages: Sequence[Passage]) -> list[Quoted
                 cut_end=i == len(quoted) - 1
                 and p.end_char is not None
                 and p.end_char < len(u.text),
+                corrected=u.corrected,
             )
             for i, (u, text) in enumerate(quoted)
         ]

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from intercept_viewer.core.exporters.common import (
+    CORRECTED_MARK,
+    TURNS_DELETED,
     QuotedPassage,
     citation_fields,
     citation_text,
@@ -118,12 +120,14 @@ def passage_record(qp: QuotedPassage) -> dict[str, Any]:
                 "end_ms": q.end_ms,
                 "text": q.text,
                 "verification": t.verification,
+                "corrected": q.corrected,
             }
             for q in qp.lines
         ],
         "quote_text": "\n".join(qp.plain_lines()),
         "speakers": qp.speakers,
         **passage_fields(p),
+        "turns_deleted": bool(p.turns_deleted_at),
         "citation": citation_fields(t),
         "citation_text": citation_text(t),
     }
@@ -146,11 +150,15 @@ def _md_quote_lines(qp: QuotedPassage) -> list[str]:
     tag = status_tag(qp.verification)
     flag = f"**{md_escape(tag)}** " if tag else ""
     lines: list[str] = []
+    if not qp.lines and qp.passage.turns_deleted_at:
+        lines.append(f"> {flag}{md_escape(TURNS_DELETED)}")
     for q in qp.lines:
         when = f" \\[{format_ms(q.start_ms)}\\]" if q.start_ms is not None else ""
         first, *rest = q.shown_text.split("\n")
         lines.append(f"> {flag}**{md_escape(q.speaker)}**{when}: {md_escape(first.strip())}")
         lines.extend(f"> {flag}{md_escape(line.strip())}" for line in rest)
+        if q.corrected:
+            lines[-1] += f" {md_escape(CORRECTED_MARK)}"
     return [line + "\\" for line in lines[:-1]] + lines[-1:]
 
 

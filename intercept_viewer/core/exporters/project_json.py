@@ -55,10 +55,16 @@ def transcript_document(library: Library, transcript_id: int) -> dict[str, Any]:
                 "end_ms": u.end_ms,
                 "text": u.text,
                 "context": u.context,
+                **({"original_text": u.original_text} if u.corrected else {}),
             }
             for u in library.utterances(transcript_id)
         ],
         "passages": [passage_fields(p) for p in passages],
+        **(
+            {"history": [e.as_json() for e in library.history(transcript_id)]}
+            if library.is_corrected(transcript_id) or library.verification_history(transcript_id)
+            else {}
+        ),
         "tags": [{"name": t.name, "color": t.color, "description": t.description} for t in tags],
     }
 

@@ -9,8 +9,11 @@ Decisions:
 * **Speakers**: SRT prefixes ``Speaker: ``; WebVTT uses ``<v Speaker>`` voice spans.
 * **No WebVTT cue identifiers**: valid, but common readers (pysubs2 among them) take an
   identifier for the previous cue's last line.
-* **Status**: a transcript that is not verified opens with a status cue shown on screen
-  (``[UNVERIFIED] title — publisher``); WebVTT also carries the full citation in a NOTE.
+* **Status**: WebVTT carries the status and the full citation in a NOTE block. A transcript
+  that is not verified also opens with a status cue shown on screen
+  (``[UNVERIFIED] title — publisher``), but only where it fits before the first real cue: a
+  notice laid over the talk would hide the words it is about. When every time is estimated,
+  the estimates start after the notice, so it always fits.
 * **Missing times**: rather than refuse, times are *estimated* from the text length
   (reading speed), known times are kept, and the export says so (status cue, NOTE, and a
   warning returned to the caller). An estimate is better than nothing for stepping through
@@ -25,10 +28,13 @@ from typing import TextIO
 
 from intercept_viewer.core.exporters.common import (
     citation_text,
+    corrected_suffix,
+    corrections_sentence,
     one_line,
     speaker_label,
     speaker_names,
     status_tag,
+    transcript_turns,
 )
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Transcript, Utterance
@@ -43,11 +49,14 @@ GAP_MS = 200
 STATUS_CUE_MS = 4000
 
 
-def estimate_times(utterances: Sequence[Utterance]) -> tuple[list[tuple[int, int]], int]:
+def estimate_times(
+    utterances: Sequence[Utterance], *, first_start: int = 0
+) -> tuple[list[tuple[int, int]], int]:
     """(start, end) for every utterance, and how many needed an estimate.
 
-    Known starts and ends are kept. A missing start follows the previous cue; a missing end
-    comes from the text length, cut short where the next known start begins.
+    Known starts and ends are kept. A missing start follows the previous cue (the first one
+    starts at ``first_start``); a missing end comes from the text length, cut short where
+    the next known start begins.
     """
     # the next known start after each utterance, found in one backward pass
     next_start: list[int | None] = [None] * len(utterances)
@@ -58,7 +67,7 @@ def estimate_times(utterances: Sequence[Utterance]) -> tuple[list[tuple[int, int
             upcoming = utterances[i].start_ms
     out: list[tuple[int, int]] = []
     estimated = 0
-    cursor = 0
+    cursor = first_start
     for i, u in enumerate(utterances):
         guessed = u.start_ms is None or u.end_ms is None
         start = u.start_ms if u.start_ms is not None else cursor
@@ -89,7 +98,9 @@ def _cue_lines(text: str) -> list[str]:
     return lines or ["…"]
 
 
-def _status_lines(t: Transcript, estimated: int, total: int) -> list[str]:
+def _status_lines(
+    t: Transcript, estimated: int, total: int, corrections: str | None = None
+) -> list[str]:
     lines = []
     tag = status_tag(t.verification)
     if tag:
@@ -97,13 +108,29 @@ def _status_lines(t: Transcript, estimated: int, total: int) -> list[str]:
         lines.append(f"{tag} {one_line(t.title)}" + (f" — {who}" if who else ""))
     if estimated:
         lines.append(f"Times estimated for {estimated} of {total} lines.")
+    if corrections:
+        lines.append(corrections)
     return lines
 
 
-def _status_window(first_start: int | None) -> tuple[int, int]:
-    """The opening cue ends when the talk starts, but stays up at least a second."""
-    end = STATUS_CUE_MS if first_start is None or first_start < 1000 else first_start
-    return 0, min(end, STATUS_CUE_MS)
+#: The shortest status notice worth showing, and the gap it leaves before the first cue.
+MIN_STATUS_MS = 1000
+STATUS_GAP_MS = 100
+
+
+def _status_window(first_start: int | None) -> tuple[int, int] | None:
+    """When the opening notice is shown: it ends before the first cue starts, or not at all.
+
+    None when the talk starts too soon (under a second) for a notice to fit before it.
+    """
+    end = STATUS_CUE_MS if first_start is None else min(STATUS_CUE_MS, first_start - STATUS_GAP_MS)
+    return (0, end) if end >= MIN_STATUS_MS else None
+
+
+def _times(utts: Sequence[Utterance]) -> tuple[list[tuple[int, int]], int]:
+    """Cue times; an untimed transcript's estimates start after the status notice."""
+    untimed = all(u.start_ms is None for u in utts)
+    return estimate_times(utts, first_start=STATUS_CUE_MS + GAP_MS if untimed else 0)
 
 
 def estimate_warning(estimated: int, total: int) -> str | None:
@@ -115,12 +142,14 @@ def estimate_warning(estimated: int, total: int) -> str | None:
     )
 
 
-def write_srt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, int]:
+def write_srt(
+    library: Library, transcript_id: int, out: TextIO, *, original: bool = False
+) -> tuple[int, int]:
     """SRT cues ``Speaker: text``. Returns (utterances, how many times were estimated)."""
     t = library.transcript(transcript_id)
     names = speaker_names(library.speakers(transcript_id))
-    utts = library.utterances(transcript_id)
-    times, estimated = estimate_times(utts)
+    utts = transcript_turns(library, transcript_id, original)
+    times, estimated = _times(utts)
     index = 0
 
     def cue(start: int, end: int, lines: list[str]) -> None:
@@ -129,11 +158,13 @@ def write_srt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, i
         out.write(f"{index}\n{_timestamp(start, ',')} --> {_timestamp(end, ',')}\n")
         out.write("\n".join(lines) + "\n\n")
 
-    status = _status_lines(t, estimated, len(utts))
-    if status:
-        cue(*_status_window(times[0][0] if times else None), status)
+    corrections = corrections_sentence(library, transcript_id, original)
+    status = _status_lines(t, estimated, len(utts), corrections)
+    window = _status_window(times[0][0] if times else None)
+    if status and window:
+        cue(*window, status)
     for u, (start, end) in zip(utts, times, strict=True):
-        first, *rest = _cue_lines(u.text)
+        first, *rest = _cue_lines(u.text + corrected_suffix(u))
         cue(start, end, [f"{speaker_label(u, names)}: {first}", *rest])
     return len(utts), estimated
 
@@ -151,14 +182,20 @@ def _note_text(text: str) -> str:
     return one_line(text).replace("-->", "->")
 
 
-def write_vtt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, int]:
+def write_vtt(
+    library: Library, transcript_id: int, out: TextIO, *, original: bool = False
+) -> tuple[int, int]:
     """WebVTT with ``<v Speaker>`` voice spans, a NOTE with the citation and status, and the
     status cue. Returns (utterances, how many times were estimated)."""
     t = library.transcript(transcript_id)
     names = speaker_names(library.speakers(transcript_id))
-    utts = library.utterances(transcript_id)
-    times, estimated = estimate_times(utts)
+    utts = transcript_turns(library, transcript_id, original)
+    times, estimated = _times(utts)
     out.write("WEBVTT\n\nNOTE\n")
+    corrections = corrections_sentence(library, transcript_id, original)
+    status = _status_lines(t, estimated, len(utts), corrections)
+    for line in status:
+        out.write(f"{_note_text(line)}\n")
     out.write(f"{_note_text(citation_text(t))}\n")
     if t.verification_note:
         out.write(f"Verification note: {_note_text(t.verification_note)}\n")
@@ -166,13 +203,13 @@ def write_vtt(library: Library, transcript_id: int, out: TextIO) -> tuple[int, i
     if warning:
         out.write(f"{_note_text(warning)}\n")
     out.write("Exported by Intercept Viewer.\n\n")
-    status = _status_lines(t, estimated, len(utts))
-    if status:
-        start, end = _status_window(times[0][0] if times else None)
+    window = _status_window(times[0][0] if times else None)
+    if status and window:
+        start, end = window
         out.write(f"{_timestamp(start, '.')} --> {_timestamp(end, '.')}\n")
         out.write("\n".join(vtt_escape(line) for line in status) + "\n\n")
     for u, (start, end) in zip(utts, times, strict=True):
-        lines = [vtt_escape(line) for line in _cue_lines(u.text)]
+        lines = [vtt_escape(line) for line in _cue_lines(u.text + corrected_suffix(u))]
         if u.speaker_id is not None:
             voice = re.sub(r"\s+", " ", vtt_escape(speaker_label(u, names))).strip()
             lines[0] = f"<v {voice}>{lines[0]}</v>" if len(lines) == 1 else f"<v {voice}>{lines[0]}"

@@ -13,9 +13,10 @@ Signals (Exporter):
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -41,6 +42,7 @@ TRANSCRIPT_FILTERS: dict[str, str] = {
 }
 PASSAGE_FILTERS: dict[str, str] = {
     "csv": "CSV spreadsheet (*.csv)",
+    "csv-excel": "CSV for Excel, UTF-8 with BOM (*.csv)",
     "json": "JSON (*.json)",
     "md": "Markdown (*.md)",
 }
@@ -55,12 +57,40 @@ def safe_file_stem(title: str) -> str:
 
 
 def resolve_choice(path: str, selected_filter: str, filters: dict[str, str]) -> tuple[str, str]:
-    """The format (from the file's ending, else the chosen filter) and the path with its ending."""
-    fmt = format_for_path(path, {k: v for k, v in _suffixes(filters).items()})
+    """The format (from the file's ending, else the chosen filter) and the path with its ending.
+
+    Where the chosen filter's ending matches the file's (two CSV flavours), the filter wins.
+    """
+    suffixes = _suffixes(filters)
+    chosen = next((k for k, v in filters.items() if v == selected_filter), None)
+    if chosen is not None and path.lower().endswith(suffixes[chosen]):
+        return path, chosen
+    fmt = format_for_path(path, suffixes)
     if fmt is None:
         fmt = next((k for k, v in filters.items() if v == selected_filter), next(iter(filters)))
         path += _suffixes(filters)[fmt]
     return path, fmt
+
+
+#: Where the last export went (QSettings key): the next Save dialog starts there.
+K_EXPORT_FOLDER = "export/last_folder"
+
+
+def export_folder(settings: QSettings) -> Path:
+    """The folder a Save dialog starts in: the last export's, else Documents, else home.
+
+    Never the process's current folder, which for a desktop launch is wherever the launcher
+    happened to be (often ``/`` or the install folder).
+    """
+    last = settings.value(K_EXPORT_FOLDER)
+    if isinstance(last, str) and last and Path(last).is_dir():
+        return Path(last)
+    documents = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation
+    )
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return Path.home()
 
 
 def _suffixes(filters: dict[str, str]) -> dict[str, str]:
@@ -111,7 +141,8 @@ class Exporter(QObject):
     Attributes:
         context: the window's context. passage_filters: callable giving the queue's current
             filters (the tags dock's). handle: the running export, if any.
-        export_transcript_action (Ctrl+E), export_passages_action (Ctrl+Shift+E).
+        export_transcript_action (Ctrl+E), export_original_action (the transcript as
+        imported, without corrections), export_passages_action (Ctrl+Shift+E).
     """
 
     finished = Signal(str, str)
@@ -130,11 +161,15 @@ class Exporter(QObject):
         self.export_transcript_action = QAction("&Export transcript…", self)
         self.export_transcript_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_transcript_action.triggered.connect(self.export_transcript)
+        self.export_original_action = QAction("Export transcript as &imported…", self)
+        self.export_original_action.setToolTip("Without the corrections made since the import")
+        self.export_original_action.triggered.connect(lambda: self.export_transcript(original=True))
         self.export_passages_action = QAction("Export &passages (queue as filtered)…", self)
         self.export_passages_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self.export_passages_action.triggered.connect(self.export_passages)
 
-    def export_transcript(self) -> bool:
+    def export_transcript(self, *, original: bool = False) -> bool:
+        """Export the shown transcript; ``original``: as imported, without corrections."""
         tid = self.context.current_transcript_id
         try:
             t = self.context.library.transcript(tid) if tid is not None else None
@@ -143,23 +178,42 @@ class Exporter(QObject):
         if t is None:
             self.context.show_status("Open a transcript to export it.", 5000)
             return False
+        title = "Export transcript as imported" if original else "Export transcript"
+        filters = (
+            {k: v for k, v in TRANSCRIPT_FILTERS.items() if k != "json"}
+            if original
+            else TRANSCRIPT_FILTERS
+        )
         choice = ExportDialogs.ask_path(
-            self.host, "Export transcript", safe_file_stem(t.title) + ".txt", TRANSCRIPT_FILTERS
+            self.host, title, str(self._folder() / (safe_file_stem(t.title) + ".txt")), filters
         )
         if choice is None:
             return False
         path, fmt = choice
-        return self._run(path, lambda lib: export_transcript(lib, t.id, fmt, path))
+        self._remember(path)
+        return self._run(
+            path, lambda lib: export_transcript(lib, t.id, fmt, path, original=original)
+        )
 
     def export_passages(self) -> bool:
         filters = {k: v for k, v in self.passage_filters().items() if v not in (None, "")}
         choice = ExportDialogs.ask_path(
-            self.host, "Export passages (the queue as filtered)", "passages.csv", PASSAGE_FILTERS
+            self.host,
+            "Export passages (the queue as filtered)",
+            str(self._folder() / "passages.csv"),
+            PASSAGE_FILTERS,
         )
         if choice is None:
             return False
         path, fmt = choice
+        self._remember(path)
         return self._run(path, lambda lib: export_passages(lib, lib.passages(**filters), fmt, path))
+
+    def _folder(self) -> Path:
+        return export_folder(self.context.settings)
+
+    def _remember(self, path: str) -> None:
+        self.context.settings.setValue(K_EXPORT_FOLDER, str(Path(path).parent))
 
     def _run(self, path: str, job: ExportJob) -> bool:
         if self.handle is not None:

@@ -24,7 +24,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QPainter
+from PySide6.QtGui import (
+    QAction,
+    QFont,
+    QFontMetrics,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -48,6 +56,8 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Title", "Publisher", "Released", "Turns", "Status")
 TITLE, PUBLISHER, RELEASED, COUNT, STATUS = range(5)
 BADGE_SCALE = 0.8
+#: Padding inside a badge (left + right) and the margin around it in its cell.
+BADGE_PAD, BADGE_MARGIN = 12, 4
 _STATUS_ORDER = ("disputed", "unverified", "corroborated", "verified")
 
 
@@ -149,7 +159,9 @@ class TranscriptTableModel(RowTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             note = f"\n{t.verification}: {t.verification_note}" if t.verification_note else ""
             origin = "\nQuoted from a news article" if t.origin == "article" else ""
-            return tooltip_html(f"{t.title}{origin}{note}")
+            where = " · ".join(x for x in (t.publisher, t.released_on) if x)
+            where = f"\n{where}" if where else ""
+            return tooltip_html(f"{t.title}{where}{origin}{note}")
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COUNT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == TranscriptRole.Id:
@@ -171,8 +183,26 @@ class FilterProxyModel(QSortFilterProxyModel):
             source.sort(column, order)
 
 
+def badge_font(base: QFont) -> QFont:
+    font = QFont(base)
+    font.setPointSizeF(font.pointSizeF() * BADGE_SCALE)
+    font.setBold(True)
+    return font
+
+
+def badge_column_width(base: QFont) -> int:
+    """Wide enough for the widest label (CORROBORATED, not UNVERIFIED) with its padding."""
+    fm = QFontMetrics(badge_font(base))
+    widest = max(fm.horizontalAdvance(label) for label in VERIFICATION_LABELS.values())
+    return widest + BADGE_PAD + 2 * BADGE_MARGIN + 2
+
+
 class BadgeDelegate(QStyledItemDelegate):
-    """Paints the verification status as a coloured pill with readable text."""
+    """Paints the verification status as a coloured pill with readable text.
+
+    The pill is sized to its own label; on a selected row it gets a ring in the selection's
+    text colour, so a blue CORROBORATED pill still stands out on a blue selection.
+    """
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         state = index.data(TranscriptRole.Verification)
@@ -186,18 +216,25 @@ class BadgeDelegate(QStyledItemDelegate):
         if widget is not None:
             widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         label = VERIFICATION_LABELS.get(state, state.upper())
-        font = QFont(option.font)
-        font.setPointSizeF(font.pointSizeF() * BADGE_SCALE)
-        font.setBold(True)
+        font = badge_font(option.font)
         fm = QFontMetrics(font)
-        w = fm.horizontalAdvance(label) + 12
+        w = fm.horizontalAdvance(label) + BADGE_PAD
         h = fm.height() + 2
         r = option.rect
-        pill = QRectF(r.left() + 4, r.top() + (r.height() - h) / 2, min(w, r.width() - 8), h)
+        pill = QRectF(
+            r.left() + BADGE_MARGIN,
+            r.top() + (r.height() - h) / 2,
+            min(w, r.width() - 2 * BADGE_MARGIN),
+            h,
+        )
         bg = verification_color(state)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(Qt.PenStyle.NoPen)
+        if option.state & QStyle.StateFlag.State_Selected:
+            ring = option.palette.color(option.palette.ColorRole.HighlightedText)
+            painter.setPen(QPen(ring, 1.5))
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(bg)
         painter.drawRoundedRect(pill, h / 2, h / 2)
         painter.setPen(text_color_on(bg))
@@ -206,8 +243,34 @@ class BadgeDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+#: Columns given up, in this order, when the panel is too narrow for the title to read.
+FOLD_ORDER = (COUNT, PUBLISHER, RELEASED)
+#: The share of the table's width the title keeps before a column is folded away.
+TITLE_SHARE = 0.45
+
+
+def columns_to_hide(viewport: int, widths: dict[int, int], chosen_hidden: set[int]) -> set[int]:
+    """Which optional columns to fold so the title keeps ``TITLE_SHARE`` of ``viewport``.
+
+    ``widths`` are the other columns' widths; ``chosen_hidden`` are hidden by the user anyway.
+    The status column is never folded: the flag must stay in sight.
+    """
+    hidden = set(chosen_hidden)
+    for col in FOLD_ORDER:
+        others = sum(w for c, w in widths.items() if c not in hidden)
+        if viewport - others >= TITLE_SHARE * viewport:
+            break
+        hidden.add(col)
+    return hidden
+
+
 class LibraryPanel(QWidget):
-    """Filter box over a sortable, multi-select table of transcripts."""
+    """Filter box over a sortable, multi-select table of transcripts.
+
+    The title comes first and stretches; when the dock is narrow, the turn count, publisher
+    and date fold away (they stay in each row's tooltip) so the title keeps enough room to be
+    told apart from its neighbours. Right-click the header to choose columns.
+    """
 
     transcript_selected = Signal(int)
     delete_requested = Signal(list)
@@ -231,25 +294,33 @@ class LibraryPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # "Перехват ГУР: «…»" titles share their start: eliding in the middle keeps the end
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.verticalHeader().hide()
         self.table.setItemDelegateForColumn(STATUS, BadgeDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
         fm = self.table.fontMetrics()
-        badge_font = QFont(self.table.font())
-        badge_font.setPointSizeF(badge_font.pointSizeF() * BADGE_SCALE)
-        badge_font.setBold(True)
         widths = {
             PUBLISHER: fm.horizontalAdvance("Publisher") + 8,
             RELEASED: fm.horizontalAdvance("2024-12-31") + 12,
             COUNT: fm.horizontalAdvance("Turns") + 14,
-            STATUS: QFontMetrics(badge_font).horizontalAdvance("UNVERIFIED") + 22,
+            STATUS: badge_column_width(self.table.font()),
         }
         for col, width in widths.items():
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
+        self._column_widths = widths
+        #: optional columns the user hid from the header's menu
+        self.user_hidden: set[int] = set()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for col in (PUBLISHER, RELEASED, COUNT):
+            toggle = QAction(COLUMNS[col], header)
+            toggle.setCheckable(True)
+            toggle.setChecked(True)
+            toggle.toggled.connect(lambda on, c=col: self.set_column_shown(c, on))
+            header.addAction(toggle)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.delete_action = QAction("&Delete transcripts…", self)
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
@@ -260,6 +331,22 @@ class LibraryPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.table)
+
+    def set_column_shown(self, column: int, shown: bool) -> None:
+        """Show or hide an optional column (the header's context menu)."""
+        (self.user_hidden.discard if shown else self.user_hidden.add)(column)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Fold optional columns so the title stays readable at the current width."""
+        width = self.table.viewport().width()
+        hidden = columns_to_hide(width, self._column_widths, self.user_hidden)
+        for col in (PUBLISHER, RELEASED, COUNT):
+            self.table.setColumnHidden(col, col in hidden)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def set_transcripts(self, rows: list[Transcript], keep_id: int | None = None) -> None:
         self.table.selectionModel().blockSignals(True)

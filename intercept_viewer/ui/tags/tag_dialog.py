@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intercept_viewer.ui.widgets.dialog_keys import save_on_ctrl_enter
+
 
 def split_tags(text: str) -> list[str]:
     """``"claim, Купянск ,,unit"`` → ``["claim", "Купянск", "unit"]`` (duplicates dropped,
@@ -172,6 +174,7 @@ class TagDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+        save_on_ctrl_enter(self, self._accept)  # from the note field too
         self.tags_edit.setFocus()
 
     def _accept(self) -> None:

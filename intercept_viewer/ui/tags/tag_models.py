@@ -29,7 +29,6 @@ from intercept_viewer.ui.transcript.turn_strip import tooltip_html
 from intercept_viewer.ui.widgets.style import VERIFICATION_LABELS, text_color_on, verification_color
 
 if TYPE_CHECKING:
-
     pass
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -87,9 +86,11 @@ class PassageQueueModel(QAbstractTableModel):
             verification); set by the panel's combo boxes.
     """
 
-    COLUMNS = ("", "Status", "Quote", "Speaker", "Transcript", "Tagged")
+    COLUMNS = ("", "Status", "Quote", "Speaker", "Tags", "Note", "Transcript", "Tagged")
     #: the badge comes early so a narrow dock never scrolls it out of sight
-    STATE_COL, STATUS_COL, QUOTE_COL, SPEAKER_COL, TITLE_COL, DATE_COL = range(6)
+    STATE_COL, STATUS_COL, QUOTE_COL, SPEAKER_COL, TAGS_COL, NOTE_COL, TITLE_COL, DATE_COL = range(
+        8
+    )
     PassageRole = int(Qt.ItemDataRole.UserRole) + 41
     IdRole = int(Qt.ItemDataRole.UserRole) + 42
 
@@ -146,6 +147,10 @@ class PassageQueueModel(QAbstractTableModel):
             return (r.quote.casefold(), r.passage.id)
         if col == self.SPEAKER_COL:
             return (r.speakers.casefold(), r.passage.id)
+        if col == self.TAGS_COL:
+            return (", ".join(r.passage.tags).casefold(), r.passage.id)
+        if col == self.NOTE_COL:
+            return ((r.passage.note or "").casefold(), r.passage.id)
         if col == self.TITLE_COL:
             return (r.transcript.title.casefold(), r.passage.first_seq, r.passage.id)
         if col == self.STATUS_COL:
@@ -204,6 +209,10 @@ class PassageQueueModel(QAbstractTableModel):
                 return f"“{q}”"
             if col == self.SPEAKER_COL:
                 return r.speakers
+            if col == self.TAGS_COL:
+                return ", ".join(p.tags)
+            if col == self.NOTE_COL:
+                return " ".join((p.note or "").split())  # one line in a cell
             if col == self.TITLE_COL:
                 return r.transcript.title
             if col == self.STATUS_COL:
@@ -224,4 +233,3 @@ class PassageQueueModel(QAbstractTableModel):
         if col == self.STATE_COL and role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
-

@@ -11,15 +11,16 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
+    QDialog,
     QInputDialog,
     QMessageBox,
     QWidget,
 )
 
 from intercept_viewer.core.model import Tag
+from intercept_viewer.ui.widgets.dialog_keys import multiline_text_dialog
 
 if TYPE_CHECKING:
-
     pass
 
 #: Answers of ``TagPrompts.ask_delete``.
@@ -37,10 +38,14 @@ class TagPrompts:
     @classmethod
     def ask_description(cls, parent: QWidget | None, tag: Tag) -> str | None:
         """The tag's description (what the tag is for); None when cancelled, "" clears it."""
-        value, ok = QInputDialog.getMultiLineText(
-            parent, "Describe tag", f"What is “{tag.name}” for?", tag.description or ""
+        dialog = multiline_text_dialog(
+            parent,
+            "Describe tag",
+            f"What is “{tag.name}” for? (Ctrl+Enter saves)",
+            tag.description or "",
         )
-        return value.strip() if ok else None
+        ok = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.textValue().strip() if ok else None
 
     @classmethod
     def ask_color(cls, parent: QWidget | None, current: str) -> str | None:
@@ -87,4 +92,3 @@ class TagPrompts:
         if drop is not None and clicked is drop:
             return DELETE_PASSAGES
         return None
-

@@ -40,7 +40,6 @@ from intercept_viewer.core.model import VERIFICATION_STATES, Tag, Transcript
 from intercept_viewer.ui.widgets.style import VERIFICATION_LABELS
 
 if TYPE_CHECKING:
-
     pass
 from intercept_viewer.ui.tags.tag_models import PassageQueueModel, TagListModel
 
@@ -151,6 +150,7 @@ class TagsPanel(QWidget):
         self.queue_view.setSortingEnabled(True)
         self.queue_view.sortByColumn(PassageQueueModel.DATE_COL, Qt.SortOrder.DescendingOrder)
         self.queue_view.setWordWrap(False)
+        self.queue_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.queue_view.verticalHeader().hide()
         self.queue_view.setAlternatingRowColors(True)
         header = self.queue_view.horizontalHeader()
@@ -158,10 +158,14 @@ class TagsPanel(QWidget):
         header.setSectionResizeMode(
             PassageQueueModel.STATE_COL, QHeaderView.ResizeMode.ResizeToContents
         )
-        header.resizeSection(PassageQueueModel.QUOTE_COL, 220)
-        header.resizeSection(PassageQueueModel.SPEAKER_COL, 80)
-        header.resizeSection(PassageQueueModel.TITLE_COL, 120)
-        header.resizeSection(PassageQueueModel.STATUS_COL, 96)
+        header.resizeSection(PassageQueueModel.SPEAKER_COL, 90)
+        header.resizeSection(PassageQueueModel.TAGS_COL, 130)
+        header.resizeSection(PassageQueueModel.NOTE_COL, 200)
+        header.resizeSection(PassageQueueModel.TITLE_COL, 180)
+        header.resizeSection(PassageQueueModel.STATUS_COL, 110)
+        # the quote is what is read: it takes whatever width the dock has
+        header.setSectionResizeMode(PassageQueueModel.QUOTE_COL, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
         self.queue_view.doubleClicked.connect(self._jump)
         self.queue_view.setToolTip("Double-click: jump to the passage. D: done/reopen.")
         self.queue_view.key_action.connect(self._key_action)
@@ -184,13 +188,15 @@ class TagsPanel(QWidget):
         queue_box = QWidget(self)
         ql = QVBoxLayout(queue_box)
         ql.setContentsMargins(0, 0, 0, 0)
-        row1, row2 = QHBoxLayout(), QHBoxLayout()
-        row1.addWidget(self.tag_filter, 1)
-        row1.addWidget(self.state_filter, 1)
-        row2.addWidget(self.verification_filter, 1)
-        row2.addWidget(self.transcript_filter, 1)
-        ql.addLayout(row1)
-        ql.addLayout(row2)
+        row = QHBoxLayout()
+        for combo in (
+            self.tag_filter,
+            self.state_filter,
+            self.verification_filter,
+            self.transcript_filter,
+        ):
+            row.addWidget(combo, 1)
+        ql.addLayout(row)
         ql.addWidget(self.queue_view, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
@@ -198,11 +204,14 @@ class TagsPanel(QWidget):
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.delete_button)
         ql.addLayout(buttons)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        # Side by side in a wide dock under the transcript: the tag list gets its full height
+        # and every column of the queue (quote, speaker, tags, note, transcript) stays readable.
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(tags_box)
         splitter.addWidget(queue_box)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([90, 400])  # the queue is the working area; tags just filter it
+        splitter.setStretchFactor(1, 4)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([240, 900])  # the queue is the working area; tags just filter it
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
@@ -341,4 +350,3 @@ class TagsPanel(QWidget):
             "edit": self.edit_requested,
             "delete": self.delete_requested,
         }[what].emit(pid)
-

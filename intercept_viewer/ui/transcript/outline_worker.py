@@ -41,11 +41,16 @@ class OutlineResult:
     transcript_id: whose outline this is.
     layout: the strip's layout (lanes follow ``speakers``).
     speakers: the transcript's speakers with their turn counts and speaking time.
+    unknown_turns, unknown_ms: turns (and their speaking time) with no known speaker.
+    longest_ms: the latest time in the transcript (sizes the list's time column), or None.
     """
 
     transcript_id: int
     layout: TurnLayout
     speakers: list[Speaker]
+    unknown_turns: int = 0
+    unknown_ms: int = 0
+    longest_ms: int | None = None
 
 
 def load_outline(library: Library, request: OutlineRequest) -> OutlineResult:
@@ -53,7 +58,19 @@ def load_outline(library: Library, request: OutlineRequest) -> OutlineResult:
     speakers = library.speakers(request.transcript_id, with_stats=True)
     outline = library.turn_outline(request.transcript_id)
     layout = layout_turns(outline, [s.id for s in speakers], request.has_times)
-    return OutlineResult(request.transcript_id, layout, speakers)
+    unknown_turns = unknown_ms = 0
+    longest: int | None = None
+    for _seq, speaker_id, start, end in outline:
+        if speaker_id is None:
+            unknown_turns += 1
+            if start is not None and end is not None and end > start:
+                unknown_ms += end - start
+        latest = end if end is not None else start
+        if latest is not None and (longest is None or latest > longest):
+            longest = latest
+    return OutlineResult(
+        request.transcript_id, layout, speakers, unknown_turns, unknown_ms, longest
+    )
 
 
 def outline_task(request: OutlineRequest) -> Task:

@@ -83,6 +83,8 @@ class SourcePanel(QScrollArea):
         body = QWidget(self)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # in a narrow dock a field goes under its label instead of off the panel's edge
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self._transcript: Transcript | None = None
         self.edits: dict[str, QWidget] = {}
         self.info: dict[str, QLabel] = {}
@@ -130,6 +132,20 @@ class SourcePanel(QScrollArea):
             value.setMinimumWidth(40)
             self.info[name] = value
             form.addRow(label, value)
+        # Every change of status or note, oldest first (issue 15): plain text, filled by the
+        # corrections controller through set_verification_history.
+        self.verification_history = QLabel(self)
+        self.verification_history.setObjectName("verification_history")
+        self.verification_history.setTextFormat(Qt.TextFormat.PlainText)
+        self.verification_history.setWordWrap(True)
+        self.verification_history.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self.verification_history.setSizePolicy(
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        )
+        form.addRow("Status history", self.verification_history)
+        self.set_verification_history([])
         outer = QVBoxLayout(body)
         outer.addLayout(form)
         outer.addStretch(1)
@@ -157,6 +173,12 @@ class SourcePanel(QScrollArea):
             value = getattr(t, name) if t is not None else None
             label.setText(isolate(str(value)) if value else "—")
         self._update_buttons()
+
+    def set_verification_history(self, lines: list[str]) -> None:
+        """One line per change of status or note, oldest first."""
+        self.verification_history.setText(
+            isolate("\n".join(lines)) if lines else "No change since import."
+        )
 
     def _update_buttons(self) -> None:
         for name, button in self.open_buttons.items():

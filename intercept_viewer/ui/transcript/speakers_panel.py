@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from intercept_viewer.core.model import Speaker
 from intercept_viewer.core.timefmt import format_ms
+from intercept_viewer.ui.transcript.outline_worker import OutlineResult
+from intercept_viewer.ui.transcript.utterance_model import UNKNOWN_COLOR
 from intercept_viewer.ui.widgets.prompts import Prompts
 from intercept_viewer.ui.widgets.row_table_model import RowTableModel
 from intercept_viewer.ui.widgets.safe_text import tooltip_html
@@ -37,6 +39,11 @@ from intercept_viewer.ui.widgets.safe_text import tooltip_html
 AnyIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Speaker", "Turns", "Time")
 SPEAKER_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 40
+
+
+#: The row for turns without a speaker: not a speaker in the library, so no real id.
+UNKNOWN_ID = -1
+UNKNOWN_NAME = "Unknown speaker"
 
 
 class SpeakersModel(RowTableModel):
@@ -58,23 +65,54 @@ class SpeakersModel(RowTableModel):
         self.stats_pending = stats_pending
         self.endResetModel()
 
-    def update_stats(self, speakers: list[Speaker]) -> None:
+    def update_stats(
+        self, speakers: list[Speaker], unknown_turns: int = 0, unknown_ms: int = 0
+    ) -> None:
         """Fill in turn counts and speaking time (by speaker id) without a reset, so the
-        selection and scroll position stay."""
+        selection and scroll position stay. Turns with no known speaker (the strip's "?"
+        lane) get a row of their own at the end, listed but not selectable: there is no
+        speaker to rename or merge."""
         stats = {s.id: (s.utterance_count, s.speaking_ms) for s in speakers}
+        had_unknown = self._unknown_row() is not None
+        if had_unknown and not unknown_turns:
+            last = len(self._rows) - 1
+            self.beginRemoveRows(QModelIndex(), last, last)
+            self._rows.pop()
+            self.endRemoveRows()
         for i, row in enumerate(self._rows):
             if row.id in stats:
                 count, ms = stats[row.id]
                 self._rows[i] = replace(row, utterance_count=count, speaking_ms=ms)
+        if unknown_turns:
+            unknown = Speaker(
+                UNKNOWN_ID, -1, "", UNKNOWN_NAME, None, UNKNOWN_COLOR, unknown_turns, unknown_ms
+            )
+            if had_unknown:
+                self._rows[-1] = unknown
+            else:
+                n = len(self._rows)
+                self.beginInsertRows(QModelIndex(), n, n)
+                self._rows.append(unknown)
+                self.endInsertRows()
         self.stats_pending = False
         if self._rows:
             self.dataChanged.emit(self.index(0, 1), self.index(len(self._rows) - 1, 2))
+
+    def _unknown_row(self) -> Speaker | None:
+        return self._rows[-1] if self._rows and self._rows[-1].id == UNKNOWN_ID else None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and self._rows[index.row()].id == UNKNOWN_ID:
+            flags &= ~Qt.ItemFlag.ItemIsSelectable
+        return flags
 
     def speaker_at(self, row: int) -> Speaker:
         return self._rows[row]
 
     def speakers(self) -> list[Speaker]:
-        return list(self._rows)
+        """The real speakers (not the unknown-speaker row)."""
+        return [s for s in self._rows if s.id != UNKNOWN_ID]
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -92,6 +130,8 @@ class SpeakersModel(RowTableModel):
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             return QColor(s.color)
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            if s.id == UNKNOWN_ID:
+                return tooltip_html("Turns the file gives no speaker for (the strip's ? lane)")
             return tooltip_html(f"{s.name}\nIn the file: {s.label}")
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -143,9 +183,9 @@ class SpeakersPanel(QWidget):
         self.model.set_speakers(speakers, has_times, stats_pending=stats_pending)
         self._update_buttons()
 
-    def update_stats(self, speakers: list[Speaker]) -> None:
+    def update_stats(self, outline: OutlineResult) -> None:
         """Counts and speaking time, read after the transcript was shown."""
-        self.model.update_stats(speakers)
+        self.model.update_stats(outline.speakers, outline.unknown_turns, outline.unknown_ms)
 
     def selected(self) -> list[Speaker]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})

@@ -61,7 +61,7 @@ class TranscriptView(QWidget):
     outline_loader: reads the strip's outline and the speakers' stats (a runner task).
 
     Signals:
-        speaker_stats_loaded(list[Speaker]): the shown transcript's speakers with their turn
+        speaker_stats_loaded(OutlineResult): the shown transcript's speakers with their turn
             counts and speaking time, read after its first rows were painted.
     """
 
@@ -171,10 +171,12 @@ class TranscriptView(QWidget):
         if result.transcript_id != t.id:
             return
         self.strip.set_layout(result.layout, list(self.model.speakers()))
+        if self.list_view.utterance_delegate.set_longest_time(result.longest_ms):
+            self.list_view.relayout_now()
         self.list_view.set_turn_speakers(result.layout.speaker_ids)
         first, last = self.list_view.visible_rows()
         self._visible_rows(first, last)
-        self.speaker_stats_loaded.emit(result.speakers)
+        self.speaker_stats_loaded.emit(result)
 
     def update_header(self, t: Transcript | None) -> None:
         """Title, publisher/date line and the bands; called again after every edit."""

@@ -5,10 +5,16 @@ Row heights are the costly part of a long list: QListView asks ``sizeHint`` for 
 each layout. Heights are cached per row for the current text width, measured with a single
 ``QFontMetrics.boundingRect(..., TextWordWrap, ...)`` call, and rows whose page has not been
 read yet get an estimate (one line) instead of being fetched just to be measured.
+
+A turn corrected after import gets a small "edited" badge at the right (the model's tooltip
+shows the original). Editing a turn (F2, double-click) opens a plain-text ``TurnEditor`` over
+the text; what it commits goes to ``commit_text``, never into the model directly, so the
+window can record it as an undoable correction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
@@ -21,6 +27,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from intercept_viewer.core.timefmt import format_ms
+from intercept_viewer.ui.transcript.turn_editor import TurnEditor
 from intercept_viewer.ui.widgets.highlight_layout import highlighted_layout
 from intercept_viewer.ui.widgets.roles import UtteranceRole
 from intercept_viewer.ui.widgets.style import text_color_on
@@ -31,6 +39,9 @@ PAD = 6
 GAP = 8
 CHIP_MAX = 170
 TAG_GAP = 4
+EDITED_LABEL = "edited"
+#: Amber: noticeable beside the text without reading as a warning band.
+EDITED_COLOR = "#B45309"
 
 
 class UtteranceDelegate(QStyledItemDelegate):
@@ -49,6 +60,13 @@ class UtteranceDelegate(QStyledItemDelegate):
         self._chip_width = self._fm.horizontalAdvance("Speaker") + 2 * PAD
         self._time_width = self._fm.horizontalAdvance("0:00:00")
         self._show_time = True
+        self._small = QFont(self._font)
+        self._small.setPointSizeF(max(6.0, self._font.pointSizeF() * 0.8))
+        self._mark_width = 0
+        #: called with (row, text) when an edit is committed; set by the corrections
+        self.commit_text: Callable[[int, str], None] | None = None
+        #: called with (row, text, cursor position) for "split at the cursor" in the editor
+        self.split_at: Callable[[int, str, int], None] | None = None
         self.measured = 0
         self._estimate_size = QSize(self._row_width, self.estimated_height())
 
@@ -60,6 +78,17 @@ class UtteranceDelegate(QStyledItemDelegate):
         self._time_width = self._fm.horizontalAdvance("0:00:00")
         self.invalidate()
 
+    def set_longest_time(self, longest_ms: int | None) -> bool:
+        """Size the time column for the transcript's latest time (``50:32:49`` needs more than
+        ``0:00:00``); True when the width changed and rows must be laid out again."""
+        sample = format_ms(longest_ms) if longest_ms is not None else ""
+        width = max(self._fm.horizontalAdvance("0:00:00"), self._fm.horizontalAdvance(sample))
+        if width == self._time_width:
+            return False
+        self._time_width = width
+        self.invalidate()
+        return True
+
     def set_speaker_names(self, names: list[str], *, has_times: bool) -> None:
         """Size the chip column for these names (capped) and show times only when known."""
         widest = max((self._fm.horizontalAdvance(n) for n in names), default=0)
@@ -67,6 +96,16 @@ class UtteranceDelegate(QStyledItemDelegate):
         self._chip_width = min(CHIP_MAX, widest) + 2 * PAD
         self._show_time = has_times
         self.invalidate()
+
+    def set_show_marks(self, show: bool) -> bool:
+        """Reserve room for the "edited" badge (only once a transcript has corrections);
+        returns True when the layout changed."""
+        width = QFontMetrics(self._small).horizontalAdvance(EDITED_LABEL) + 2 * PAD if show else 0
+        if width == self._mark_width:
+            return False
+        self._mark_width = width
+        self.invalidate()
+        return True
 
     def set_row_width(self, width: int) -> bool:
         """The viewport width changed; returns True when cached heights were dropped."""
@@ -96,7 +135,17 @@ class UtteranceDelegate(QStyledItemDelegate):
         return left + self._chip_width + GAP
 
     def text_width(self) -> int:
-        return max(40, self._row_width - self.text_left() - PAD)
+        return max(40, self._row_width - self.text_left() - PAD - self._mark_width)
+
+    def mark_rect(self, row_rect: QRect) -> QRect:
+        """Where the "edited" badge of a row is drawn (hover shows the original)."""
+        h = QFontMetrics(self._small).height()
+        return QRect(
+            row_rect.right() - self._mark_width + GAP // 2,
+            row_rect.top() + PAD,
+            self._mark_width - GAP // 2 - PAD // 2,
+            h,
+        )
 
     def line_height(self) -> int:
         return self._fm.height()
@@ -196,7 +245,65 @@ class UtteranceDelegate(QStyledItemDelegate):
             painter.drawText(text_rect, int(Qt.TextFlag.TextWordWrap), text)
         if tags:
             self._draw_tags(painter, self.tag_chip_rects(r, tags), tags)
+        if self._mark_width and index.data(UtteranceRole.Corrected):
+            self._draw_mark(painter, self.mark_rect(r), fg, selected)
         painter.restore()
+
+    def _draw_mark(self, painter: QPainter, rect: QRect, fg: QColor, selected: bool) -> None:
+        painter.setFont(self._small)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        color = fg if selected else QColor(EDITED_COLOR)
+        painter.setPen(color)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), EDITED_LABEL)
+        painter.setFont(self._font)
+        painter.setPen(fg)
+
+    # ---------------------------------------------------------------- editing in place
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> QWidget:
+        editor = TurnEditor(parent)
+        editor.setFont(self._font)
+        row = index.row()
+        editor.commit_requested.connect(lambda: self._commit(editor))
+        editor.split_requested.connect(lambda pos: self._split(editor, row, pos))
+        return editor
+
+    def _commit(self, editor: TurnEditor) -> None:
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+
+    def _split(self, editor: TurnEditor, row: int, pos: int) -> None:
+        text = editor.toPlainText()
+        editor.committed = True  # the split carries the edited text: no second commit
+        self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+        if self.split_at is not None:
+            self.split_at(row, text, pos)
+
+    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
+        if isinstance(editor, TurnEditor) and not editor.loaded:
+            editor.setPlainText(index.data(Qt.ItemDataRole.DisplayRole) or "")
+            editor.moveCursor(editor.textCursor().MoveOperation.End)
+            editor.loaded = True
+
+    def setModelData(self, editor: QWidget, model: Any, index: AnyIndex) -> None:
+        if not isinstance(editor, TurnEditor) or editor.committed:
+            return
+        editor.committed = True
+        text = editor.toPlainText()
+        if text != (index.data(Qt.ItemDataRole.DisplayRole) or "") and self.commit_text:
+            self.commit_text(index.row(), text)
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> None:
+        r = option.rect
+        left = r.left() + self.text_left() - PAD
+        height = max(r.height(), self._fm.height() * 3 + 2 * PAD)
+        editor.setGeometry(QRect(left, r.top(), self.text_width() + 2 * PAD, height))
 
     def _draw_highlighted(
         self, painter: QPainter, rect: QRect, text: str, spans: list[tuple[int, int]], fg: QColor

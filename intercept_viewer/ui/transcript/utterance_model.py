@@ -5,6 +5,11 @@ count up front (``Library.utterance_count``) and reads pages of ``PAGE_SIZE`` ro
 a view asks for data, keeping the last ``MAX_PAGES`` pages in an LRU cache. ``peek`` answers
 without fetching, so a delegate can size rows nobody has looked at yet from an estimate.
 
+A correction (``turns_replaced``) patches the model in place: the changed rows are read
+again, rows inserted or removed are announced as such, and cached pages after the change are
+dropped (their rows moved), so nothing else is re-read or repainted. ``set_fixed_rows`` shows a
+list held in memory instead (View ▸ Show as imported).
+
 Signals:
     page_loaded(first_row, last_row): a page arrived from the library (rows may change height).
 """
@@ -49,6 +54,10 @@ class UtteranceListModel(QAbstractListModel):
         self._speakers: dict[int, Speaker] = {}
         self._highlights: dict[int, list[tuple[int, int]]] = {}
         self._tags: dict[int, list[tuple[str, str]]] = {}
+        self._fixed: list[Utterance] | None = None
+        #: (transcript id, utterance id) -> tooltip with its history; cleared by corrections
+        self._history_tips: dict[int, str] = {}
+        self.history_tip: Any = None  # callable(Utterance) -> str, set by the corrections
         self.pages_fetched: list[int] = []
 
     # ---------------------------------------------------------------- loading
@@ -67,6 +76,8 @@ class UtteranceListModel(QAbstractListModel):
         self._pages.clear()
         self._highlights.clear()
         self._tags.clear()
+        self._fixed = None
+        self._history_tips.clear()
         self.pages_fetched = []
         self._speakers = {s.id: s for s in speakers}
         self._count = 0 if transcript_id is None else self._library.utterance_count(transcript_id)
@@ -84,6 +95,58 @@ class UtteranceListModel(QAbstractListModel):
         self._pages.clear()
         self._changed_all()
 
+    @property
+    def showing_fixed(self) -> bool:
+        """True while a list in memory (the transcript as imported) is shown."""
+        return self._fixed is not None
+
+    def set_fixed_rows(self, rows: list[Utterance] | None) -> None:
+        """Show ``rows`` (read-only, e.g. the transcript as imported); None: the library again."""
+        self.beginResetModel()
+        self._fixed = rows
+        self._pages.clear()
+        self._history_tips.clear()
+        if rows is not None:
+            self._count = len(rows)
+        elif self._transcript_id is not None:
+            self._count = self._library.utterance_count(self._transcript_id)
+        else:
+            self._count = 0
+        self.endResetModel()
+
+    def turns_replaced(self, seq: int, removed: int, inserted: int) -> None:
+        """The library replaced ``removed`` turns at ``seq`` by ``inserted`` ones: re-read the
+        changed rows, announce inserted/removed rows, shift the decorations below them."""
+        if self._transcript_id is None or self._fixed is not None:
+            return
+        row, delta = seq - 1, inserted - removed
+        self._history_tips.clear()
+        page_no = row // self.PAGE_SIZE
+        if delta:
+            # rows from the change on moved: drop their pages (read again when painted)
+            for p in [p for p in self._pages if p >= page_no]:
+                del self._pages[p]
+            self._highlights = _shifted(self._highlights, seq + removed, delta)
+            self._tags = _shifted(self._tags, seq + removed, delta)
+        else:
+            fresh = self._library.utterances(self._transcript_id, seq, inserted)
+            for u in fresh:
+                page = self._pages.get((u.seq - 1) // self.PAGE_SIZE)
+                i = (u.seq - 1) % self.PAGE_SIZE
+                if page is not None and i < len(page):
+                    page[i] = u
+        common = min(removed, inserted)
+        if delta > 0:
+            self.beginInsertRows(QModelIndex(), row + removed, row + inserted - 1)
+            self._count += delta
+            self.endInsertRows()
+        elif delta < 0:
+            self.beginRemoveRows(QModelIndex(), row + inserted, row + removed - 1)
+            self._count += delta
+            self.endRemoveRows()
+        if common:
+            self.dataChanged.emit(self.index(row, 0), self.index(row + common - 1, 0))
+
     def _changed_all(self) -> None:
         if self._count:
             self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, 0))
@@ -92,6 +155,11 @@ class UtteranceListModel(QAbstractListModel):
         page = self._pages.get(page_no)
         if page is not None:
             self._pages.move_to_end(page_no)
+            return page
+        if self._fixed is not None:
+            start = page_no * self.PAGE_SIZE
+            page = self._fixed[start : start + self.PAGE_SIZE]
+            self._pages[page_no] = page
             return page
         assert self._transcript_id is not None
         page = self._library.utterances(
@@ -175,11 +243,14 @@ class UtteranceListModel(QAbstractListModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
+        flags = (
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable
             | Qt.ItemFlag.ItemNeverHasChildren
         )
+        if self._fixed is None and not self._library.read_only:
+            flags |= Qt.ItemFlag.ItemIsEditable  # through the delegate's TurnEditor
+        return flags
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < self._count:
@@ -208,8 +279,43 @@ class UtteranceListModel(QAbstractListModel):
             return self.tags_for(u.seq)
         if role == UtteranceRole.Utterance:
             return u
-        if role == Qt.ItemDataRole.ToolTipRole and u.context:
-            # Turns quoted from an article keep the paragraph they came from: hovering a turn
-            # shows it, so the reader can check the attribution against the writer's words.
-            return tooltip_html(f"From the article:\n\n{u.context}")
+        if role == UtteranceRole.Corrected:
+            return u.corrected and self._fixed is None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            parts = []
+            if u.corrected and self._fixed is None:
+                parts.append(self._correction_tip(u))
+            if u.context:
+                # Turns quoted from an article keep the paragraph they came from: hovering a
+                # turn shows it, so the reader can check the attribution against the writer's.
+                parts.append(f"From the article:\n\n{u.context}")
+            return tooltip_html("\n\n".join(parts)) if parts else None
         return None
+
+    def _correction_tip(self, u: Utterance) -> str:
+        """ "Edited" and the text as imported, plus the turn's history (read on hover)."""
+        tip = self._history_tips.get(u.id)
+        if tip is None:
+            if u.original_text == "":
+                tip = "Inserted: this turn is not in the release as imported."
+            elif u.original_text == u.text:
+                tip = "Corrected (the text is as imported):"
+            else:
+                tip = f"Edited. As imported:\n\n{u.original_text}"
+            if self.history_tip is not None:
+                more = self.history_tip(u)
+                if more:
+                    tip += f"\n\n{more}"
+            self._history_tips[u.id] = tip
+        return tip
+
+
+def _shifted(by_seq: dict[int, Any], from_seq: int, delta: int) -> dict[int, Any]:
+    """Decorations keyed by seq, with every seq from ``from_seq`` on moved by ``delta``."""
+    out: dict[int, Any] = {}
+    for seq, value in by_seq.items():
+        if seq >= from_seq:
+            out[seq + delta] = value
+        elif seq < from_seq + min(delta, 0):
+            out[seq] = value
+    return out

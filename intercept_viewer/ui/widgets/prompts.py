@@ -15,6 +15,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QMessageBox, QWidget
 
 from intercept_viewer.core.errors import ImportFailed
+from intercept_viewer.ui.widgets.import_messages import (
+    FORMAT_LABELS,
+    describe_for_window,
+    window_message,
+)
 
 if TYPE_CHECKING:
     from intercept_viewer.core.backups import Backup
@@ -42,19 +47,47 @@ class Prompts:
     """Modal dialogs, as classmethods so tests can replace them."""
 
     @classmethod
-    def show_import_errors(cls, parent: QWidget | None, failures: Sequence[ImportFailed]) -> None:
+    def show_import_errors(
+        cls, parent: QWidget | None, failures: Sequence[ImportFailed]
+    ) -> str | None:
+        """Say, in the window's words, why files failed; offer "Import as…".
+
+        Returns the format the user chose to import them as, or None.
+        """
         n = len(failures)
         box = _box(
             parent,
             QMessageBox.Icon.Warning,
             "Import failed",
             f"{n} file{'s' if n != 1 else ''} could not be imported:\n\n"
-            + "\n\n".join(describe_failure(f) for f in failures[:20])
+            + "\n\n".join(describe_for_window(f) for f in failures[:20])
             + ("\n\n…" if n > 20 else ""),
         )
-        box.setDetailedText("\n".join(str(f) for f in failures))
-        box.addButton(QMessageBox.StandardButton.Ok)
+        details = []
+        for f in failures:
+            details.append(str(f))
+            extra = window_message(f)[1]
+            if extra:
+                details.append(f"    {extra}")
+        box.setDetailedText("\n".join(details))
+        import_as = box.addButton("Import as…", QMessageBox.ButtonRole.ActionRole)
+        import_as.setToolTip("Import these files as a format you choose")
+        box.addButton(QMessageBox.StandardButton.Close)
         box.exec()
+        if box.clickedButton() is import_as:
+            return cls.choose_format(parent)
+        return None
+
+    @classmethod
+    def choose_format(cls, parent: QWidget | None) -> str | None:
+        """A format name from a list of what each one is, or None."""
+        labels = list(FORMAT_LABELS.values())
+        value, ok = QInputDialog.getItem(
+            parent, "Import as", "Read the files as:", labels, 0, False
+        )
+        if not ok:
+            return None
+        return next((k for k, v in FORMAT_LABELS.items() if v == value), None)
 
     @classmethod
     def show_error(cls, parent: QWidget | None, message: str) -> None:

@@ -27,6 +27,8 @@ class UtteranceRole(IntEnum):
     TagChips = _BASE + 7
     #: the ``core.model.Utterance`` itself
     Utterance = _BASE + 8
+    #: True when the turn was corrected after import (the delegate draws the "edited" mark)
+    Corrected = _BASE + 9
 
 
 class TranscriptRole(IntEnum):

@@ -104,4 +104,67 @@ def test_format_from_filter_or_ending():
         "md",
     )
     assert resolve_choice("/x/q", PASSAGE_FILTERS["json"], PASSAGE_FILTERS) == ("/x/q.json", "json")
+    # two CSV flavours share the ending: the chosen filter decides, else plain CSV
+    excel = PASSAGE_FILTERS["csv-excel"]
+    assert resolve_choice("/x/q.csv", excel, PASSAGE_FILTERS) == ("/x/q.csv", "csv-excel")
+    assert resolve_choice("/x/q", excel, PASSAGE_FILTERS) == ("/x/q.csv", "csv-excel")
+    assert resolve_choice("/x/q.csv", PASSAGE_FILTERS["md"], PASSAGE_FILTERS) == ("/x/q.csv", "csv")
     assert safe_file_stem("Дзвінок: 1/2 <b>") == "Дзвінок_ 1_2 _b"
+
+
+def test_save_dialogs_start_in_the_last_export_folder(window, monkeypatch, qtbot, tmp_path):
+    from PySide6.QtCore import QStandardPaths
+
+    from intercept_viewer.ui.export.export_dialog import K_EXPORT_FOLDER, export_folder
+
+    asked: list[str] = []
+    dest = tmp_path / "findings" / "call.md"
+    dest.parent.mkdir()
+
+    def ask(cls, parent, title, default, filters):  # type: ignore[no-untyped-def]
+        asked.append(default)
+        return str(dest), "md"
+
+    monkeypatch.setattr(ExportDialogs, "ask_path", classmethod(ask))
+    monkeypatch.setattr(ExportDialogs, "show_written", classmethod(lambda *a: None))
+    settings = window.settings
+    # first export: Documents (never the process's current folder)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    first = export_folder(settings)
+    assert first == (Path(documents) if Path(documents).is_dir() else Path.home())
+    exporter = window.exporter
+    with qtbot.waitSignal(exporter.finished, timeout=10_000):
+        exporter.export_transcript()
+    assert Path(asked[0]).parent == first and asked[0].endswith(".txt")
+    assert settings.value(K_EXPORT_FOLDER) == str(dest.parent)
+    qtbot.waitUntil(lambda: exporter.handle is None)
+    # the next one (passages too) starts where the last one went
+    dest = tmp_path / "findings" / "passages.csv"
+    with qtbot.waitSignal(exporter.finished, timeout=10_000):
+        exporter.export_passages()
+    assert asked[1] == str(tmp_path / "findings" / "passages.csv")
+    qtbot.waitUntil(lambda: exporter.handle is None)
+    # a folder that has gone away falls back to Documents
+    settings.setValue(K_EXPORT_FOLDER, str(tmp_path / "gone"))
+    assert export_folder(settings) == first
+
+
+def test_export_transcript_as_imported_leaves_corrections_out(
+    window, monkeypatch, qtbot, shown, tmp_path
+):
+    lib = window.library
+    tid = window.current_transcript_id()
+    first = lib.utterance(tid, 1).text
+    lib.edit_turn_text(tid, 1, "Corrected first line.")
+    exporter = window.exporter
+    for name, original in (("corrected.txt", False), ("original.txt", True)):
+        dest = tmp_path / name
+        choose(monkeypatch, dest, "txt")
+        with qtbot.waitSignal(exporter.finished, timeout=10_000):
+            assert exporter.export_transcript(original=original)
+        qtbot.waitUntil(lambda: exporter.handle is None)
+    corrected = (tmp_path / "corrected.txt").read_text(encoding="utf-8")
+    original = (tmp_path / "original.txt").read_text(encoding="utf-8")
+    assert "Corrected first line. [corrected]" in corrected
+    assert first in original and "Corrected first line." not in original
+    assert exporter.export_original_action in window.file_menu.actions()

@@ -195,3 +195,34 @@ def test_split_tags_and_dialog_answer(qtbot):
     d.tags_edit.setText(" , ")
     d._accept()
     assert d.error_label.isVisibleTo(d) and d.result() == 0
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_ctrl_enter_in_the_note_field_saves_the_tag_dialog(qtbot, key) -> None:
+    d = TagDialog(TagRequest(quote="Мы под Купянском", selectable=True), ["claim"])
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    d.tags_edit.setText("claim")
+    d.note_edit.setFocus()
+    qtbot.keyClicks(d.note_edit, "which unit?")
+    qtbot.keyClick(d.note_edit, Qt.Key.Key_Return)  # plain Enter: a new line, not saved
+    assert d.isVisible() and d.note_edit.toPlainText() == "which unit?\n"
+    qtbot.keyClick(d.note_edit, key, Qt.KeyboardModifier.ControlModifier)
+    assert d.result() == d.DialogCode.Accepted and not d.isVisible()
+    assert d.answer().note == "which unit?"
+
+
+def test_ctrl_enter_saves_a_multiline_prompt(qtbot) -> None:
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from intercept_viewer.ui.widgets.dialog_keys import multiline_text_dialog
+
+    d = multiline_text_dialog(None, "Describe tag", "What for?", "old")
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    [edit] = d.findChildren(QPlainTextEdit)
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert d.result() == d.DialogCode.Accepted and d.textValue() == "old"

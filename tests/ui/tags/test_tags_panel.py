@@ -83,6 +83,8 @@ def test_queue_row_shows_quote_speaker_title_and_badge(setup):
     assert cell(m.QUOTE_COL) == "“Під Вовчанськом, третя рота.”"
     assert cell(m.SPEAKER_COL) == "Солдат"
     assert cell(m.TITLE_COL) == "Call B"
+    assert cell(m.TAGS_COL) == "unit, Купянск"  # as the library lists them
+    assert cell(m.NOTE_COL) == "3rd company"
     assert cell(m.STATUS_COL) == "VERIFIED"
     unverified = m.index(m.row_of(_p1.id), m.STATUS_COL).data()
     assert unverified == "UNVERIFIED"

@@ -126,7 +126,9 @@ def test_stale_outline_is_dropped(qtbot, make_window, long_library, monkeypatch)
     w = make_window(lib)
     view = w.transcript_view
     stats: list[list[int]] = []
-    view.speaker_stats_loaded.connect(lambda sp: stats.append([s.transcript_id for s in sp]))
+    view.speaker_stats_loaded.connect(
+        lambda r: stats.append([s.transcript_id for s in r.speakers])
+    )
     w.show_transcript(1)
     qtbot.waitUntil(entered.is_set)
     w.show_transcript(2)
@@ -153,7 +155,9 @@ def test_memory_library_lays_the_outline_out_synchronously(qtbot, memory_library
     view = TranscriptView(memory_library)
     qtbot.addWidget(view)
     stats: list[list[int]] = []
-    view.speaker_stats_loaded.connect(lambda sp: stats.append([s.utterance_count for s in sp]))
+    view.speaker_stats_loaded.connect(
+        lambda r: stats.append([s.utterance_count for s in r.speakers])
+    )
     speakers = memory_library.speakers(tid, with_stats=False)
     view.set_transcript(memory_library.transcript(tid), speakers)
     view.load_outline()
