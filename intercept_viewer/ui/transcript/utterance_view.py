@@ -541,10 +541,6 @@ class UtteranceView(QAbstractItemView):
         if self.utterance_delegate.set_row_width(self.viewport().width()):
             self._remeasure_all()
 
-    def _relayout(self) -> None:
-        """Lay out again with the delegate's heights, keeping the top row in place."""
-        self._remeasure_all()
-
     def relayout_now(self) -> None:
         """Forget heights and lay out again (font, speaker column or decorations changed)."""
         self._remeasure_all()
