@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from intercept_viewer.core import schema
+from intercept_viewer.core.database import Database
 from intercept_viewer.core.errors import ImportFailed, LibraryError
+from intercept_viewer.core.paths import ENV_LIBRARY, default_library_path, resolve_library_path
 from intercept_viewer.core.store.base import now_iso
 from intercept_viewer.core.store.corrections import CorrectionStore
 from intercept_viewer.core.store.importing import AddResult, ImportStore
@@ -49,28 +49,10 @@ __all__ = [
     "write_failure",
 ]
 
-ENV_LIBRARY = "INTERCEPT_VIEWER_LIBRARY"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 #: Libraries up to this size get ``PRAGMA quick_check`` on opening.
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
-
-
-def default_library_path() -> Path:
-    """The library used when neither ``--library`` nor the environment names one."""
-    from platformdirs import user_data_path
-
-    return user_data_path("intercept-viewer", appauthor=False) / "library.sqlite"
-
-
-def resolve_library_path(explicit: str | os.PathLike[str] | None) -> tuple[Path, bool]:
-    """Return (path, is_default). ``--library`` wins, then the environment variable."""
-    if explicit:
-        return Path(explicit).expanduser(), False
-    env = os.environ.get(ENV_LIBRARY)
-    if env:
-        return Path(env).expanduser(), False
-    return default_library_path(), True
 
 
 #: Endings under which an existing empty file may become a new library.
@@ -189,7 +171,11 @@ class Library(
         *,
         memory: bool = False,
         read_only: bool | None = None,
+        quick_check: bool = True,
     ) -> None:
+        #: whether opening reads every page (``PRAGMA quick_check``); a task's connection to
+        #: a file the window opened (and checked) this session skips it
+        self.quick_check = quick_check
         self.path: Path | None = None if memory or path is None else Path(path)
         self.backup_path: Path | None = None
         if self.path is None:
@@ -230,7 +216,11 @@ class Library(
         conn = self.db.conn
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if self.path is not None and self.path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+        if (
+            self.quick_check
+            and self.path is not None
+            and self.path.stat().st_size <= QUICK_CHECK_MAX_BYTES
+        ):
             # Reads every page: finds damage before any write, at ~10 ms a MB; a bigger
             # library skips it (a 150 MB one would wait seconds) and damage found later
             # still surfaces as a LibraryError on write.

@@ -53,7 +53,7 @@ from intercept_viewer.core.wordforms import (
 )
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from intercept_viewer.core.database import Database
 
 #: Marks around matched words in ``SearchHit.snippet``: private-use characters, removed from the
 #: text first, so a transcript cannot forge a highlight.

@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from sqlite_utils import Database
-
+from intercept_viewer.core.database import Database
 from intercept_viewer.core.errors import LibraryError
 from intercept_viewer.core.rows import named_row, named_rows
 from intercept_viewer.core.timefmt import now_iso
