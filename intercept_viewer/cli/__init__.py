@@ -14,6 +14,7 @@ from intercept_viewer.cli import (  # noqa: F401
     export_cmd,
     media_cmd,
     passages_cmd,
+    publish_cmd,
     search_cmd,
     transcripts,
 )

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from intercept_viewer.cli.app import AppState, cli, fail, print_json
-from intercept_viewer.core import import_pipeline
+from intercept_viewer.cli.import_progress import import_progress
 from intercept_viewer.core.errors import ImportFailed, InterceptViewerError, NotFound
 from intercept_viewer.core.importers import format_names
 from intercept_viewer.core.model import VERIFICATION_STATES
@@ -62,33 +62,48 @@ def _without_sidecars_of(files: tuple[str, ...]) -> tuple[str, ...]:
     help="Read every FILE as this format instead of detecting it.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one entry per file.")
+@click.option(
+    "--telegram-username",
+    metavar="NAME",
+    help="The channel's @username, for https://t.me/NAME/ID links (a Telegram export doesn't "
+    "hold it; remembered per channel).",
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @pass_state
-def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str, ...]) -> None:
+def import_cmd(
+    state: AppState,
+    fmt: str | None,
+    as_json: bool,
+    telegram_username: str | None,
+    files: tuple[str, ...],
+) -> None:
     """Import transcript FILES into the library.
 
     Formats are detected from the file ending and content. Importing the same bytes twice
     finds the existing transcript. A file that fails is reported as FILE:LINE: message on
     stderr; the others still import, and the command exits 2 at the end.
 
+    A Telegram Desktop export (its folder, result.json or messages.html) imports every post
+    that carries a call as a transcript; the rest are counted, with reasons, on stderr.
+    Re-importing it adds only new posts. With --json each row has "telegram":
+    {"channel_id", "post_id"}.
+
     \b
-    Example:
+    Examples:
       intercept-viewer import --json call.txt subtitles.srt interview.eaf
+      intercept-viewer import --telegram-username sbu_intercepts ChatExport_2024-05-01/
     """
+    from intercept_viewer.cli.telegram_import import import_exports, split_exports
+
     lib = state.library()
-    files = _without_sidecars_of(files)
-    results: list[dict[str, object]] = []
-    failed = False
-    with click.progressbar(
-        import_pipeline.import_files(lib, files, format=fmt),
-        length=len(files),
-        label="Importing",
-        file=sys.stderr,  # click.get_text_stream is deprecated in Click 8.5
-        hidden=as_json or len(files) < 3,
-    ) as outcomes:
-        for _path, outcome in outcomes:
+    exports, files = split_exports(_without_sidecars_of(files))
+    results, failed = import_exports(lib, exports, telegram_username, quiet=as_json)
+    with import_progress(files, sys.stderr, as_json) as progress:
+        for _path, outcome in lib.import_files(files, format=fmt, progress=progress):
             if isinstance(outcome, ImportFailed):
                 failed = True
+                if progress is not None:
+                    click.echo("", err=True)  # below the bar, not over it
                 click.echo(str(outcome), err=True)
                 continue
             results.append(
@@ -98,6 +113,7 @@ def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str
                     "utterances": outcome.utterances,
                     "speakers": outcome.speakers,
                     "duplicate": outcome.duplicate,
+                    "warnings": [{"line": w.line, "message": w.message} for w in outcome.warnings],
                 }
             )
     if as_json:
@@ -109,21 +125,37 @@ def import_cmd(state: AppState, fmt: str | None, as_json: bool, files: tuple[str
                 f"{r['id']:>5}  {r['title']}  — {r['utterances']} utterances, "
                 f"{r['speakers']} speakers{dup}"
             )
+            warnings = r.get("warnings", [])  # Telegram rows carry theirs in the report
+            assert isinstance(warnings, list)
+            for w in warnings if len(results) == 1 else []:
+                where = f"line {w['line']}: " if w["line"] is not None else ""
+                click.echo(f"       to review: {where}{w['message']}")
+            if warnings and len(results) > 1:
+                click.echo(f"       {len(warnings)} things to review (import --json lists them)")
     if failed:
         raise SystemExit(2)
 
 
 @cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--needs-review",
+    is_flag=True,
+    help="Only transcripts whose import report still has things to review.",
+)
 @pass_state
-def list_cmd(state: AppState, as_json: bool) -> None:
+def list_cmd(state: AppState, as_json: bool, needs_review: bool) -> None:
     """List the transcripts in the library, newest release first.
 
     \b
     Example:
       intercept-viewer list --json
+      intercept-viewer list --needs-review
     """
     rows = state.library().transcripts()
+    review = state.library().review_counts()
+    if needs_review:
+        rows = [t for t in rows if review.get(t.id)]
     if as_json:
         print_json(
             [
@@ -136,6 +168,7 @@ def list_cmd(state: AppState, as_json: bool) -> None:
                     "verification": t.verification,
                     "format": t.format,
                     "origin": t.origin,
+                    "to_review": review.get(t.id, 0),
                 }
                 for t in rows
             ]
@@ -150,6 +183,7 @@ def list_cmd(state: AppState, as_json: bool) -> None:
         click.echo(
             f"{t.id:>5}  {date}  {t.title}  ({t.publisher or 'unknown publisher'}, "
             f"{t.utterance_count} utterances){flag}"
+            + (f"  ({review[t.id]} to review)" if review.get(t.id) else "")
         )
 
 
@@ -213,6 +247,7 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
                         "text": u.text,
                         "original_text": u.original_text,
                         "corrected": u.corrected,
+                        "translation": u.translation,
                     }
                     for u in utterances
                 ],
@@ -246,6 +281,8 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
         when = f"[{format_ms(u.start_ms)}] " if u.start_ms is not None else ""
         mark = " [corrected]" if u.corrected else ""
         click.echo(f"{u.seq:>4} {when}{who}: {u.text}{mark}")
+        if u.translation:
+            click.echo(f"     ({u.translation})")
 
 
 _SET_FIELDS = (

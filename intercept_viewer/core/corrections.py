@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from intercept_viewer.core.colors import color_for
 from intercept_viewer.core.errors import NotFound
 from intercept_viewer.core.model import Passage, Speaker, Transcript, Utterance
+from intercept_viewer.core.translation_norm import searchable_norm
 from intercept_viewer.core.wordforms import normalize_text
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ def _replace(
         if new.text != old.text:
             conn.execute(
                 "UPDATE utterances SET text = ?, text_norm = ? WHERE id = ?",
-                [new.text, normalize_text(new.text, language), old.id],
+                [new.text, _norm_keeping_translation(conn, old.id, new.text, language), old.id],  # type: ignore[arg-type]
             )
         conn.execute(
             "UPDATE utterances SET speaker_id = ?, start_ms = ?, end_ms = ?, original_text = ?, "
@@ -788,3 +789,12 @@ def imported_turns(lib: Library, tid: int) -> list[Utterance]:
         )
         for i, r in enumerate(rows, start=1)
     ]
+
+
+def _norm_keeping_translation(
+    conn: sqlite3.Connection, utterance_id: int, text: str, language: str | None
+) -> str:
+    """A corrected turn's search words: its new text's, plus its translation's (issue 14
+    folds a translation into ``text_norm``; a correction must not drop it)."""
+    row = conn.execute("SELECT translation FROM utterances WHERE id = ?", [utterance_id]).fetchone()
+    return searchable_norm(text, row[0] if row else None, language)

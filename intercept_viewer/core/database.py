@@ -6,7 +6,8 @@ connection, ``execute`` (a write outside a transaction commits at once), ``atomi
 transaction, savepoints when nested), ``table_names`` and ``close``. This class does exactly
 those, with sqlite-utils' semantics (recursive triggers on, as its ``Database`` sets them).
 Schema migrations still run on a real sqlite-utils ``Database`` over the same connection
-(``utils()``), imported only when a library needs upgrading.
+(``utils()``), imported only when a library needs upgrading; any other part of its API
+(``query``, ``db["table"]``) is handed to it the same way.
 """
 
 from __future__ import annotations
@@ -139,6 +140,16 @@ class Database:
 
             self._utils = sqlite_utils.Database(self.conn, execute_plugins=False)
         return self._utils
+
+    def __getattr__(self, name: str) -> Any:
+        """Anything else of sqlite-utils' API (``query``, ``db["table"]`` ...) is its own,
+        over this connection: sqlite-utils is imported the first time one is asked for."""
+        if name.startswith("__") or name == "_utils":
+            raise AttributeError(name)
+        return getattr(self.utils(), name)
+
+    def __getitem__(self, table: str) -> Any:
+        return self.utils()[table]
 
     def close(self) -> None:
         self.conn.close()

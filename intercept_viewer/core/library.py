@@ -19,19 +19,20 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from intercept_viewer.core import schema
 from intercept_viewer.core.database import Database
-from intercept_viewer.core.errors import ImportFailed, LibraryError
+from intercept_viewer.core.errors import LibraryError
 from intercept_viewer.core.paths import ENV_LIBRARY, default_library_path, resolve_library_path
 from intercept_viewer.core.store.base import now_iso
 from intercept_viewer.core.store.corrections import CorrectionStore
 from intercept_viewer.core.store.importing import AddResult, ImportStore
 from intercept_viewer.core.store.media import MediaStore
 from intercept_viewer.core.store.passages import PassageStore
+from intercept_viewer.core.store.review import ReviewStore
 from intercept_viewer.core.store.speakers import SpeakerStore
 from intercept_viewer.core.store.tags import TagDeletion, TagMerge, TagStore
 from intercept_viewer.core.store.transcripts import TranscriptStore
@@ -155,6 +156,7 @@ class Library(
     PassageStore,
     MediaStore,
     CorrectionStore,
+    ReviewStore,
 ):
     """An open library file. Use as a context manager or call ``close()``.
 
@@ -250,6 +252,7 @@ class Library(
             conn.execute("PRAGMA synchronous = NORMAL")
 
     def close(self) -> None:
+        self._close_import_pool()
         self.db.close()
 
     def __enter__(self) -> Library:
@@ -257,34 +260,3 @@ class Library(
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    # ------------------------------------------------------------------ importing files
-
-    def import_file(self, path: str | os.PathLike[str], format: str | None = None) -> AddResult:
-        """Read, parse and store one file. Raises ImportFailed with file and line."""
-        from intercept_viewer.core import import_pipeline
-
-        return import_pipeline.import_file(self, path, format=format)
-
-    def import_files(
-        self,
-        paths: Iterable[str | os.PathLike[str]],
-        format: str | None = None,
-        *,
-        cancelled: Callable[[], bool] | None = None,
-    ) -> Iterator[tuple[Path, AddResult | ImportFailed]]:
-        """Import many files, yielding each outcome as it is done (``core.import_pipeline``)."""
-        from intercept_viewer.core import import_pipeline
-
-        return import_pipeline.import_files(
-            self,
-            paths,
-            format,
-            cancelled=cancelled,
-        )
-
-    def seed_samples(self) -> list[AddResult]:
-        """Import the bundled sample transcripts (used for a brand-new default library)."""
-        from intercept_viewer.core import import_pipeline
-
-        return import_pipeline.seed_samples(self)

@@ -79,6 +79,8 @@ class ParsedUtterance:
 
     ``context`` is the paragraph a turn was quoted from, for article imports.
     ``line`` is the 1-based line in the source file, for error messages and debugging.
+    ``translation`` is a translation the file gives beside the original (a bilingual cue's
+    second line, an ``EN:`` line under ``RU:``): kept apart so the text stays what was said.
     """
 
     text: str
@@ -86,6 +88,17 @@ class ParsedUtterance:
     start_ms: int | None = None
     end_ms: int | None = None
     context: str | None = None
+    line: int | None = None
+    translation: str | None = None
+
+
+@dataclass
+class ImportWarning:
+    """Something an importer assumed or skipped, for the user to review: "line 3 taken as the
+    headline", "label 'Ж.' seen once", "quote attributed by proximity". ``line`` is 1-based in
+    the source file, None when the remark is about the whole file."""
+
+    message: str
     line: int | None = None
 
 
@@ -115,6 +128,11 @@ class ParsedTranscript:
     passages: list[ParsedPassage] = field(default_factory=list)
     tag_colors: dict[str, str] = field(default_factory=dict)
     tag_descriptions: dict[str, str] = field(default_factory=dict)
+    #: What the importer assumed or skipped (the import report), in file order.
+    warnings: list[ImportWarning] = field(default_factory=list)
+
+    def warn(self, message: str, line: int | None = None) -> None:
+        self.warnings.append(ImportWarning(message, line))
 
     def speaker_labels(self) -> list[str]:
         return [s.label for s in self.speakers]
@@ -182,10 +200,24 @@ class Utterance:
     #: The text as imported, set by the first correction of this turn; None while never
     #: corrected. '' for a turn the user inserted (it has no original).
     original_text: str | None = None
+    translation: str | None = None
 
     @property
     def corrected(self) -> bool:
         return self.original_text is not None
+
+
+@dataclass
+class StoredWarning:
+    """An import warning as the library keeps it; ``dismissed`` once the user has reviewed it."""
+
+    id: int
+    transcript_id: int
+    line: int | None
+    message: str
+    dismissed: bool = False
+    #: the turn the line belongs to (None when the remark is about the whole file)
+    seq: int | None = None
 
 
 @dataclass

@@ -296,6 +296,32 @@ def _m0004_i18_media(db: Database) -> None:
     )
 
 
+@migrations(name="0005_i14_translation_and_warnings")
+def _m0005_i14_translation_and_warnings(db: Database) -> None:
+    """Translations beside their original, and the import report (issue 14).
+
+    ``utterances.translation`` holds a translation the file gave with the turn (a bilingual
+    cue's second line); its words are folded into ``text_norm`` so search finds them without a
+    change to the FTS layout. ``import_warnings`` keeps what the importer assumed or skipped,
+    line by line, until the user dismisses it; ``seq`` is the turn that line belongs to (the
+    last turn starting at or above it), so the window can jump there.
+    """
+    db.executescript(
+        """
+        ALTER TABLE utterances ADD COLUMN translation TEXT;
+        CREATE TABLE import_warnings (
+            id INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            line INTEGER,
+            seq INTEGER,
+            message TEXT NOT NULL,
+            dismissed INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX import_warnings_transcript ON import_warnings(transcript_id, dismissed);
+        """
+    )
+
+
 def schema_version(db: Any) -> int:
     """How many of our migrations the library has applied (0 for a new file)."""
     return len(migrations.applied(db))
@@ -350,3 +376,49 @@ def upgrade(db: LibraryDatabase, path: Path | None) -> Path | None:
             f"left unchanged.{where}"
         ) from exc
     return backup
+
+
+@migrations(name="0005_i19_telegram_identity")
+def _m0005_i19_telegram_identity(db: Database) -> None:
+    """Telegram imports (issue 19): which channel post a transcript is, and channels' @names.
+
+    ``channel_id`` is the chat id from ``result.json`` (text, so an HTML export's name-based key
+    fits too); one post is one transcript, so re-importing an export adds only new posts.
+    The export never holds a channel's @username; the one the user gave is remembered here.
+    """
+    db.executescript(
+        """
+        CREATE TABLE telegram_posts (
+            transcript_id INTEGER PRIMARY KEY REFERENCES transcripts(id) ON DELETE CASCADE,
+            channel_id TEXT NOT NULL,
+            post_id INTEGER NOT NULL,
+            UNIQUE (channel_id, post_id)
+        );
+        CREATE TABLE telegram_channels (
+            channel_id TEXT PRIMARY KEY,
+            name TEXT,
+            username TEXT
+        );
+        """
+    )
+
+
+@migrations(name="0006_i20_library_identity")
+def _m0006_i20_library_identity(db: Database) -> None:
+    """A random identity of this library (issue 20), fixed at creation.
+
+    Published FollowTheMoney entity ids are derived from it and the record ids, so publishing
+    the same library again updates the entities already in Aleph, while two analysts'
+    libraries (whose transcript 3 are different calls) never collide.
+    """
+    import uuid
+
+    db.executescript(
+        """
+        CREATE TABLE library_identity (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            uuid TEXT NOT NULL
+        );
+        """
+    )
+    db.execute("INSERT INTO library_identity (id, uuid) VALUES (1, ?)", [str(uuid.uuid4())])

@@ -45,6 +45,9 @@ _RU_SPELLINGS = (
 )
 _UK_WORDS = frozenset(_UK_SPELLINGS.split())
 _RU_WORDS = frozenset(_RU_SPELLINGS.split())
+#: The same word lists, for telling a Russian line from a Ukrainian one elsewhere.
+UK_WORDS = _UK_WORDS
+RU_WORDS = _RU_WORDS
 
 
 def letter_counts(text: str) -> tuple[int, int]:

@@ -13,7 +13,7 @@ few seconds still gets a column every few pixels).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,6 +99,24 @@ def decode_peaks(
     """Decode the first audio stream and reduce it to ``rate`` peaks a second.
 
     ``cancelled()`` is checked between decoded frames; a cancelled decode raises MediaError.
+    """
+    steps = iter_decode_peaks(path, rate=rate)
+    try:
+        while True:
+            next(steps)
+            if cancelled is not None and cancelled():
+                steps.close()
+                raise MediaError(f"{path}: decoding the waveform was stopped")
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
+
+
+def iter_decode_peaks(
+    path: Path, *, rate: int = PEAKS_PER_SECOND
+) -> Generator[float, None, Peaks]:
+    """``decode_peaks`` as a generator op: yields the fraction done (0..1) between frames,
+    returns the Peaks; closing it stops the decode (the task runner's cancel).
+
     A recording without sound (a silent video) gives empty peaks and its header's duration.
     """
     import av
@@ -111,6 +129,7 @@ def decode_peaks(
             return Peaks(rate, b"", info.duration_ms or 0)
         stream = container.streams.audio[0]
         stream.thread_type = "AUTO"
+        total_s = (container.duration or 0) / 1_000_000
         resampler = av.AudioResampler(format="s16", layout="mono", rate=DECODE_RATE)
         out = bytearray()
         pending = array("h")
@@ -131,8 +150,7 @@ def decode_peaks(
         try:
             for frame in container.decode(stream):
                 take(resampler.resample(frame))
-                if cancelled is not None and cancelled():
-                    raise MediaError(f"{path}: decoding the waveform was stopped")
+                yield min(1.0, total / DECODE_RATE / total_s) if total_s > 0 else 0.0
             take(resampler.resample(None))
         except av.FFmpegError as exc:
             if not out:

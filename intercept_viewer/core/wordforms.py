@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -182,3 +182,41 @@ def normalize_text(text: str, language: str | None = None) -> str:
     lang = "uk" if is_ukrainian_language(language) else "ru"
     forms = _raw_word_forms
     return " ".join([forms(w, lang) for w in WORD_RE.findall(text)])
+
+
+class _FormsCache(dict[str, str]):
+    """Word as written -> its joined forms, for one analysis language.
+
+    A hit is a plain dict lookup done from C (``map(cache.__getitem__, words)``); only a miss
+    calls back into Python (``__missing__``), which asks ``_raw_word_forms``. Most tokens of a
+    batch repeat, so ``normalize_texts`` spends its time in C.
+    """
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, raw: str) -> str:
+        forms = self[raw] = _raw_word_forms(raw, self.lang)
+        return forms
+
+
+#: Distinct words kept per language before a cache starts afresh (a few tens of MB at most).
+_FORMS_CACHE_MAX = 300_000
+_forms_caches: dict[str, _FormsCache] = {}
+
+
+def normalize_texts(texts: Iterable[str], language: str | None = None) -> list[str]:
+    """``normalize_text`` of every text, in order: the same strings, much faster in bulk.
+
+    Word forms are cached per token across the whole batch (and across batches in this
+    process), and the loop over a text's words runs in C.
+    """
+    lang = "uk" if is_ukrainian_language(language) else "ru"
+    cache = _forms_caches.get(lang)
+    if cache is None or len(cache) > _FORMS_CACHE_MAX:
+        cache = _forms_caches[lang] = _FormsCache(lang)
+    get = cache.__getitem__
+    findall = WORD_RE.findall
+    join = " ".join
+    return [join(map(get, findall(text))) for text in texts]

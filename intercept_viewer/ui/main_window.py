@@ -14,6 +14,7 @@ Signals:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -36,7 +37,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QProgressDialog,
     QWidget,
 )
 
@@ -48,9 +48,13 @@ from intercept_viewer.core.model import Transcript
 from intercept_viewer.core.status import quoted_turn
 from intercept_viewer.ui.context import Change, WindowContext
 from intercept_viewer.ui.export.export_dialog import Exporter
+from intercept_viewer.ui.export.publish_dialog import Publisher
 from intercept_viewer.ui.help.menu import install_help, main_toolbar
-from intercept_viewer.ui.library.import_worker import collect_files, import_task
+from intercept_viewer.ui.library.import_progress import ImportProgress
+from intercept_viewer.ui.library.import_worker import collect_files, import_task, wants_background
 from intercept_viewer.ui.library.library_panel import LibraryPanel
+from intercept_viewer.ui.library.telegram_import import TelegramImporter
+from intercept_viewer.ui.media.install import MediaController
 from intercept_viewer.ui.search.search_panel import SearchPanel
 from intercept_viewer.ui.tags.tagging import Tagging
 from intercept_viewer.ui.tasks import TaskHandle
@@ -140,7 +144,8 @@ class MainWindow(QMainWindow):
         self.import_task: TaskHandle | None = None
         self._import_results: list[tuple[str, int]] = []
         self._import_failures: list[ImportFailed] = []
-        self._progress: QProgressDialog | None = None
+        self._progress: ImportProgress | None = None
+        self._recent_pending: set[str] = set()
         self._known = 0  # of the files just imported, how many were in the library already
         self.find_handler: Callable[[], None] | None = None
         self.setWindowTitle("Intercept Viewer")
@@ -180,6 +185,7 @@ class MainWindow(QMainWindow):
         self.speakers_panel.recolor_requested.connect(self.recolor_speaker)
         self.speakers_panel.merge_requested.connect(self.merge_speakers)
         self.transcript_view.speaker_stats_loaded.connect(self.speakers_panel.update_stats)
+        self.transcript_view.review_band.dismiss_requested.connect(self.dismiss_review)
         ctx = self.context
         ctx.changed.connect(self._changed)
         ctx.current_changed.connect(self.current_transcript_changed)
@@ -213,6 +219,8 @@ class MainWindow(QMainWindow):
             ],
         )
         self.feedback = UndoFeedback(self.undo_stack, self.statusBar())
+        self.media = MediaController(self.context, self)  # the recording: player, waveform
+        self._add_telegram_and_publish()  # after Attach media: Telegram goes next to the folder
         self.refresh_library()
         self.library_note = QLabel(self)
         self.library_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -267,6 +275,16 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.view_menu.addAction(corrections.show_imported_action)
         self.tagging.menu_actions.append(corrections.menu.menuAction())
+
+    def _add_telegram_and_publish(self) -> None:
+        """File ▸ Import Telegram export… after Import folder; File ▸ Publish… before Delete."""
+        self.telegram_importer = TelegramImporter(self.context, self)
+        actions = self.file_menu.actions()
+        after = actions.index(self.import_folder_action) + 1
+        before = actions[after] if after < len(actions) else None
+        self.file_menu.insertAction(before, self.telegram_importer.action)  # type: ignore[arg-type]
+        self.publisher = Publisher(self.context, self)
+        self.file_menu.insertAction(self.delete_action, self.publisher.action)
 
     def _add_tagging(self) -> None:
         """The Tags / Follow-up dock (full width along the bottom), Ctrl+T, and
@@ -377,8 +395,16 @@ class MainWindow(QMainWindow):
         return t.id if t is not None else None
 
     def refresh_library(self) -> None:
+        self.library_panel.set_review_counts(self.library.review_counts())
         self.library_panel.set_transcripts(
             self.library.transcripts(), keep_id=self.current_transcript_id()
+        )
+
+    def dismiss_review(self, transcript_id: int) -> None:
+        """The import report's remarks were reviewed: hide them (band and "needs review")."""
+        self.context.write(
+            lambda lib: lib.dismiss_import_warnings(transcript_id),
+            Change.of("transcripts", transcripts=[transcript_id]),
         )
 
     def _show_library_notes(self) -> None:
@@ -502,14 +528,16 @@ class MainWindow(QMainWindow):
             self.open_paths([folder])
 
     def open_paths(self, paths: Iterable[str | Path], format: str | None = None) -> list[int]:
-        """Import files (folders go to a worker thread) and show the first one imported.
+        """Import files and show the first one imported. Folders and big files go to a
+        background task (the window stays usable, progress and Cancel in the status bar).
 
         ``format`` forces an importer (the failure dialog's "Import as…"). Returns the ids
         imported here; a folder import reports through ``import_finished``.
         """
         files = [Path(p) for p in paths]
-        if any(p.is_dir() for p in files):
-            self.start_import(collect_files(files))
+        if self.library.path is not None and wants_background(files):
+            named = [p for p in files if not p.is_dir()]
+            self.start_import(collect_files(files), format=format, named=named)
             return []
         ids: list[int] = []
         failures: list[ImportFailed] = []
@@ -532,25 +560,27 @@ class MainWindow(QMainWindow):
         self._imported(ids, failures)
         return ids
 
-    def start_import(self, files: list[Path]) -> TaskHandle | None:
-        """Import ``files`` as a write task, with a progress dialog and Cancel.
+    def start_import(
+        self, files: list[Path], format: str | None = None, named: Sequence[Path] = ()
+    ) -> TaskHandle | None:
+        """Import ``files`` as a write task, progress and Cancel in the status bar (never a
+        modal dialog: the user keeps reading while a long call imports).
 
         Each file's outcome arrives as progress, so a cancelled import still shows what it
-        imported; ``import_finished`` reports the whole batch.
+        imported; ``import_finished`` reports the whole batch. ``named`` are files the user
+        picked one by one: they go to File ▸ Open recent.
         """
         if self.import_task is not None:
             self.statusBar().showMessage("An import is already running.", 5000)
             return None
         self._import_results, self._import_failures = [], []
-        progress = QProgressDialog(
-            f"Importing {len(files)} files…", "Cancel", 0, max(1, len(files)), self
-        )
-        progress.setWindowTitle("Import folder")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
+        self._recent_pending = {str(p) for p in named}
+        progress = ImportProgress(len(files), self)
+        stop = threading.Event()
         self._progress = progress
+        self.statusBar().addPermanentWidget(progress)
         handle = self.context.tasks.submit(
-            import_task(files),
+            import_task(files, format, cancelled=stop.is_set, fraction=progress.fraction.emit),
             on_progress=self._import_progress,
             on_failed=lambda message: self._import_failures.append(
                 ImportFailed(message, file=str(self.library.path))
@@ -559,7 +589,8 @@ class MainWindow(QMainWindow):
         if handle.is_finished:  # an in-memory library imported before submit returned
             self._import_ended()
             return None
-        progress.canceled.connect(handle.cancel)
+        progress.cancel_requested.connect(stop.set)
+        progress.cancel_requested.connect(handle.cancel)
         handle.finished.connect(self._import_ended)
         self.import_task = handle
         return handle
@@ -568,22 +599,19 @@ class MainWindow(QMainWindow):
         done, total, path, outcome = step
         if isinstance(outcome, AddResult):
             self._import_results.append((str(path), outcome.id))
+            if str(path) in self._recent_pending:
+                self.add_recent(path)
         else:
             self._import_failures.append(outcome)
-        # A window-modal QProgressDialog.setValue() processes events, so the end may arrive
-        # (and drop self._progress) in the middle of this slot: work on a local reference.
-        progress = self._progress
-        if progress is None:
-            return
-        progress.setLabelText(f"Imported {done} of {total}: {path.name}")
-        progress.setMaximum(max(1, total))
-        progress.setValue(done)
+        if self._progress is not None:
+            self._progress.set_files_done(done, total, path.name)
 
     def _import_ended(self) -> None:
         if self._progress is not None:
-            self._progress.reset()
+            self.statusBar().removeWidget(self._progress)
             self._progress.deleteLater()
             self._progress = None
+        self._recent_pending = set()
         self.import_task = None
         results, failures = self._import_results, self._import_failures
         self._imported([tid for _p, tid in results], failures)
@@ -638,7 +666,10 @@ class MainWindow(QMainWindow):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.open_paths(paths)
+            # a recording dropped on an open transcript is attached to it
+            rest = self.media.take_dropped(paths)
+            if rest:
+                self.open_paths(rest)
 
     # ---------------------------------------------------------------- edits (undoable)
 
@@ -700,6 +731,7 @@ class MainWindow(QMainWindow):
     def _transcripts_changed(self, change: Change, current: int | None) -> None:
         """Update the changed rows in place; reload the list when rows came or went."""
         rows = {t.id for t in self.library_panel.model.transcripts()}
+        self.library_panel.set_review_counts(self.library.review_counts())
         if change.everything or not change.transcript_ids or not change.transcript_ids <= rows:
             self.refresh_library()
         else:
@@ -819,6 +851,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # An import stops after its current file; an export or a backup is let finish.
         self.search_panel.shutdown()
+        self.media.shutdown()
         self.context.tasks.shutdown(keep=("export", "backup"))
         self.save_state()
         super().closeEvent(event)

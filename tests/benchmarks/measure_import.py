@@ -1,14 +1,21 @@
-"""import_ratio: the app's import path against a bare sqlite-utils insert of the same rows.
+"""import_ratio: the app's import path against the bare lower bound of loading the same rows.
 
 Measured: ``Library(path).import_files(paths)`` — read, detect, decode, parse, normalise word
-forms, insert, FTS triggers — one transaction per file, as the app does it.
+forms, insert, index — as the app does it (worker processes included, when it uses them).
 
-Baseline: the same files parsed up front with the same importers and the same word-form
-normaliser (not timed), then only the inserts timed: ``insert_all`` of the transcript, speaker
-and utterance rows into a library created by the project's own migrations (``Library(path)`` on a
-fresh file), so the FTS index and its triggers are the same; one transaction per file, the same
-pragmas. Both read the files from a warm page cache (read once beforehand, not timed), and the
-two run in alternating chunks of files so that load from other processes falls on both alike.
+Baseline (``import_ratio``, ``BareSide``): the same files parsed up front with the same importers
+and the same word-form normaliser (not timed), then the rows ``executemany``-ed into plain
+tables with no constraints, indexes or triggers, in one transaction, and the FTS5 index (same
+columns and tokenizer) built once at the end; the inserts, the index build and the commit are
+timed. No import can store these rows faster with SQLite, so the ratio says what everything
+else costs. ``db_bytes_ratio`` compares the two files' sizes the same way.
+
+The old baseline stays beside it as ``import_ratio_sqlite_utils`` (``SqliteUtilsSide``):
+sqlite-utils ``insert_all`` into a library made by the project's migrations, per-row FTS trigger
+on, one transaction per file. It is slower than the app's own insert path, so not a bound.
+
+Every side reads the files from a warm page cache (read once beforehand, not timed), and they
+run in alternating chunks of files so that load from other processes falls on all alike.
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ class ImportFigures:
     failures: list[str] = field(default_factory=list)
     db_bytes: int = 0
     baseline_db_bytes: int = 0
+    sqlite_utils_seconds: float = 0.0
+    sqlite_utils_db_bytes: int = 0
     transcript_ids: dict[str, int] = field(default_factory=dict)  # role -> id
 
     @property
@@ -41,6 +50,13 @@ class ImportFigures:
         if not self.files_ok or not self.baseline_seconds:
             return None
         return self.seconds / self.baseline_seconds
+
+    @property
+    def ratio_sqlite_utils(self) -> float | None:
+        """The old figure: against sqlite-utils ``insert_all`` through the library's schema."""
+        if not self.files_ok or not self.sqlite_utils_seconds:
+            return None
+        return self.seconds / self.sqlite_utils_seconds
 
     @property
     def utterances_per_s(self) -> float | None:
@@ -111,7 +127,7 @@ def _rows_for(parsed, tid: int, next_speaker: int, file_name: str, sha: str, fmt
     """The rows ``Library.add`` writes for one parsed transcript (normalising is done here)."""
     from intercept_viewer.core.colors import color_for
     from intercept_viewer.core.library import now_iso
-    from intercept_viewer.core.wordforms import normalize_text
+    from intercept_viewer.core.translation_norm import searchable_norms
 
     meta = parsed.meta
     transcript = {
@@ -147,6 +163,7 @@ def _rows_for(parsed, tid: int, next_speaker: int, file_name: str, sha: str, fmt
             }
         )
     t = time.perf_counter()
+    norms = searchable_norms(parsed.utterances, meta.language)
     utterances = [
         {
             "transcript_id": tid,
@@ -155,17 +172,133 @@ def _rows_for(parsed, tid: int, next_speaker: int, file_name: str, sha: str, fmt
             "start_ms": u.start_ms,
             "end_ms": u.end_ms,
             "text": u.text,
-            "text_norm": normalize_text(u.text, meta.language),
+            "text_norm": norm,
             "context": u.context,
+            "translation": u.translation,
         }
-        for seq, u in enumerate(parsed.utterances, start=1)
+        for seq, (u, norm) in enumerate(zip(parsed.utterances, norms, strict=True), start=1)
     ]
     normalize_s = time.perf_counter() - t
     return transcript, speakers, utterances, normalize_s
 
 
-class BaselineSide:
-    """The baseline: files parsed and normalised untimed, then only ``insert_all`` timed."""
+class ParsedChunk:
+    """One chunk of files parsed and normalised (untimed), as rows for both baselines."""
+
+    def __init__(self) -> None:
+        self.files: list[tuple[dict, list[dict], list[dict]]] = []
+        self.normalize_seconds = 0.0
+        self.parse_seconds = 0.0
+
+    @classmethod
+    def parse(cls, paths: list[Path], tid: int, sid: int) -> tuple[ParsedChunk, int, int]:
+        from intercept_viewer.core.errors import ImportFailed
+        from intercept_viewer.core.importers import parse_path
+
+        chunk = cls()
+        t = time.perf_counter()
+        for p in paths:
+            try:
+                pf = parse_path(p)
+            except ImportFailed:
+                continue
+            transcript, speakers, utterances, norm_s = _rows_for(
+                pf.parsed, tid, sid, pf.file_name, pf.sha256, pf.format
+            )
+            chunk.normalize_seconds += norm_s
+            chunk.files.append((transcript, speakers, utterances))
+            tid += 1
+            sid += len(speakers)
+        chunk.parse_seconds = time.perf_counter() - t - chunk.normalize_seconds
+        return chunk, tid, sid
+
+
+#: The bare lower bound's tables: the same columns, no constraints, no indexes, no triggers.
+BARE_SCHEMA = """
+CREATE TABLE transcripts (
+    id INTEGER PRIMARY KEY, title TEXT, publisher TEXT, language TEXT, verification TEXT,
+    file_name TEXT, file_sha256 TEXT, format TEXT, imported_at TEXT, utterance_count INTEGER,
+    has_times INTEGER, origin TEXT
+);
+CREATE TABLE speakers (
+    id INTEGER PRIMARY KEY, transcript_id INTEGER, label TEXT, name TEXT, color TEXT
+);
+CREATE TABLE utterances (
+    id INTEGER PRIMARY KEY, transcript_id INTEGER, seq INTEGER, speaker_id INTEGER,
+    start_ms INTEGER, end_ms INTEGER, text TEXT, text_norm TEXT, context TEXT, translation TEXT
+);
+CREATE VIRTUAL TABLE utterances_fts USING fts5(
+    text, text_norm, content='utterances', content_rowid='id', tokenize='{tokenizer}'
+);
+"""
+
+
+class BareSide:
+    """The lower bound: the same rows ``executemany``-ed into plain tables (no constraints,
+    indexes or triggers), one transaction for the whole run, the FTS5 index (same columns,
+    same tokenizer, external content like the library's) built once at the end.
+
+    Only the inserts, the index build and the commit are timed; parsing and normalising are
+    done beforehand (``ParsedChunk``). Same journal mode and synchronous setting as a library.
+    """
+
+    def __init__(self, db_path: Path) -> None:
+        import sqlite3
+
+        from intercept_viewer.core.schema import FTS_TOKENIZER
+
+        remove_db(db_path)
+        self.db_path = db_path
+        self.conn = sqlite3.connect(db_path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.executescript(BARE_SCHEMA.format(tokenizer=FTS_TOKENIZER))
+        self.conn.execute("BEGIN")
+        self.seconds = 0.0
+        self.utterances = 0
+        self.files_ok = 0
+        self.db_bytes = 0
+
+    def run(self, chunk: ParsedChunk) -> None:
+        conn = self.conn
+        t = time.perf_counter()
+        for transcript, speakers, utterances in chunk.files:
+            conn.execute(
+                "INSERT INTO transcripts VALUES (:id, :title, :publisher, :language, "
+                ":verification, :file_name, :file_sha256, :format, :imported_at, "
+                ":utterance_count, :has_times, :origin)",
+                transcript,
+            )
+            conn.executemany(
+                "INSERT INTO speakers VALUES (:id, :transcript_id, :label, :name, :color)",
+                speakers,
+            )
+            conn.executemany(
+                "INSERT INTO utterances (transcript_id, seq, speaker_id, start_ms, end_ms, "
+                "text, text_norm, context, translation) VALUES (:transcript_id, :seq, "
+                ":speaker_id, :start_ms, :end_ms, :text, :text_norm, :context, :translation)",
+                utterances,
+            )
+            self.utterances += len(utterances)
+            self.files_ok += 1
+        self.seconds += time.perf_counter() - t
+
+    def close(self) -> None:
+        t = time.perf_counter()
+        self.conn.execute("INSERT INTO utterances_fts(utterances_fts) VALUES ('rebuild')")
+        self.conn.execute("COMMIT")
+        self.seconds += time.perf_counter() - t
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
+        self.db_bytes = db_size(self.db_path)
+        remove_db(self.db_path)
+
+
+class SqliteUtilsSide:
+    """The old baseline, kept as ``import_ratio_sqlite_utils``: the rows ``insert_all``-ed
+    through sqlite-utils into a library made by the project's migrations (its indexes, FTS
+    triggers and foreign keys), one transaction per file. Not a lower bound: the per-row FTS
+    trigger makes it slower than the app's own insert path."""
 
     def __init__(self, db_path: Path) -> None:
         from intercept_viewer.core.library import Library
@@ -178,84 +311,85 @@ class BaselineSide:
         db.conn.execute("PRAGMA synchronous = NORMAL")
         db.conn.execute("PRAGMA foreign_keys = ON")
         self.db = db
-        self.figs = ImportFigures()
-        self.tid, self.sid = 1, 1
+        self.seconds = 0.0
+        self.db_bytes = 0
 
-    def run(self, paths: list[Path]) -> None:
-        from intercept_viewer.core.errors import ImportFailed
-        from intercept_viewer.core.importers import parse_path
-
-        figs, db = self.figs, self.db
-        batch = []
+    def run(self, chunk: ParsedChunk) -> None:
+        db = self.db
         t = time.perf_counter()
-        for p in paths:  # parse up front: not timed
-            try:
-                pf = parse_path(p)
-            except ImportFailed:
-                continue
-            rows = _rows_for(pf.parsed, self.tid, self.sid, pf.file_name, pf.sha256, pf.format)
-            figs.baseline_normalize_seconds += rows[3]
-            batch.append(rows)
-            self.tid += 1
-            self.sid += len(rows[1])
-        figs.baseline_parse_seconds += time.perf_counter() - t
-        t = time.perf_counter()
-        for transcript, speakers, utterances, _ in batch:  # timed: the bare inserts
+        for transcript, speakers, utterances in chunk.files:
             with db.atomic():
                 db["transcripts"].insert(transcript)
                 db["speakers"].insert_all(speakers)
                 db["utterances"].insert_all(utterances, batch_size=500)
-            figs.utterances += len(utterances)
-            figs.files_ok += 1
-        figs.baseline_seconds += time.perf_counter() - t
+        self.seconds += time.perf_counter() - t
 
     def close(self) -> None:
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
-        self.figs.baseline_parse_seconds -= self.figs.baseline_normalize_seconds
-        self.figs.baseline_db_bytes = db_size(self.db_path)
+        self.db_bytes = db_size(self.db_path)
         remove_db(self.db_path)
 
 
 def measure_import(
-    ds: Dataset, work: Path, progress: Callable[[str], None], chunk: int = 50
+    ds: Dataset,
+    work: Path,
+    progress: Callable[[str], None],
+    chunk: int = 100,
+    *,
+    sqlite_utils_baseline: bool = True,
 ) -> ImportFigures:
-    """Both sides in alternating chunks of ``chunk`` files, so a machine busy with other work
-    slows both alike; each side writes its own growing library.
+    """The app and the baselines in alternating chunks of ``chunk`` files, so a machine busy
+    with other work slows all alike; each side writes its own growing library.
 
     In each chunk the app's import goes first: the word-form normaliser caches what it has
     analysed (lru_cache), and the baseline's untimed normalising must not warm that cache for
-    the timed import (it only ever re-analyses words the import has already seen).
+    the timed import (it only ever re-analyses words the import has already seen). The app's
+    import may use worker processes, which start with empty caches anyway.
     """
     warm_page_cache(ds.paths())
     paths = ds.paths()
     lib = LibrarySide(ds, work / "library.sqlite")
-    base = BaselineSide(work / "baseline.sqlite")
+    bare = BareSide(work / "bare.sqlite")
+    old = SqliteUtilsSide(work / "baseline.sqlite") if sqlite_utils_baseline else None
+    b = ImportFigures()
+    tid = sid = 1
     try:
         for start in range(0, len(paths), chunk):
             part = paths[start : start + chunk]
             lib.run(part)
-            base.run(part)
+            parsed, tid, sid = ParsedChunk.parse(part, tid, sid)
+            b.baseline_parse_seconds += parsed.parse_seconds
+            b.baseline_normalize_seconds += parsed.normalize_seconds
+            bare.run(parsed)
+            if old is not None:
+                old.run(parsed)
             if (start // chunk) % 4 == 3 or start + chunk >= len(paths):
                 progress(
                     f"import: {min(start + chunk, len(paths))}/{len(paths)} files, "
                     f"{lib.figs.utterances:,} utterances; app {lib.figs.seconds:.1f} s, "
-                    f"bare inserts {base.figs.baseline_seconds:.1f} s"
+                    f"bare load {bare.seconds:.1f} s (FTS index still to build)"
+                    + (f", sqlite-utils inserts {old.seconds:.1f} s" if old else "")
                 )
     finally:
         lib.close()
-        base.close()
-    figs, b = lib.figs, base.figs
-    figs.baseline_seconds = b.baseline_seconds
-    if b.files_ok != figs.files_ok:
+        bare.close()
+        if old is not None:
+            old.close()
+    figs = lib.figs
+    figs.baseline_seconds = bare.seconds
+    figs.baseline_db_bytes = bare.db_bytes
+    if old is not None:
+        figs.sqlite_utils_seconds = old.seconds
+        figs.sqlite_utils_db_bytes = old.db_bytes
+    if bare.files_ok != figs.files_ok:
         figs.failures.append(
-            f"baseline parsed {b.files_ok} files, the library imported {figs.files_ok}"
+            f"baseline parsed {bare.files_ok} files, the library imported {figs.files_ok}"
         )
-    if b.utterances != figs.utterances:
+    if bare.utterances != figs.utterances:
         figs.failures.append(
-            f"baseline inserted {b.utterances} utterances, the library {figs.utterances}"
+            f"baseline inserted {bare.utterances} utterances, the library {figs.utterances}"
         )
     figs.baseline_parse_seconds = b.baseline_parse_seconds
     figs.baseline_normalize_seconds = b.baseline_normalize_seconds
-    figs.baseline_db_bytes = b.baseline_db_bytes
     return figs

@@ -57,6 +57,7 @@ def test_an_existing_file_opens_the_window(tmp_path, monkeypatch) -> None:
 @pytest.mark.parametrize(
     "argv, message",
     [
+        (["atach", "3", "call.wav"], "No such command 'atach'. Did you mean 'attach'?"),
         (["tga", "3", "--tag", "x"], "No such command 'tga'. Did you mean 'tag'?"),
         (["serch", "Бахмут"], "No such command 'serch'. Did you mean 'search'?"),
         (["lsit"], "No such command 'lsit'. Did you mean 'list'?"),

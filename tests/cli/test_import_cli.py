@@ -23,7 +23,8 @@ def test_import_json_keys_and_duplicate(tmp_path: Path) -> None:
     result = _run(lib, "import", "--json", *files)
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert [set(r) for r in rows] == [{"id", "title", "utterances", "speakers", "duplicate"}] * 2
+    keys = {"id", "title", "utterances", "speakers", "duplicate", "warnings"}
+    assert [set(r) for r in rows] == [keys] * 2
     assert rows[0]["title"] == "Soldier tells wife the unit was sent in without armour"
     assert (rows[0]["utterances"], rows[0]["speakers"], rows[0]["duplicate"]) == (5, 2, False)
     again = json.loads(_run(lib, "import", "--json", files[1]).stdout)
@@ -73,3 +74,41 @@ def test_show_json_keys(tmp_path: Path) -> None:
     assert set(first) >= {"seq", "speaker", "start_ms", "end_ms", "text"}
     assert (first["speaker"], first["start_ms"], first["end_ms"]) == ("Оккупант", 1000, 4000)
     assert first["text"] == "Мам, привет, это я."
+
+
+I14 = Path(__file__).parents[1] / "fixtures" / "importers" / "i14"
+
+
+def test_import_json_reports_warnings_and_show_json_has_translations(tmp_path: Path) -> None:
+    lib = tmp_path / "lib.sqlite"
+    bilingual = str(I14 / "bilingual" / "ru_uk_italic.srt")
+    dated = str(I14 / "date_and_headline" / "date_dots_uk.txt")
+    rows = json.loads(_run(lib, "import", "--json", bilingual, dated).stdout)
+    for row in rows:
+        assert row["warnings"] and all(set(w) == {"line", "message"} for w in row["warnings"])
+    assert any("translation" in w["message"] for w in rows[0]["warnings"])
+    assert {"line": 1, "message": "taken as the release date (2024-03-14)"} in rows[1]["warnings"]
+    shown = json.loads(_run(lib, "show", "--json", str(rows[0]["id"])).stdout)
+    assert [u["translation"] for u in shown["utterances"]] == [
+        "Мамо, тут взагалі жах.",
+        "Що сталося, синку?",
+        "Нас погнали на штурм без броні.",
+    ]
+    text = _run(lib, "show", str(rows[0]["id"])).output
+    assert "(Мамо, тут взагалі жах.)" in text
+
+
+def test_list_needs_review_filters_to_transcripts_with_warnings(tmp_path: Path) -> None:
+    lib = tmp_path / "lib.sqlite"
+    clean = tmp_path / "clean.json"
+    clean.write_text(
+        json.dumps({"segments": [{"start": 0, "end": 1, "text": "Алло"}]}), encoding="utf-8"
+    )
+    dated = str(I14 / "date_and_headline" / "date_dots_uk.txt")
+    rows = json.loads(_run(lib, "import", "--json", str(clean), dated).stdout)
+    assert rows[0]["warnings"] == []
+    listed = json.loads(_run(lib, "list", "--json", "--needs-review").stdout)
+    assert [t["id"] for t in listed] == [rows[1]["id"]]
+    assert listed[0]["to_review"] == len(rows[1]["warnings"])
+    everything = json.loads(_run(lib, "list", "--json").stdout)
+    assert len(everything) == 2

@@ -46,11 +46,13 @@ def test_corrected_lines_are_marked_and_the_original_can_be_exported(
     text = export(lib, tid, fmt)
     assert corrected_line in text
     text = text.replace("\\[", "[").replace("\\]", "]")  # Markdown escapes
-    assert text.count(CORRECTED_MARK) == 2  # the line, and the header saying what it means
+    # the line, and the header saying what the mark means (SRT has a header only as an opening
+    # cue, when the talk leaves a second for it; this call starts at 0:00)
+    assert text.count(CORRECTED_MARK) == (1 if fmt == "srt" else 2)
     assert "Are you safe there?" in text and "Are you safe there? [corrected]" not in text
     original = export(lib, tid, fmt, original=True).replace("\\[", "[").replace("\\]", "]")
     assert ORIGINAL in original and FIXED not in original
-    assert "as imported" in original
+    assert fmt == "srt" or "as imported" in original
     assert CORRECTED_MARK not in original
 
 
@@ -68,9 +70,9 @@ def test_original_export_undoes_structural_corrections(corrected) -> None:
     lib.insert_turn(tid, 0, "Beep.")
     original = export(lib, tid, "txt", original=True).split("---")[-1].strip().splitlines()
     assert original == [
-        f"[0:00] Soldier: {ORIGINAL}",
-        "[0:05] Mother: Are you safe there?",
-        "[0:10] Soldier: We can't even secure a forest belt here.",
+        f"[UNVERIFIED] [0:00] Soldier: {ORIGINAL}",
+        "[UNVERIFIED] [0:05] Mother: Are you safe there?",
+        "[UNVERIFIED] [0:10] Soldier: We can't even secure a forest belt here.",
     ]
 
 

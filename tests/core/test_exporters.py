@@ -313,7 +313,15 @@ def test_project_json_shape(lib: Library) -> None:
     assert [(u["seq"], u["speaker"], u["text"]) for u in doc["utterances"]] == [
         (u.seq, {1: "S", 2: "M"}.get(u.speaker_id or 0), u.text) for u in lib.utterances(1)
     ]
-    assert set(doc["utterances"][0]) == {"seq", "speaker", "start_ms", "end_ms", "text", "context"}
+    assert set(doc["utterances"][0]) == {
+        "seq",
+        "speaker",
+        "start_ms",
+        "end_ms",
+        "text",
+        "context",
+        "translation",
+    }
     assert [(p["first_seq"], p["last_seq"], p["tags"], p["note"]) for p in doc["passages"]] == [
         (1, 2, ["Kupyansk", "Проверить"], "which unit?\n= second line"),
         (3, 4, ["tricky"], None),

@@ -41,7 +41,7 @@ def test_import_summary(imported: int, known: int, failed: int, expected: str) -
             "",
         ),
         (
-            'valid JSON, but not a transcript shape I know; expected this app\'s export '
+            "valid JSON, but not a transcript shape I know; expected this app's export "
             '({"intercept_viewer": 1, ...}), Whisper / OpenAI verbose_json and WhisperX '
             '({"segments": [...]}), or a list of segments',
             "Valid JSON, but not a transcript shape I know.",

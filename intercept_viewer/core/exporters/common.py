@@ -163,6 +163,8 @@ class QuoteLine:
     cut_end: bool = False
     #: the turn was corrected after import
     corrected: bool = False
+    #: the file's translation of the whole utterance, if it gave one
+    translation: str | None = None
 
     @property
     def shown_text(self) -> str:
@@ -208,6 +210,10 @@ class QuotedPassage:
             out.extend(with_status(self.verification, f"    {line}") for line in rest)
             if q.corrected and rest:
                 out[-1] += f" {CORRECTED_MARK}"
+            if q.translation:
+                out.append(
+                    with_status(self.verification, f"    (translation: {one_line(q.translation)})")
+                )
         return out
 
 
@@ -241,6 +247,7 @@ def quote_passages(library: Library, passages: Sequence[Passage]) -> list[Quoted
                 and p.end_char is not None
                 and p.end_char < len(u.text),
                 corrected=u.corrected,
+                translation=u.translation,
             )
             for i, (u, text) in enumerate(quoted)
         ]

@@ -119,6 +119,7 @@ def passage_record(qp: QuotedPassage) -> dict[str, Any]:
                 "start_ms": q.start_ms,
                 "end_ms": q.end_ms,
                 "text": q.text,
+                "translation": q.translation,
                 "verification": t.verification,
                 "corrected": q.corrected,
             }
@@ -159,6 +160,8 @@ def _md_quote_lines(qp: QuotedPassage) -> list[str]:
         lines.extend(f"> {flag}{md_escape(line.strip())}" for line in rest)
         if q.corrected:
             lines[-1] += f" {md_escape(CORRECTED_MARK)}"
+        if q.translation:
+            lines.append(f"> {flag}_{md_escape(one_line(q.translation))}_")
     return [line + "\\" for line in lines[:-1]] + lines[-1:]
 
 

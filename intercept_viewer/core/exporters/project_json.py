@@ -56,6 +56,7 @@ def transcript_document(library: Library, transcript_id: int) -> dict[str, Any]:
                 "text": u.text,
                 "context": u.context,
                 **({"original_text": u.original_text} if u.corrected else {}),
+                "translation": u.translation,
             }
             for u in library.utterances(transcript_id)
         ],

@@ -98,6 +98,12 @@ def _cue_lines(text: str) -> list[str]:
     return lines or ["…"]
 
 
+def _translation_lines(u: Utterance) -> list[str]:
+    """A translation goes under the original in italics, as bilingual subtitles carry it (our
+    subtitle importer reads such a line back as the translation)."""
+    return [one_line(u.translation)] if u.translation else []
+
+
 def _status_lines(
     t: Transcript, estimated: int, total: int, corrections: str | None = None
 ) -> list[str]:
@@ -165,7 +171,8 @@ def write_srt(
         cue(*window, status)
     for u, (start, end) in zip(utts, times, strict=True):
         first, *rest = _cue_lines(u.text + corrected_suffix(u))
-        cue(start, end, [f"{speaker_label(u, names)}: {first}", *rest])
+        italics = [f"<i>{x}</i>" for x in _translation_lines(u)]
+        cue(start, end, [f"{speaker_label(u, names)}: {first}", *rest, *italics])
     return len(utts), estimated
 
 
@@ -215,6 +222,7 @@ def write_vtt(
             lines[0] = f"<v {voice}>{lines[0]}</v>" if len(lines) == 1 else f"<v {voice}>{lines[0]}"
             if len(lines) > 1:
                 lines[-1] += "</v>"
+        lines.extend(f"<i>{vtt_escape(line)}</i>" for line in _translation_lines(u))
         out.write(f"{_timestamp(start, '.')} --> {_timestamp(end, '.')}\n")
         out.write("\n".join(lines) + "\n\n")
     return len(utts), estimated

@@ -86,6 +86,8 @@ def write_txt(library: Library, transcript_id: int, out: TextIO, *, original: bo
         out.write(f"{mark}{when}{speaker_label(u, names)}: {first}\n")
         for line in rest:
             out.write(f"{mark}    {line}\n")
+        if u.translation:
+            out.write(f"{mark}    Translation: {one_line(u.translation)}\n")
         n += 1
     return n
 
@@ -135,7 +137,10 @@ def write_markdown(
         when = f" \\[{format_ms(u.start_ms)}\\]" if u.start_ms is not None else ""
         body = "  \n".join(md_escape(line) for line in u.text.split("\n"))
         body += md_escape(corrected_suffix(u))
-        w(f"{mark}**{md_escape(speaker_label(u, names))}**{when}: {body}\n\n")
+        w(f"{mark}**{md_escape(speaker_label(u, names))}**{when}: {body}\n")
+        if u.translation:
+            w(f"> _{md_escape(one_line(u.translation))}_\n")
+        w("\n")
         n += 1
     passages = library.passages(transcript_id=transcript_id)
     if passages:

@@ -51,6 +51,7 @@ from intercept_viewer.core.importers.article_text import (
 from intercept_viewer.core.importers.article_turns import Reading, read_turns
 from intercept_viewer.core.importers.base import Importer, SourceFile
 from intercept_viewer.core.model import (
+    ImportWarning,
     ParsedSpeaker,
     ParsedTranscript,
     ParsedUtterance,
@@ -114,7 +115,11 @@ class ArticleImporter(Importer):
         ]
         meta = _meta(article, reading, lang)
         return ParsedTranscript(
-            meta=meta, speakers=speakers, utterances=utterances, format=self.name
+            meta=meta,
+            speakers=speakers,
+            utterances=utterances,
+            format=self.name,
+            warnings=_report(reading, labels),
         )
 
     @staticmethod
@@ -172,6 +177,48 @@ def _speakers(reading: Reading) -> tuple[list[ParsedSpeaker], dict[int, str]]:
         speakers.append(ParsedSpeaker(label=label, name=p.name, role=p.base_label.lower()))
         labels[id(p)] = label
     return speakers, labels
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _report(reading: Reading, labels: dict[int, str]) -> list[ImportWarning]:
+    """The import report of an article: which quotes were attributed only by a pronoun or by
+    where they stand, which quotes were left out as someone else's (an official, an analyst,
+    the service), and which paragraphs were taken as the writer's prose."""
+    out: list[ImportWarning] = []
+    for t in reading.turns:
+        if t.how == "named" or not t.text:
+            continue
+        who = labels.get(id(t.speaker), "nobody") if t.speaker else "nobody"
+        out.append(
+            ImportWarning(
+                f"quote «{_short(t.text)}» attributed to {who} {t.how}, in the paragraph "
+                f"«{_short(t.paragraph.text, 90)}»",
+                t.paragraph.line,
+            )
+        )
+    for par, quote in reading.outside:
+        out.append(
+            ImportWarning(
+                f"quote «{_short(quote)}» left out: attributed to someone outside the call "
+                "(an official, an analyst or the publishing service)",
+                par.line,
+            )
+        )
+    if reading.prose:
+        lines = [p.line for p in reading.prose if p.line is not None]
+        first = lines[0] if lines else None
+        out.append(
+            ImportWarning(
+                f"{len(reading.prose)} paragraph{'s' if len(reading.prose) != 1 else ''} taken "
+                "as the writer's prose (the description), not speech",
+                first,
+            )
+        )
+    return sorted(out, key=lambda w: (w.line is not None, w.line or 0))
 
 
 def _dialogue_in_page(article: ArticleText, text: str) -> ParsedTranscript | None:

@@ -89,7 +89,8 @@ CYR_SPEECH_LEMMAS: frozenset[str] = frozenset(
         "удивляться смеяться рассмеяться засмеяться согласиться соглашаться плакать заплакать "
         "умолять просить попросить успокаивать успокоить возразить возражать перебить "
         "признать ругаться выругаться шутить пошутить усмехнуться хвастаться похвастаться "
-        "напомнить напоминать сетовать посетовать причитать "
+        "напомнить напоминать сетовать посетовать причитать отметить отмечать подчеркнуть "
+        "подчёркивать подчеркивать переспросить переспрашивать похвастать хвастать "
         # Ukrainian
         "казати сказати говорити запитати запитувати питати спитати відповісти відповідати "
         "додати додавати розповісти розповідати пояснити пояснювати поскаржитися скаржитися "
@@ -98,7 +99,9 @@ CYR_SPEECH_LEMMAS: frozenset[str] = frozenset(
         "поцікавитися цікавитися повідомити повідомляти здивуватися дивуватися сміятися "
         "засміятися погодитися погоджуватися плакати заплакати благати просити попросити "
         "заспокоювати заспокоїти заперечити заперечувати перебити лаятися жартувати "
-        "пожартувати нагадати нагадувати бідкатися нарікати"
+        "пожартувати нагадати нагадувати бідкатися нарікати зазначити зазначати наголосити "
+        "наголошувати підкреслити підкреслювати перепитати перепитувати хвалитися похвалитися "
+        "вихвалятися"
     )
 )
 #: Surface forms for the sniffer (no morphology there: it must be cheap).
@@ -155,6 +158,9 @@ for _label, _gender, _words in (
 ):
     for _w in _words.split():
         _KIN[_w] = (_label, _gender)
+
+#: Cyrillic role words whose surface form pymorphy3 reads first as something else.
+_DICTIONARY_FORMS = frozenset(_wordlist("мати"))
 
 #: Words that may sit between "the Russian" and its verb ("the Russian then says").
 _ADVERBS = frozenset(_wordlist("then also later again just only quietly finally still"))
@@ -283,6 +289,12 @@ def find_mentions(text: str, lang: str, names: dict[str, str] | None = None) -> 
             found.append(Mention(w.start, w.end, "pronoun", w.text, _CYR_PRONOUNS[low]))
             continue
         wl = _cyr_lang(low, lang)
+        direct = _role_of(low)
+        if direct and low in _DICTIONARY_FORMS:
+            # "мати" is first of all the verb "to have" to pymorphy3 (its noun reading falls out
+            # of the top parses): a role word as written is the role, in the nominative
+            found.append(Mention(w.start, w.end, "role", w.text, direct[1], direct[0], direct[2]))
+            continue
         for normal, tag in _parses(low, wl):
             role = _role_of(normal)
             if not role or tag.POS not in {"NOUN", "ADJF"} or "plur" in tag:

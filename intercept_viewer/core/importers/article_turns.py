@@ -85,6 +85,78 @@ _NOT_OUTSIDER_NAMES = frozenset(
 )
 
 
+#: Words that name the publishing service, the Kremlin or a think tank as the speaker ("the
+#: intelligence service said", "ГУР зазначає", "— зазначили в СБУ"), matched whole.
+_OUTSIDER_WORDS = frozenset(
+    [
+        "service",
+        "intelligence",
+        "kremlin",
+        "isw",
+        "institute",
+        "hur",
+        "sbu",
+        "gur",
+        "diu",
+        "ministry",
+        "government",
+        "police",
+        "prosecutors",
+        "officials",
+        "authorities",
+        "army's",
+        "military's",
+        "headquarters",
+        "staff",
+        "гур",
+        "сбу",
+        "кремль",
+        "кремля",
+        "кремлі",
+        "кремле",
+        "відомство",
+        "відомстві",
+        "ведомство",
+        "ведомстве",
+        "розвідка",
+        "розвідки",
+        "розвідці",
+        "разведка",
+        "разведки",
+        "разведке",
+        "служба",
+        "служби",
+        "службі",
+        "службы",
+        "службе",
+        "міноборони",
+        "минобороны",
+        "генштаб",
+        "генштабі",
+        "генштабе",
+        "штаб",
+        "штабі",
+        "штабе",
+    ]
+)
+#: Officials and commentators the releases quote, by name (stems: Буданова, Юсову).
+_OUTSIDER_NAMES = (
+    "budanov", "yusov", "peskov", "zelensk", "zakharova", "putin", "lavrov", "shoigu",
+    "belousov", "gerasimov", "kuleba", "sybiha", "syrskyi", "umerov", "podolyak", "yermak",
+    "zhyrokhov", "kovalenko", "pletenchuk", "ihnat",
+    "буданов", "юсов", "песков", "зеленск", "зеленськ", "захаров", "путин", "путін", "лавров",
+    "шойгу", "белоусов", "білоусов", "герасимов", "кулеб", "сибіг", "сирськ", "умєров",
+    "подоляк", "єрмак", "ермак", "жирохов", "коваленк", "плетенчук", "ігнат", "игнат",
+)  # fmt: skip
+
+
+def _outsider_word(word: str) -> bool:
+    low = word.lower()
+    return (
+        low.startswith(_OUTSIDER_STEMS) or low in _OUTSIDER_WORDS or low.startswith(_OUTSIDER_NAMES)
+    )
+
+
 @dataclass
 class Turn:
     """One quoted turn: its words, its speaker, and the paragraph it was quoted from."""
@@ -95,6 +167,9 @@ class Turn:
     index: int  # paragraph index
     span: QuoteSpan
     explicit: bool = False
+    #: how the speaker was found, for the import report: "named", "by pronoun", "by the
+    #: verb's gender", "by proximity"
+    how: str = "named"
 
 
 @dataclass
@@ -105,6 +180,8 @@ class Reading:
     casts: list[Cast]
     prose: list[Paragraph] = field(default_factory=list)
     fragments: list[str] = field(default_factory=list)
+    #: quotes of people outside the call (officials, analysts, the service), left out
+    outside: list[tuple[Paragraph, str]] = field(default_factory=list)
 
 
 def _blank_quotes(text: str, spans: list[QuoteSpan]) -> str:
@@ -323,6 +400,7 @@ class _Walker:
                 s for s in turn_spans if s not in outside and self.names_participant(prose, s)
             ]
         reading.fragments.extend(s.inner(text).strip() for s in spans if s not in turn_spans)
+        reading.outside.extend((par, s.inner(text).strip()) for s in outside if s not in turn_spans)
         if not turn_spans:
             self.introduce(prose)
             reading.prose.append(par)
@@ -332,6 +410,7 @@ class _Walker:
         self.introduce(prose, upto=turn_spans[0].start)
         speakers: list[Participant | None] = []
         explicit: list[bool] = []
+        hows: list[str] = []
         for span in turn_spans:
             local = [
                 p
@@ -345,14 +424,20 @@ class _Walker:
             person = self.resolve(ref, index, local)
             speakers.append(person)
             explicit.append(person is not None)
+            kind = ref.kind if ref is not None else None
+            hows.append(
+                {"pronoun": "by pronoun", "verb": "by the verb's gender"}.get(kind or "", "named")
+                if person is not None
+                else "by proximity"
+            )
         for k, span in enumerate(turn_spans):
             if speakers[k] is not None:
                 continue
             speakers[k] = self.fallback(index, k, span, turn_spans, speakers, explicit, prose)
         self.introduce(prose[turn_spans[0].start :])
         new_turns = [
-            Turn(_clean_quote(s.inner(text), s.closed), who, par, index, s, exp)
-            for s, who, exp in zip(turn_spans, speakers, explicit, strict=True)
+            Turn(_clean_quote(s.inner(text), s.closed), who, par, index, s, exp, how)
+            for s, who, exp, how in zip(turn_spans, speakers, explicit, hows, strict=True)
         ]
         self.turns.extend(_merge_split_sentences(new_turns))
         last = turn_spans[-1]
@@ -381,10 +466,15 @@ class _Walker:
         an attribution are remembered for later quotes.
         """
         clause, ref = self._attribution(prose, span)
-        if clause is None or (ref is not None and ref.kind != "verb"):
+        if ref is not None and ref.kind != "verb":
             return False  # "the soldier said", "she adds": a participant (a verb's gender isn't)
-        ws = words(clause)
-        titled = any(w.text.lower().startswith(_OUTSIDER_STEMS) for w in ws)
+        # the attribution, else the rest of the quote's sentence ("…," analysts at the
+        # Institute for the Study of War wrote): who is named there
+        after = _clause_after(prose, span)[0] if span.closed else ""
+        if clause is None and not words(after)[:1]:
+            return False
+        ws = words(clause or after)
+        titled = any(_outsider_word(w.text) for w in ws)
         known = any(w.text.lower() in self.outsiders for w in ws)
         if titled:
             self.outsiders.update(

@@ -33,12 +33,20 @@ class SourceFile:
     @cached_property
     def text(self) -> str:
         """The file as text (BOM, UTF-8, else detected); raises ImportFailed if it is binary."""
-        from intercept_viewer.core.importers.decoding import decode_bytes
+        from intercept_viewer.core.importers.decoding import decode_with_note
 
         try:
-            return decode_bytes(self.data)
+            text, note = decode_with_note(self.data)
         except ImportFailed as exc:
             raise exc.with_file(self.name) from None
+        self._decoded["note"] = note
+        return text
+
+    @property
+    def encoding_note(self) -> str | None:
+        """Set once ``text`` was read: why its encoding is only a guess, or None."""
+        note = self._decoded.get("note")
+        return note if isinstance(note, str) else None
 
     @cached_property
     def head(self) -> str:

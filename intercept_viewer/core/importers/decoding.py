@@ -167,6 +167,18 @@ def decode_bytes(data: bytes, *, final: bool = True) -> str:
 
     With ``final=False`` the data may be cut mid-character at its end (a file's head).
     """
+    return decode_with_note(data, final=final)[0]
+
+
+def decode_with_note(data: bytes, *, final: bool = True) -> tuple[str, str | None]:
+    """``decode_bytes`` plus a sentence for the import report when the encoding was a guess
+    made with low confidence (a detector's pick, or a code page that only just won)."""
+    notes: list[str] = []
+    text = _decode(data, final=final, notes=notes)
+    return text, (notes[0] if notes else None)
+
+
+def _decode(data: bytes, *, final: bool, notes: list[str]) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _normalise(data.decode(encoding, errors="replace"))
@@ -190,7 +202,7 @@ def decode_bytes(data: bytes, *, final: bool = True) -> str:
         if _looks_binary(text):
             raise _not_text()
         return _normalise(text)
-    return _normalise(_decode_legacy(data))
+    return _normalise(_decode_legacy(data, notes))
 
 
 #: A Cyrillic reading scoring above this per character is accepted without asking a detector:
@@ -210,7 +222,7 @@ def _sample(data: bytes) -> bytes:
     return data[: cut if cut > 0 else SAMPLE_BYTES]
 
 
-def _decode_legacy(data: bytes) -> str:
+def _decode_legacy(data: bytes, notes: list[str] | None = None) -> str:
     sample = _sample(data)
     readings = []
     for enc in CYRILLIC_CODEPAGES:
@@ -226,12 +238,19 @@ def _decode_legacy(data: bytes) -> str:
         if best[0] >= _CYRILLIC_ACCEPT or (
             best[0] >= _CYRILLIC_FLOOR and best[0] - runner_up >= _CYRILLIC_MARGIN
         ):
+            if best[0] < _CYRILLIC_ACCEPT and notes is not None:
+                notes.append(f"the encoding was guessed with low confidence ({best[1]})")
             return data.decode(best[1], errors="replace")
     from charset_normalizer import from_bytes
 
     for match in from_bytes(data):
         text = str(match)
         if _good_reading(text[: SAMPLE_BYTES * 2]):
+            if notes is not None:
+                notes.append(
+                    f"the encoding was guessed with low confidence ({match.encoding}, by "
+                    "charset-normalizer)"
+                )
             return text
     for fallback in ("cp1252", "latin-1"):  # Western text too short for the detector
         try:
@@ -239,8 +258,12 @@ def _decode_legacy(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
         if _good_reading(text):
+            if notes is not None and not text.isascii():
+                notes.append(f"the encoding was guessed with low confidence ({fallback})")
             return text
     if best is not None and not _looks_binary(best[2]):
+        if notes is not None:
+            notes.append(f"the encoding was guessed with low confidence ({best[1]})")
         return data.decode(best[1], errors="replace")
     raise _not_text()
 

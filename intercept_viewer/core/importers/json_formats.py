@@ -187,6 +187,7 @@ def _own_export(data: dict[str, Any]) -> ParsedTranscript:
                     start_ms=_expect_int(u.get("start_ms"), f"{path}.start_ms"),
                     end_ms=_expect_int(u.get("end_ms"), f"{path}.end_ms"),
                     context=_expect_str(u.get("context"), f"{path}.context"),
+                    translation=_expect_str(u.get("translation"), f"{path}.translation"),
                 ),
             )
         )

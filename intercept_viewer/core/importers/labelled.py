@@ -16,12 +16,15 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from intercept_viewer.core.errors import ImportFailed
 from intercept_viewer.core.importers.base import Importer, SourceFile
+from intercept_viewer.core.importers.import_notes import Report
 from intercept_viewer.core.importers.metadata import merge_meta, read_metadata
 from intercept_viewer.core.importers.textlines import (
     BRACKETED_TIME,
+    date_of_line,
     fill_end_times,
     join_continuation,
     paragraphs,
@@ -36,11 +39,12 @@ from intercept_viewer.core.model import (
     ParsedUtterance,
     SourceMeta,
 )
-from intercept_viewer.core.script import guess_language, script_of
+from intercept_viewer.core.script import guess_language
 
 #: A speaker name: starts with a letter; up to four words of letters, digits, ' - and (...)
 _WORD = r"[\w'’\-]+|\([\w'’\- ]+\)"
-_NAME = rf"(?P<name>[^\W\d_](?:[\w'’\-]*)(?:[ \t]+(?:{_WORD})){{0,3}})"
+#: ...and may end in a period: abbreviation labels ``Ч.:``, ``Ж.:``, ``S.:``.
+_NAME = rf"(?P<name>[^\W\d_](?:[\w'’\-]*)(?:[ \t]+(?:{_WORD})){{0,3}}\.?)"
 _TIME_AFTER = r"(?:\s*(?P<ltime>[\[(][^\])]{3,25}[\])]))?"
 _COLON = r"\s*[:：]"
 
@@ -60,6 +64,24 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dash", re.compile(rf"^{_NAME}{_TIME_AFTER}\s+[—–-]\s+(?P<text>\S.*)$")),
 )
 _STRONG = frozenset({"bold", "bracket", "brace", "prefix"})
+#: The patterns that can match a line, by its first character: each strong style opens with
+#: its own marks, and the plain ones with a letter (a name), so a line is tried against at most
+#: two patterns instead of six. The same outcome as trying them all in order, faster per line.
+_PLAIN_PATTERNS = tuple((s, p) for s, p in _PATTERNS if s not in _STRONG)
+_PATTERNS_BY_OPENER: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    opener: tuple((s, p) for s, p in _PATTERNS if s == style)
+    for style, openers in (("bold", "*_"), ("bracket", "["), ("brace", "{"), ("prefix", "#@"))
+    for opener in openers
+}
+#: A legend explaining short labels: "Ч. — чоловік (окупант), Ж. — дружина", "S. = soldier",
+#: one entry or several on a line. Never a turn: it names the speakers (see
+#: ``name_speakers_from_legend``).
+_LEGEND_ENTRY = (
+    r"[^\W\d_]{1,3}\.?\s*[—–=-]\s*[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2}"
+    r"(?:\s*\([^()]{1,40}\))?"
+)
+_LEGEND_START = re.compile(r"\(?\s*[^\W\d_]{1,3}\.?\s*[—–=-]")
+_LEGEND = re.compile(rf"^\(?\s*{_LEGEND_ENTRY}(?:\s*[,;]\s*{_LEGEND_ENTRY})*\s*\)?\s*[.;]?$")
 _BULLET = re.compile(r"^\s*(?:[-*•—–]\s+)")
 _MAX_LABEL_CHARS = 32
 
@@ -94,6 +116,13 @@ _STAGE_DIRECTIONS = re.compile(
     r"обрив\b.*|гудк\w*|гудок|кашля\w*|кашл\w*)$",
     re.IGNORECASE,
 )
+
+
+def stage_direction(text: str) -> bool:
+    """ "[laughs]", "(плаче)", "[неразборчиво]": a remark about the sound, never a speaker."""
+    return bool(_STAGE_DIRECTIONS.match(label_key(text)))
+
+
 #: Role words that make even a single occurrence a label ("Mother:" once in a long call).
 _ROLE_WORDS = _word_set(
     """
@@ -141,7 +170,7 @@ TRANSLATION_HEADING = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)  # one per line of a file: slots make them smaller and quicker to build
 class _Candidate:
     index: int  # 0-based index into the lines
     name: str
@@ -152,7 +181,7 @@ class _Candidate:
     end_ms: int | None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     index: int
     raw: str
@@ -163,6 +192,8 @@ class _Line:
     candidate: _Candidate | None = None
     #: "RU: …" / "EN: …": the text after a language marker, which continues the turn above
     tagged_text: str | None = None
+    #: "Ч. — чоловік, Ж. — дружина": a legend of the labels
+    legend: bool = False
 
 
 @dataclass
@@ -173,6 +204,8 @@ class Analysis:
     accepted: set[str] = field(default_factory=set)
     #: "soldier (laughing)" -> ("soldier", "laughing"): a known speaker with a remark.
     aliases: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: labels seen only once: taken as speakers (accepted) or left as text (not)
+    once: list[_Candidate] = field(default_factory=list)
 
     def is_turn(self, line: _Line) -> bool:
         c = line.candidate
@@ -183,20 +216,37 @@ class Analysis:
         return [ln for ln in self.lines if self.is_turn(ln)]
 
 
+@lru_cache(maxsize=4096)  # a call has a handful of labels, each on hundreds of lines
 def label_key(name: str) -> str:
     return " ".join(name.casefold().replace("’", "'").split())
 
 
+@lru_cache(maxsize=4096)
 def _valid_name(name: str) -> bool:
     if len(name) > _MAX_LABEL_CHARS or len(name.split()) > 4:
         return False
     key = label_key(name)
-    return key not in _NOT_LABELS and key not in _LANGUAGE_TAGS and not _STAGE_DIRECTIONS.match(key)
+    if key in _NOT_LABELS or key in _LANGUAGE_TAGS or _STAGE_DIRECTIONS.match(key):
+        return False
+    return not _names_a_speech_act(key)
+
+
+def _names_a_speech_act(key: str) -> bool:
+    """ "ГУР зазначає", "Буданов раніше заявляв", "Yusov added": prose introducing a quote
+    after a colon, not a speaker's label (a label never holds a speech verb)."""
+    words = key.split()
+    if len(words) < 2:
+        return False
+    from intercept_viewer.core.importers.article_speakers import is_speech_verb
+    from intercept_viewer.core.script import language_of
+
+    lang = language_of(key)
+    return any(is_speech_verb(w, lang)[0] for w in words[1:])
 
 
 def _match_label(rest: str) -> tuple[str, str, str, int | None, int | None] | None:
     """(name, style, text, start_ms, end_ms) when ``rest`` opens with a label."""
-    for style, pattern in _PATTERNS:
+    for style, pattern in _PATTERNS_BY_OPENER.get(rest[:1], _PLAIN_PATTERNS):
         m = pattern.match(rest)
         if not m:
             continue
@@ -215,19 +265,38 @@ def _match_label(rest: str) -> tuple[str, str, str, int | None, int | None] | No
     return None
 
 
-def _read_line(index: int, raw: str) -> _Line:
-    if not raw.strip():
-        return _Line(index, raw, blank=True)
+#: The status this app's exports put on every quoted line ("[UNVERIFIED] [0:05] Soldier: …"):
+#: the flag of the release, never a speaker.
+_STATUS_MARK = re.compile(r"^\[(?:UNVERIFIED|DISPUTED|CORROBORATED|VERIFIED)\]\s+")
+
+
+#: What reading one line found, without its position: (start_ms, end_ms, rest, tagged_text,
+#: candidate as (name, key, style, text, start_ms, end_ms) or None, is a legend).
+_LineFields = tuple[
+    int | None,
+    int | None,
+    str,
+    str | None,
+    tuple[str, str, str, str, int | None, int | None] | None,
+    bool,
+]
+
+
+@lru_cache(maxsize=4096)
+def _scan_line(raw: str) -> _LineFields:
+    """Read one non-blank line (the regex work), cached: detection reads a file's first lines
+    with both text sniffers and the parse reads them again, so each line is scanned once."""
     start_ms, end_ms, rest = split_leading_time(raw.strip())
-    line = _Line(index, raw, blank=False, start_ms=start_ms, end_ms=end_ms, rest=rest.strip())
-    attempts = [line.rest]
-    unbulleted = _BULLET.sub("", line.rest, count=1)
-    if unbulleted != line.rest:
+    rest = rest.strip()
+    attempts = [rest]
+    unbulleted = _BULLET.sub("", rest, count=1)
+    if unbulleted != rest:
         attempts.append(unbulleted)  # "- Soldier: text", "— Мать: текст"
-    tagged = _LANGUAGE_LINE.match(line.rest)
+    tagged = _LANGUAGE_LINE.match(rest)
     if tagged and label_key(tagged["tag"]) in _LANGUAGE_TAGS:
-        line.tagged_text = tagged["text"].strip()
-        return line
+        return start_ms, end_ms, rest, tagged["text"].strip(), None, False
+    if _LEGEND_START.match(rest) and _LEGEND.match(rest) and _legend_names(rest):
+        return start_ms, end_ms, rest, None, None, True
     for attempt in attempts:
         found = _match_label(attempt)
         if found:
@@ -235,8 +304,7 @@ def _read_line(index: int, raw: str) -> _Line:
             if start_ms is None and s2 is None:
                 s2, e2, text = split_trailing_time(text)  # "Солдат: Алло. [00:03]"
                 text = text.strip()
-            line.candidate = _Candidate(
-                index,
+            candidate = (
                 name,
                 label_key(name),
                 style,
@@ -244,7 +312,28 @@ def _read_line(index: int, raw: str) -> _Line:
                 start_ms if start_ms is not None else s2,
                 end_ms if start_ms is not None else e2,
             )
-            break
+            return start_ms, end_ms, rest, None, candidate, False
+    return start_ms, end_ms, rest, None, None, False
+
+
+def _read_line(index: int, raw: str) -> _Line:
+    if not raw.strip():
+        return _Line(index, raw, blank=True)
+    if raw.startswith("["):
+        raw = _STATUS_MARK.sub("", raw, count=1)
+    start_ms, end_ms, rest, tagged_text, cand, legend = _scan_line(raw)
+    line = _Line(
+        index,
+        raw,
+        blank=False,
+        start_ms=start_ms,
+        end_ms=end_ms,
+        rest=rest,
+        tagged_text=tagged_text,
+        legend=legend,
+    )
+    if cand is not None:
+        line.candidate = _Candidate(index, *cand)
     return line
 
 
@@ -271,14 +360,24 @@ def _is_role(key: str) -> bool:
 _REMARK = re.compile(r"^(.+?)\s*\(([^()]{1,40})\)$")
 
 
+def _legend_names(text: str) -> bool:
+    """A legend line explains labels by words for people, in lower case or as role words
+    ("Ч. — чоловік", "M. = mother"): "Ч — Что ты?" is a turn, not a legend."""
+    names = re.findall(r"[—–=-]\s*([^\W\d_][\w'’-]*)", text)
+    return bool(names) and all(n[:1].islower() or _is_role(label_key(n)) for n in names)
+
+
 def _headline_candidate(read: list[_Line]) -> _Candidate | None:
     """The first line, standing alone above a blank line, as a plain 'Word: rest' is a release's
     headline ("ПЕРЕХВАТ: РАЗГОВОР ОККУПАНТА С ОТЦОМ", "Intercept: «…»"), not a one-off speaker,
-    unless its label is a role word ("Mother: …") or marked up as a label."""
-    content = [ln for ln in read if not ln.blank]
-    if not content:
+    unless its label is a role word ("Mother: …") or marked up as a label. A date line above
+    it ("14.03.2024") doesn't count: it is the release date."""
+    content = (ln for ln in read if not ln.blank)
+    first = next(content, None)
+    if first is not None and date_of_line(first.raw) is not None:
+        first = next(content, None)  # a date line above the headline
+    if first is None:
         return None
-    first = content[0]
     c = first.candidate
     if c is None or c.style in _STRONG or _is_role(c.key):
         return None
@@ -319,6 +418,7 @@ def analyse(lines: list[str]) -> Analysis:
         shouted = c.name.isupper() and len(c.name) > 1 and bool(c.text)  # "MEDIC: ..." once
         if (accepted and (looks_like_more or shouted)) or (_is_role(c.key) and c.text):
             accepted.add(c.key)
+    once = [c for c in singles if c is not headline and (c.text or c.style == "colon")]
     # "A: … / B: … / A: …": a one-off label between two turns of the same other speaker is that
     # speaker's partner answering (a short call where one side speaks once). Prose inside a turn
     # ("He said: no") rarely sits between two turns of one speaker with nothing of its own.
@@ -343,15 +443,11 @@ def analyse(lines: list[str]) -> Analysis:
     if repeated_turns < 2:
         # A file of only a few turns: distinct labels on neighbouring lines still make a dialogue.
         block = [c for c in singles if c.text and c.style != "dash" and c is not headline]
-        close = [
-            a for a, b in itertools.pairwise(block) if b.index - a.index <= 3 and a.key != b.key
-        ]
-        if close:
-            for a in close:
+        for a, b in itertools.pairwise(block):  # each pair once: linear in the lines
+            if b.index - a.index <= 3 and a.key != b.key:
                 accepted.add(a.key)
-                nxt = block[block.index(a) + 1]
-                accepted.add(nxt.key)
-    return Analysis(read, accepted, aliases)
+                accepted.add(b.key)
+    return Analysis(read, accepted, aliases, once)
 
 
 def labelled_score(text: str) -> float:
@@ -389,7 +485,10 @@ def build_transcript(
     lines: list[str], meta: SourceMeta, *, line_offset: int = 0, fmt: str = "labelled"
 ) -> ParsedTranscript:
     """Turn the lines after any front matter into a transcript. ``line_offset`` is how many
-    lines came before them, so errors and ``ParsedUtterance.line`` count from the file's top."""
+    lines came before them, so errors and ``ParsedUtterance.line`` count from the file's top.
+
+    What was assumed on the way (headline, blurb, labels seen once, translations, joined
+    lines) goes into the transcript's ``warnings``: the import report."""
     an = analyse(lines)
     turns = an.turn_lines
     if not turns:
@@ -402,37 +501,57 @@ def build_transcript(
             "found none",
             line=first_text + 1 + line_offset,
         )
+    report = Report(line_offset)
     first_turn = turns[0].index
     pre_lines = [ln for ln in an.lines[:first_turn]]
+    times_follow = _times_follow_turns(an, first_turn)
     pending: tuple[int | None, int | None] = (None, None)
     preamble_raw: list[str] = []
+    preamble_at: list[int] = []
     for ln in pre_lines:
         if not ln.blank and ln.start_ms is not None and not ln.rest:
             pending = (ln.start_ms, ln.end_ms)  # a timestamp on its own line above the first turn
             continue
         preamble_raw.append(ln.raw)
+        if not ln.blank:
+            preamble_at.append(ln.index)
     preamble = split_preamble(preamble_raw)
+    report.preamble(preamble, preamble_at, lines)
+    strict_translations = _translation_pairs(an)
 
     speakers: dict[str, ParsedSpeaker] = {}
     utterances: list[ParsedUtterance] = []
+    joined: list[int] = []  # per utterance: lines joined onto it
     blank_run = False
     paragraph_continuations: list[int] = []  # utterance indices continued after a blank line
     epilogue_start: int | None = None  # line index of the first after-blank continuation
     epilogue_cut = 0  # length of the last turn's text before that continuation
     translation_at: int | None = None  # index of the first utterance below a translation heading
+    first_by_key: dict[str, _Candidate] = {}  # a label's first candidate (aliases take its name)
+    for ln in an.lines:
+        if ln.candidate is not None:
+            first_by_key.setdefault(ln.candidate.key, ln.candidate)
+    between: list[str] = []  # the writer's prose between dialogue blocks ("Потім батько питає…")
+    linking = False
     for ln in an.lines[first_turn:]:
         if ln.blank:
             blank_run = True
+            linking = False
             continue
-        if an.is_turn(ln):
-            c = ln.candidate
-            assert c is not None
+        c = ln.candidate if an.is_turn(ln) else None
+        loose = None if c is not None else _loose_turn(an, ln)
+        if loose is not None:
+            c = loose
+            report.add(
+                f"{ln.rest[:40]!r} is written unlike the other turns but reads as a time and "
+                f"the label {c.name!r}: taken as a turn",
+                ln.index,
+            )
+        if c is not None:
             if c.key in an.aliases:  # "Soldier (laughing): c" is Soldier saying "(laughing) c"
                 base, remark = an.aliases[c.key]
-                first = next(x for x in an.lines if x.candidate and x.candidate.key == base)
-                assert first.candidate is not None
                 c = replace(
-                    first.candidate,
+                    first_by_key[base],
                     text=f"({remark}) {c.text}".strip(),
                     start_ms=c.start_ms,
                     end_ms=c.end_ms,
@@ -440,36 +559,64 @@ def build_transcript(
             if c.key not in speakers:
                 speakers[c.key] = ParsedSpeaker(label=c.name, name=_display_name(c.name))
             start, end = c.start_ms, c.end_ms
-            if start is None and pending[0] is not None:
+            if start is None and pending[0] is not None and not times_follow:
                 start, end = pending
             pending = (None, None)
+            text, translation = _split_language_tag(c.text)
             utterances.append(
                 ParsedUtterance(
-                    text=c.text,
+                    text=text,
                     speaker=speakers[c.key].label,
                     start_ms=start,
                     end_ms=end,
                     line=ln.index + 1 + line_offset,
+                    translation=translation,
                 )
             )
+            joined.append(0)
             epilogue_start = None
             blank_run = False
             continue
         if ln.start_ms is not None and not ln.rest:
-            pending = (ln.start_ms, ln.end_ms)
+            if times_follow and utterances[-1].start_ms is None:
+                utterances[-1].start_ms, utterances[-1].end_ms = ln.start_ms, ln.end_ms
+            else:
+                pending = (ln.start_ms, ln.end_ms)
             blank_run = False
             continue
         last = utterances[-1]
-        if ln.tagged_text is not None:  # "EN: …" under "RU: …": the same turn, a new line
-            last.text = f"{last.text}\n{ln.tagged_text}" if last.text else ln.tagged_text
+        if ln.tagged_text is not None:  # "EN: …" under "RU: …": the translation of the turn
+            if last.text:
+                _add_translation(last, ln.tagged_text)
+                report.translation(ln.index)
+            else:
+                last.text = ln.tagged_text  # "Soldier:" / "RU: …": the original
             blank_run = False
             continue
         if blank_run and translation_at is None and TRANSLATION_HEADING.match(ln.rest):
             translation_at = len(utterances)  # "Переклад українською:" above a whole translation
+            translation_heading = ln.index
             blank_run = False
             continue
-        if not blank_run and last.text and _is_translation_line(last.text, ln.rest):
-            last.text = f"{last.text}\n{ln.rest}"  # "(Mom, everything is bad here.)"
+        if (
+            not blank_run
+            and last.text
+            and _is_translation_line(last.text, ln.rest, strict_translations)
+        ):
+            _add_translation(last, ln.rest.strip()[1:-1].strip())  # "(Mom, it's bad here.)"
+            report.translation(ln.index)
+            continue
+        if linking or (blank_run and last.text and _narration_paragraph(an, ln.index)):
+            # a paragraph about the people, between blocks of turns: the writer's, not speech
+            if not linking:
+                between.append("")
+                report.add(
+                    "taken as the writer's prose between dialogue blocks (description), not "
+                    "part of a turn",
+                    ln.index,
+                )
+            between[-1] = f"{between[-1]} {ln.rest}".strip()
+            linking, blank_run = True, False
             continue
         if blank_run and last.text:
             paragraph_continuations.append(len(utterances) - 1)
@@ -477,6 +624,9 @@ def build_transcript(
                 epilogue_start = ln.index
                 epilogue_cut = len(last.text)
         last.text = join_continuation(last.text, ln.raw, after_blank=blank_run and bool(last.text))
+        joined[-1] += 1
+        if joined[-1] == 1:
+            report.joined_line(ln.index, last)
         blank_run = False
 
     epilogue = None
@@ -484,8 +634,22 @@ def build_transcript(
         # After-blank prose only below the last turn: the release's closing words, not speech.
         utterances[-1].text = utterances[-1].text[:epilogue_cut]
         epilogue = "\n\n".join(" ".join(p) for p in paragraphs(lines[epilogue_start:]))
+        report.add(
+            "the paragraphs below the last turn were taken as the release's closing "
+            "words (description), not speech",
+            epilogue_start,
+        )
+    for u, n in zip(utterances, joined, strict=True):
+        report.long_turn(u, n)
     if translation_at is not None:
+        before = len(utterances)
         utterances = _attach_translation(utterances, translation_at)
+        if len(utterances) < before:
+            report.add(
+                "a whole translation below the original: each translated turn kept as the "
+                "translation of its original",
+                translation_heading,
+            )
     utterances = [u for u in utterances if u.text.strip()]
     if not utterances:
         raise ImportFailed(
@@ -494,47 +658,188 @@ def build_transcript(
         )
     fill_end_times(utterances)
     used = {u.speaker for u in utterances}
+    for c in an.once:
+        sp = speakers.get(c.key)
+        if sp is not None and sp.label in used:
+            report.add(f"speaker label {c.name!r} seen only once: taken as a speaker", c.index)
+        elif c.key not in an.accepted and c.index >= first_turn:
+            report.add(
+                f"{c.name + ':'!r} seen only once: read as part of the text, not as a speaker",
+                c.index,
+            )
     name_speakers_from_legend(
         list(speakers.values()),
         "\n".join(x for x in (preamble.title, preamble.description) if x),
     )
+    if preamble.released_on and not meta.released_on:
+        meta.released_on = preamble.released_on
+    if between:
+        epilogue = "\n\n".join(x for x in (*between, epilogue) if x)
     _apply_preamble(meta, preamble.title, preamble.description, epilogue)
     if not meta.language:
-        # the first line of each turn: the original, where translations follow on new lines
+        # the turns' own words: the originals, where translations sit beside them
         meta.language = guess_language(" ".join(u.text.split("\n", 1)[0] for u in utterances))
     return ParsedTranscript(
         meta=meta,
         speakers=[s for s in speakers.values() if s.label in used],
         utterances=utterances,
         format=fmt,
+        warnings=report.warnings,
     )
 
 
-def _is_translation_line(turn: str, line: str) -> bool:
-    """A whole line in brackets or italics, in another alphabet than the turn it follows, is
-    that turn's translation ("Мам, тут плохо." / "(Mom, it's bad here.)"): kept with the turn,
-    on a line of its own."""
+def _script(text: str) -> str | None:
+    cyr = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
+    lat = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    if cyr + lat < 3:
+        return None
+    return "cyr" if cyr > lat else "lat"
+
+
+def _bracketed(line: str) -> bool:
     line = line.strip()
     wrapped = (line[:1], line[-1:]) in (("(", ")"), ("[", "]"), ("*", "*"), ("_", "_"))
-    if not wrapped or len(line) < 4:
+    return wrapped and len(line) >= 4
+
+
+def _other_language(turn: str, line: str) -> bool:
+    """Another alphabet, or Ukrainian against Russian (the letters and telling words say)."""
+    from intercept_viewer.core.importers.cue_translation import cyrillic_language
+
+    mine = _script(turn)
+    theirs = _script(line)
+    if mine is None or theirs is None:
         return False
-    mine = script_of(turn.rsplit("\n", 1)[-1])
-    theirs = script_of(line)
-    return mine is not None and theirs is not None and mine != theirs
+    if mine != theirs:
+        return True
+    if mine != "cyr":
+        return False
+    a, b = cyrillic_language(turn), cyrillic_language(line)
+    return a is not None and b is not None and a != b
+
+
+def _is_translation_line(turn: str, line: str, pattern: bool = False) -> bool:
+    """A whole line in brackets or italics, in another language than the turn it follows, is
+    that turn's translation ("Мам, тут плохо." / "(Mom, it's bad here.)"). Once a file has
+    shown the pattern (``pattern``: two or more such pairs), a bracketed sentence under a
+    turn in the same alphabet is one too, where the letters alone can't tell ("Командир нас
+    бросил." / "(Командир нас кинув.)")."""
+    line = line.strip()
+    if not _bracketed(line):
+        return False
+    inner = line[1:-1].strip()
+    if _other_language(turn, inner):
+        return True
+    return (
+        pattern
+        and inner[:1].isupper()
+        and len(inner.split()) >= 2
+        and not stage_direction(inner)
+        and _script(turn) == _script(inner)
+    )
+
+
+def _translation_pairs(an: Analysis) -> bool:
+    """Whether two or more bracketed lines right under turns are clearly their translations."""
+    hits = 0
+    for prev, ln in itertools.pairwise(an.lines):
+        if (
+            prev.candidate is not None
+            and an.is_turn(prev)
+            and not ln.blank
+            and _bracketed(ln.rest)
+            and _other_language(prev.candidate.text, ln.rest[1:-1])
+        ):
+            hits += 1
+    return hits >= 2
+
+
+def _add_translation(turn: ParsedUtterance, text: str) -> None:
+    text = text.strip()
+    if text:
+        turn.translation = f"{turn.translation} {text}" if turn.translation else text
+
+
+_TURN_LANGUAGE_TAG = re.compile(r"^(?P<tag>[^\W\d_]{2,8})\s*[:：]\s*(?P<text>\S.*)$")
+
+
+def _split_language_tag(text: str) -> tuple[str, str | None]:
+    """A turn's text opening with a language marker ("RU: Нас было сорок") loses the marker;
+    the translation, if any, comes on the next line ("EN: …")."""
+    m = _TURN_LANGUAGE_TAG.match(text)
+    if m and label_key(m["tag"]) in _LANGUAGE_TAGS:
+        return m["text"].strip(), None
+    return text, None
+
+
+def _narration_paragraph(an: Analysis, index: int) -> bool:
+    """The paragraph from line ``index`` (up to a blank line or a turn) is the writer's sentence
+    about the call's people ("Later in the call the mother asks about his friend.")."""
+    from intercept_viewer.core.importers.dialogue_blocks import is_narration
+
+    para: list[str] = []
+    for ln in an.lines[index:]:
+        if ln.blank or an.is_turn(ln):
+            break
+        para.append(ln.rest)
+    text = " ".join(para)
+    return len(text) >= 20 and is_narration(text)
+
+
+def _times_follow_turns(an: Analysis, first_turn: int) -> bool:
+    """Times on lines of their own *under* the turns ("Брат: Здорово." / "00:06"): nothing
+    timed above the first turn, and a lone time line under the last one."""
+    if any(ln.start_ms is not None and not ln.rest for ln in an.lines[:first_turn]):
+        return False
+    content = [ln for ln in an.lines[first_turn:] if not ln.blank]
+    lone = [ln for ln in content if ln.start_ms is not None and not ln.rest]
+    if not lone or content[-1] is not lone[-1]:
+        return False
+    return all(ln.candidate is None or ln.candidate.start_ms is None for ln in content)
+
+
+_LOOSE_TIME = re.compile(
+    r"^\W{0,2}(?P<a>\d{1,3})[.:,](?P<b>\d{2})(?:[.:,](?P<c>\d{2}))?\W{0,2}\s+(?P<rest>\S.*)$"
+)
+
+
+def _loose_turn(an: Analysis, ln: _Line) -> _Candidate | None:
+    """A line that would continue the turn above but opens with a time written another way
+    ("00.12 Мать — Что опять?") and a label the file uses: a turn, never glued on."""
+    if ln.blank or ln.candidate is not None:
+        return None
+    m = _LOOSE_TIME.match(ln.rest)
+    if not m:
+        return None
+    found = _match_label(m["rest"])
+    if found is None:
+        return None
+    name, style, text, _s, _e = found
+    key = label_key(name)
+    if key not in an.accepted or not text:
+        return None
+    a, b, c = int(m["a"]), int(m["b"]), m["c"]
+    if b >= 60 or (c is not None and int(c) >= 60):
+        return None
+    ms = ((a * 60 + b) * 60 + int(c)) * 1000 if c is not None else (a * 60 + b) * 1000
+    return _Candidate(ln.index, name, key, style, text, ms, None)
 
 
 def _attach_translation(utterances: list[ParsedUtterance], at: int) -> list[ParsedUtterance]:
     """A whole translation under the original ("Переклад українською:" and the call again):
     when it has the same speakers in the same order, each translated turn is added to its
-    original on a new line — the shape interleaved translations ("RU: …" / "EN: …") take too,
-    so the call is not listed twice. Otherwise both stay, as the file has them."""
+    original as its translation — as interleaved translations ("RU: …" / "EN: …") are, so the
+    call is not listed twice. Otherwise both stay, as the file has them."""
     original, translated = utterances[:at], utterances[at:]
     if len(original) != len(translated) or [u.speaker for u in original] != [
         u.speaker for u in translated
     ]:
         return utterances
     for o, t in zip(original, translated, strict=True):
-        o.text = f"{o.text}\n{t.text}" if o.text else t.text
+        if o.text:
+            _add_translation(o, t.text)
+        else:
+            o.text = t.text
     return original
 
 
@@ -546,10 +851,13 @@ def name_speakers_from_legend(speakers: list[ParsedSpeaker], prose: str | None) 
     for sp in speakers:
         if sp.name or len(sp.label) > 3:
             continue
+        label = sp.label.rstrip(".")
         m = re.search(
-            rf"(?<![\w.]){re.escape(sp.label)}\.?\s*(?:[—–=-]|:)\s*"
-            r"(?P<name>[^\W\d_][\w'’-]*(?: [^\W\d_][\w'’-]*){0,2}?)\s*(?=[,;)\].]|$|\n)",
+            rf"(?<![\w.]){re.escape(label)}\.?\s*(?:[—–=-]|:)\s*"
+            r"(?P<name>[^\W\d_][\w'’-]*(?: (?![^\W\d_]{1,3}\.)[^\W\d_][\w'’-]*){0,2}?)\s*"
+            r"(?:\([^()]{1,40}\)\s*)?(?=[,;)\].]|$|\n| [^\W\d_]{1,3}\.\s*[—–=:-])",
             prose,
+            re.MULTILINE,
         )
         if m:
             name = m["name"].strip()

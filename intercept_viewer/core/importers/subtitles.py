@@ -24,10 +24,18 @@ Decisions (see the tests):
   marks a change to an unknown speaker.
 * When a file marks turns only with dashes (no labels, no voices), dash turns alternate between
   ``Speaker A`` and ``Speaker B`` (renamable later); cues without a dash are left unknown.
-* Bilingual subtitles (Cyrillic original + Latin translation line in each cue) keep the original
-  lines only; the description says how many translation lines were left out.
+* Bilingual subtitles (an original line and its translation under it: another script, italics,
+  or Ukrainian under Russian; ``cue_translation``) keep the original as the text and the
+  translation beside it, one translation line per turn of the cue where the counts match.
+* A bracketed label opening a cue or a dash line (``[Мать]``, ``(Сын)``, ``[SOLDIER]``;
+  ``cue_labels``) is the speaker; two such labels in a cue make two turns.
+* ``{\an8}``-style overrides are stripped; braces without a backslash in SRT/WebVTT are the
+  subtitler's text and stay. Subtitle Edit's SSA placeholder actor ``NTP`` names no one. A
+  WebVTT file that repeats its ``WEBVTT`` header (whisper-timestamped) has the stray block
+  skipped, as browsers do.
 * YouTube auto-captions (WebVTT with ``<00:00:01.500><c>`` word timings) repeat each line in
-  the next cue: every line is kept once. The header's ``Language:`` fills the language; an
+  the next cue: every line is kept once; a last cue that only repeats gives its end time to
+  the line it finishes. The header's ``Language:`` fills the language; an
   ``.ass`` file's ``Title:`` the title.
 """
 
@@ -35,6 +43,7 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -43,9 +52,17 @@ from pysubs2.ssaevent import SSAEvent
 from pysubs2.time import timestamp_to_ms
 
 from intercept_viewer.core.importers.base import Importer, SourceFile
+from intercept_viewer.core.importers.cue_labels import split_labels
+from intercept_viewer.core.importers.cue_translation import split_translations
 from intercept_viewer.core.importers.metadata import normalise_language
-from intercept_viewer.core.model import ParsedSpeaker, ParsedTranscript, ParsedUtterance, SourceMeta
-from intercept_viewer.core.script import script_of
+from intercept_viewer.core.model import (
+    ImportWarning,
+    ParsedSpeaker,
+    ParsedTranscript,
+    ParsedUtterance,
+    SourceMeta,
+)
+from intercept_viewer.core.script import guess_language
 
 _TS = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[,.](\d{1,3})"
 #: A cue timing line: ``00:00:01,000 --> 00:00:03,000`` (SRT), ``00:01.000 --> 00:03.000
@@ -71,6 +88,11 @@ _UNKNOWN_LABELS = frozenset(
     ("unknown", "unknown speaker", "неизвестный", "неизвестно", "невідомий", "невідомо")
 )
 _DASH_SPEAKERS = ("Speaker A", "Speaker B")
+#: The actor Subtitle Edit writes into every SSA line when the file names none.
+_PLACEHOLDER_ACTORS = frozenset(("ntp",))
+#: An override block: braces holding a backslash code (``{\an8}``, ``{\i1}``). Braces without
+#: one are text in SubRip and WebVTT.
+_OVERRIDE = re.compile(r"\{[^{}]*\\[^{}]*\}")
 
 _FORMATS = {".srt": "srt", ".vtt": "vtt", ".ass": "ass", ".ssa": "ssa"}
 #: An inline word timing inside a WebVTT cue: YouTube's auto-captions.
@@ -97,6 +119,8 @@ class _Cue:
     end_ms: int
     lines: list[str] = field(default_factory=list)
     voice: str | None = None  # the ASS Name field
+    translations: list[str] = field(default_factory=list)
+    ass: bool = False  # SubStation text: every {…} block is markup
 
 
 @dataclass
@@ -108,16 +132,19 @@ class _Segment:
     label: str | None = None
     dash: bool = False
     new: bool = False  # starts a new turn (voice tag, dash, label, first line of a cue)
+    bracketed: bool = False  # the label was written in brackets ("[Мать] …")
 
 
-def strip_markup(text: str) -> str:
+def strip_markup(text: str, *, ass: bool = False) -> str:
     """Plain text from a cue: no HTML-ish tags, no ``{\\an8}`` overrides, entities decoded.
 
     Tags are removed before entities are decoded, so ``&lt;b&gt;`` stays the literal text
-    ``<b>`` (it is shown as plain text anyway, never rendered).
+    ``<b>`` (it is shown as plain text anyway, never rendered). In SubStation every ``{…}``
+    block is an override or a comment, hidden by renderers; elsewhere only a block holding a
+    backslash code is, and ``{нерозбірливо}`` stays the subtitler's text.
     """
     text = _HTML_TAG.sub("", text)
-    text = SSAEvent.OVERRIDE_SEQUENCE.sub("", text)
+    text = (SSAEvent.OVERRIDE_SEQUENCE if ass else _OVERRIDE).sub("", text)
     text = text.replace(r"\N", "\n").replace(r"\n", "\n").replace(r"\h", " ")
     text = html.unescape(text).replace("\xa0", " ")
     return text
@@ -132,6 +159,10 @@ class SubtitleImporter(Importer):
     name = "subtitles"
     description = "Subtitles: SubRip .srt, WebVTT .vtt (voice tags), SubStation .ass/.ssa"
     suffixes = (".srt", ".vtt", ".ass", ".ssa")
+
+    def __init__(self) -> None:
+        #: what this file's reading assumed or skipped (see ``parse``)
+        self._notes: list[ImportWarning] = []
 
     def sniff(self, source: SourceFile) -> float:
         head = source.head.lstrip("\ufeff \t\r\n")
@@ -163,6 +194,9 @@ class SubtitleImporter(Importer):
         plain text continues the previous cue (a stray blank line inside a cue).
         """
         lines = text.split("\n")
+        # one scan of the whole text; only a file that has such characters is checked cue by
+        # cue (they are allowed in skipped blocks: the header, NOTE and STYLE)
+        check_control = _CONTROL.search(text) is not None
         cues: list[_Cue] = []
         block: list[tuple[int, str]] = []
         start = 0
@@ -176,7 +210,7 @@ class SubtitleImporter(Importer):
                 block.append((number, raw.rstrip()))
                 continue
             if block:
-                self._read_block(source, block, cues, kind)
+                self._read_block(source, block, cues, kind, check_control)
                 block = []
         if cues and not any(s.strip() for s in cues[-1].lines):
             raise source.fail(
@@ -186,7 +220,12 @@ class SubtitleImporter(Importer):
         return cues
 
     def _read_block(
-        self, source: SourceFile, block: list[tuple[int, str]], cues: list[_Cue], kind: str
+        self,
+        source: SourceFile,
+        block: list[tuple[int, str]],
+        cues: list[_Cue],
+        kind: str,
+        check_control: bool = True,
     ) -> None:
         first_no, first = block[0]
         # the timing line to show in errors, in this file's own notation
@@ -197,7 +236,11 @@ class SubtitleImporter(Importer):
         )
         if kind == "vtt" and _VTT_BLOCK.match(first):
             return
-        for number, line in block:
+        if kind == "vtt" and first.startswith("WEBVTT") and not any("-->" in x for _n, x in block):
+            # whisper-timestamped writes the header twice; browsers skip the stray block
+            self._notes.append(ImportWarning("a repeated WEBVTT header was skipped", first_no))
+            return
+        for number, line in block if check_control else ():
             if _CONTROL.search(line):
                 raise source.fail("unexpected binary data or control characters", line=number)
         i = 0
@@ -250,7 +293,7 @@ class SubtitleImporter(Importer):
         the finished line. Keep each line once, in the cue where it first appears."""
         out: list[_Cue] = []
         shown: list[str] = []
-        for cue in cues:
+        for n, cue in enumerate(cues):
             plain = [(raw, " ".join(strip_markup(raw).split())) for raw in cue.lines]
             plain = [(raw, text) for raw, text in plain if text]
             while plain and shown and plain[0][1] in shown[-2:]:
@@ -259,38 +302,20 @@ class SubtitleImporter(Importer):
                 cue.lines = [raw for raw, _text in plain]
                 shown.extend(text for _raw, text in plain)
                 out.append(cue)
+            elif out and n == len(cues) - 1:
+                # the last cue only shows the finished line: the line lasts until it ends
+                out[-1].end_ms = max(out[-1].end_ms, cue.end_ms)
         return out
-
-    @staticmethod
-    def _drop_translation(cues: list[_Cue]) -> int:
-        """Bilingual subtitles (a Cyrillic line and its Latin-script translation in every cue):
-        keep the original words only and return how many translation lines were left out.
-
-        The call was in Russian or Ukrainian; the Latin line is the publisher's translation.
-        Keeping both in one turn doubles every search hit and, worse, turns a dash cue
-        ("- Мам, привет." / "- Mum, hi.") into two speakers. A file is bilingual when at least
-        two cues, and a third of all multi-line cues, mix the two scripts line by line.
-        """
-
-        def script(line: str) -> str | None:
-            return script_of(strip_markup(line))
-
-        multi = [c for c in cues if len([x for x in c.lines if x.strip()]) >= 2]
-        mixed = [c for c in multi if {"cyr", "lat"} <= {script(x) for x in c.lines}]
-        if len(mixed) < 2 or len(mixed) * 3 < len(multi):
-            return 0
-        dropped = 0
-        for cue in mixed:
-            kept = [x for x in cue.lines if script(x) != "lat"]
-            dropped += len(cue.lines) - len(kept)
-            cue.lines = kept
-        return dropped
 
     def _read_ass(self, source: SourceFile, text: str) -> list[_Cue]:
         try:
-            subs = pysubs2.SSAFile.from_string(text, format_="ass")
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                subs = pysubs2.SSAFile.from_string(text, format_="ass")
         except Exception as exc:  # pysubs2 raises a zoo of errors on broken files
             raise source.fail(f"can't read as SubStation (.ass/.ssa): {exc}") from None
+        for said in dict.fromkeys(str(w.message) for w in caught):
+            self._notes.append(ImportWarning(f"SubStation reader: {said}"))
         dialogue_lines = [
             n for n, line in enumerate(text.split("\n"), 1) if line.startswith("Dialogue:")
         ]
@@ -305,6 +330,9 @@ class SubtitleImporter(Importer):
             )
             cue.lines = event.text.replace(r"\n", r"\N").split(r"\N")
             cue.voice = event.name.strip() or None
+            cue.ass = True
+            if cue.voice and cue.voice.casefold() in _PLACEHOLDER_ACTORS:
+                cue.voice = None  # Subtitle Edit's "NTP": no actor
             cues.append(cue)
         cues.sort(key=lambda c: c.start_ms)
         return cues
@@ -328,13 +356,16 @@ class SubtitleImporter(Importer):
             for new_voice, chunk, voice_tag in chunks:
                 if voice_tag:
                     voice = new_voice
-                text = " ".join(strip_markup(chunk).split())
+                text = " ".join(strip_markup(chunk, ass=cue.ass).split())
                 dash = bool(_DASH.match(text))
                 if dash:
                     text = _DASH.sub("", text, count=1)
-                if text:
-                    new = not pieces or voice_tag or dash
-                    pieces.append(_Segment(text=text, voice=voice, dash=dash, new=new))
+                for k, (label, words) in enumerate(split_labels(text) if text else []):
+                    new = not pieces or voice_tag or dash or label is not None
+                    piece = _Segment(text=words, voice=voice, dash=dash and k == 0, new=new)
+                    if label is not None:
+                        piece.label, piece.bracketed = label, True
+                    pieces.append(piece)
         return pieces
 
     @staticmethod
@@ -353,6 +384,9 @@ class SubtitleImporter(Importer):
         candidates: list[tuple[_Segment, str, str]] = []
         for _cue, pieces in cut:
             for piece in pieces:
+                if piece.bracketed:
+                    counts[(piece.label or "").casefold()] += 1
+                    continue
                 found = self._label_of(piece.text)
                 if found:
                     counts[found[0].casefold()] += 1
@@ -408,11 +442,13 @@ class SubtitleImporter(Importer):
             utterances.extend(self._timed(cue, segments, speakers))
         return utterances
 
-    @staticmethod
     def _timed(
-        cue: _Cue, segments: list[_Segment], speakers: list[str | None]
+        self, cue: _Cue, segments: list[_Segment], speakers: list[str | None]
     ) -> list[ParsedUtterance]:
-        """One utterance per segment; several segments share the cue's time by text length."""
+        """One utterance per segment; several segments share the cue's time by text length.
+
+        The cue's translation lines go one to each segment when their numbers match (a dash
+        cue and its dashed translation), otherwise all to the cue's first segment."""
         total = sum(len(s.text) for s in segments) or 1
         span = cue.end_ms - cue.start_ms
         out: list[ParsedUtterance] = []
@@ -426,11 +462,30 @@ class SubtitleImporter(Importer):
                     text=seg.text, speaker=who, start_ms=start, end_ms=end, line=cue.line
                 )
             )
+        texts = [t for t in (self._translation_text(x, cue.ass) for x in cue.translations) if t]
+        if texts and out:
+            if len(texts) == len(out):
+                for u, t in zip(out, texts, strict=True):
+                    u.translation = t
+            else:
+                out[0].translation = " ".join(texts)
         return out
+
+    @staticmethod
+    def _translation_text(line: str, ass: bool) -> str:
+        text = " ".join(strip_markup(_VOICE.sub("", line), ass=ass).split())
+        text = _DASH.sub("", text, count=1)
+        return " ".join(x for _label, x in split_labels(text))
 
     # ------------------------------------------------------------------ parse
 
     def parse(self, source: SourceFile) -> ParsedTranscript:
+        # a reader of its own per file: the importer is shared (threads), the report is not
+        reader = type(self)()
+        reader._notes = []
+        return reader._parse(source)
+
+    def _parse(self, source: SourceFile) -> ParsedTranscript:
         text = source.text
         kind = self._kind(source, text)
         cues = (
@@ -438,7 +493,22 @@ class SubtitleImporter(Importer):
         )
         if kind == "vtt" and _WORD_TIMING.search(text):
             cues = self._unroll(cues)
-        dropped = self._drop_translation(cues)
+        split, how = split_translations([c.lines for c in cues])
+        if split is not None:
+            found = 0
+            first_line: int | None = None
+            for cue, (original, translated) in zip(cues, split, strict=True):
+                cue.lines, cue.translations = original, translated
+                if translated:
+                    found += len(translated)
+                    first_line = first_line if first_line is not None else cue.line
+            self._notes.append(
+                ImportWarning(
+                    f"{found} translation lines found ({how}); kept beside the original as "
+                    "the turns' translations",
+                    first_line,
+                )
+            )
         if not cues:
             raise source.fail(
                 "no subtitle cues found (expected timing lines like "
@@ -462,14 +532,17 @@ class SubtitleImporter(Importer):
             ass_title = _ass_info(text, "Title")
             if ass_title and ass_title.casefold() not in _ASS_DEFAULT_TITLES:
                 meta.title = ass_title
-        if dropped:
-            meta.description = (
-                f"Bilingual subtitles: {dropped} Latin-script translation lines were left out; "
-                "the turns hold the original (Cyrillic) lines."
-            )
+        if not meta.language:
+            meta.language = guess_language(" ".join(u.text for u in utterances[:200]))
+        once = Counter(u.speaker for u in utterances if u.speaker is not None)
+        for label, n in once.items():
+            if n == 1 and len(once) > 1:
+                at = next(u.line for u in utterances if u.speaker == label)
+                self._notes.append(ImportWarning(f"speaker label {label!r} seen only once", at))
         return ParsedTranscript(
             meta=meta,
             speakers=[ParsedSpeaker(label=x) for x in labels],
             utterances=utterances,
             format="subtitles",
+            warnings=sorted(self._notes, key=lambda w: (w.line is not None, w.line or 0)),
         )

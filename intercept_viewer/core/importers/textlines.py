@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 from intercept_viewer.core.model import ParsedUtterance
 
-_TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+# The one script and language detector is core.script; importers that read these names from
+# here still find them.
+from intercept_viewer.core.script import RU_WORDS, UK_WORDS, guess_language  # noqa: F401
+
+#: Hours may have any number of digits: a monitoring log counts past 100 (``[100:00:03]``).
+_TIME = r"(?:\d{1,6}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _RANGE = rf"(?P<start>{_TIME})(?:\s*(?:-|–|—|-->|to)\s*(?P<end>{_TIME}))?"
 #: A timestamp opening a line: bracketed in [] or (), or bare and followed by a space/separator.
 LEADING_TIME = re.compile(
@@ -32,7 +37,7 @@ BRACKETED_TIME = re.compile(rf"[\[(]\s*{_RANGE}\s*[\])]")
 
 def parse_time(text: str) -> int | None:
     """``'1:02:03,5'`` -> 3723500 ms; ``'01:02'`` -> 62000 (minutes:seconds); None if no time."""
-    m = re.fullmatch(r"\s*(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?\s*", text)
+    m = re.fullmatch(r"\s*(?:(\d{1,6}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?\s*", text)
     if not m:
         return None
     hours = int(m[1] or 0)
@@ -72,6 +77,9 @@ def split_leading_time(line: str, *, keep_dash: bool = False) -> tuple[int | Non
     A separator after the time (``00:12 - text``) goes with it, except that ``keep_dash`` keeps
     a dash, which in dash dialogue opens the turn (``[00:12] — Алло?``).
     """
+    first = line.lstrip()[:1]
+    if not first or (first not in "[(" and not first.isdecimal()):
+        return None, None, line  # most lines: no regex needed to say "no time"
     m = LEADING_TIME.match(line)
     if not m:
         s = LEADING_SECONDS.match(line)
@@ -116,6 +124,30 @@ _MD_EMPHASIS = re.compile(r"^(\*\*|__)(.+)\1$")
 class Preamble:
     title: str | None
     description: str | None
+    #: a date line above the headline ("14.03.2024", "5 марта 2024 г."), as ISO
+    released_on: str | None = None
+
+
+#: A line that is only a date: the release date a post or a page puts above its headline.
+_DATE_LINE = re.compile(
+    r"^\W{0,3}(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{4}|"
+    r"\d{1,2}\s+[^\W\d_]{3,12}\.?,?\s+\d{4}|[^\W\d_]{3,12}\.?\s+\d{1,2},?\s+\d{4})"
+    r"(?:\s*(?:г\.?|р\.?|року|года))?(?:[,\s]+\d{1,2}:\d{2})?\W{0,3}$",
+    re.IGNORECASE,
+)
+
+
+def date_of_line(line: str) -> str | None:
+    """ISO date when ``line`` is nothing but a date, else None."""
+    text = line.strip()
+    if not text or len(text) > 40 or not _DATE_LINE.match(text):
+        return None
+    from intercept_viewer.core.importers.metadata import normalise_date
+
+    core = re.sub(r"(?:\s*(?:г\.?|р\.?|року|года))?(?:[,\s]+\d{1,2}:\d{2})?\W{0,3}$", "", text)
+    core = re.sub(r"^\W+", "", core)
+    iso = normalise_date(core)
+    return iso if re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso) else None
 
 
 def clean_heading(line: str) -> str:
@@ -185,12 +217,18 @@ def split_preamble(lines: list[str]) -> Preamble:
     paras = paragraphs(lines)
     if not paras:
         return Preamble(None, None)
+    released_on = date_of_line(paras[0][0])
+    if released_on:
+        paras[0] = paras[0][1:]
+        paras = [p for p in paras if p]
+    if not paras:
+        return Preamble(None, None, released_on)
     title = None
     if looks_like_title(paras[0]):
         title = clean_heading(paras[0][0]) or None
         paras = paras[1:]
     description = "\n\n".join(" ".join(p) for p in paras).strip() or None
-    return Preamble(title, description)
+    return Preamble(title, description, released_on)
 
 
 def join_continuation(previous: str, line: str, *, after_blank: bool) -> str:
@@ -199,3 +237,4 @@ def join_continuation(previous: str, line: str, *, after_blank: bool) -> str:
     if not previous:
         return line
     return f"{previous}\n{line}" if after_blank else f"{previous} {line}"
+

@@ -1,24 +1,35 @@
-"""Storing a parsed transcript in one transaction.
+"""Storing a parsed transcript in one transaction, and the file-import entry points.
 
-Reading, de-duplicating and parsing a file belong to the import pipeline
-(``core.import_pipeline``); this part of the Library stores what it is given.
+Reading, de-duplicating and parsing a file belong to the import pipeline; this part of the
+Library stores what it is given.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from intercept_viewer.core import import_report
 from intercept_viewer.core.colors import color_for
+from intercept_viewer.core.errors import (
+    ImportFailed,
+)
 from intercept_viewer.core.model import (
     ORIGINS,
     VERIFICATION_STATES,
+    ImportWarning,
     ParsedTranscript,
 )
 from intercept_viewer.core.store.base import StoreBase, now_iso
-from intercept_viewer.core.wordforms import normalize_text
+from intercept_viewer.core.translation_norm import searchable_norms
 
 if TYPE_CHECKING:
+    from intercept_viewer.core.importers.registry import ParsedFile
     from intercept_viewer.core.media import Media
 
 
@@ -33,6 +44,9 @@ class AddResult:
     duplicate: bool
     #: the recording attached on import (found beside the file or named by its metadata)
     media: Media | None = None
+    #: What the importer assumed or skipped (the import report); for a duplicate, the stored
+    #: remarks not yet dismissed.
+    warnings: list[ImportWarning] = field(default_factory=list)
 
 
 class ImportStore(StoreBase):
@@ -51,13 +65,30 @@ class ImportStore(StoreBase):
         file_name: str | None = None,
         sha256: str | None = None,
         format: str | None = None,
+        norms: Iterable[str] | None = None,
     ) -> AddResult:
-        """Store a parsed transcript in one transaction; known bytes return the existing one."""
+        """Store a parsed transcript in one transaction; known bytes return the existing one.
+
+        ``norms`` are the utterances' ``text_norm`` (``searchable_norms``) when an import
+        worker has computed them already; they are consumed while the rows are inserted, so
+        they may be a generator still waiting for later chunks.
+        """
         self._writable()
         if sha256:
             existing = self.find_by_sha256(sha256)
             if existing is not None:
-                return self.known(existing)
+                t = self.transcript(existing)
+                n_speakers = self.db.execute(
+                    "SELECT count(*) FROM speakers WHERE transcript_id = ?", [existing]
+                ).fetchone()[0]
+                return AddResult(
+                    existing,
+                    t.title,
+                    t.utterance_count,
+                    n_speakers,
+                    True,
+                    warnings=import_report.report_of(self.db.conn, existing),
+                )
         meta = parsed.meta
         verification = (
             meta.verification if meta.verification in VERIFICATION_STATES else ("unverified")
@@ -123,9 +154,11 @@ class ImportStore(StoreBase):
                 )
                 speaker_ids[label] = int(cur.lastrowid or 0)
             fts_trigger = self._pause_fts_trigger(len(parsed.utterances))
+            if norms is None:
+                norms = searchable_norms(parsed.utterances, language)
             conn.executemany(
                 "INSERT INTO utterances (transcript_id, seq, speaker_id, start_ms, end_ms, "
-                "text, text_norm, context) VALUES (?,?,?,?,?,?,?,?)",
+                "text, text_norm, context, translation) VALUES (?,?,?,?,?,?,?,?,?)",
                 (
                     (
                         tid,
@@ -134,13 +167,19 @@ class ImportStore(StoreBase):
                         u.start_ms,
                         u.end_ms,
                         u.text,
-                        normalize_text(u.text, language),
+                        norm,
                         u.context,
+                        u.translation,
                     )
-                    for seq, u in enumerate(parsed.utterances, start=1)
+                    for seq, (u, norm) in enumerate(
+                        zip(parsed.utterances, norms, strict=True), start=1
+                    )
                 ),
             )
             self._resume_fts_trigger(fts_trigger, tid)
+            import_report.store_warnings(
+                conn, tid, parsed.warnings, [u.line for u in parsed.utterances]
+            )
             for p in parsed.passages:
                 self._insert_passage(
                     tid,
@@ -157,7 +196,12 @@ class ImportStore(StoreBase):
                     tag_descriptions=parsed.tag_descriptions,
                 )
         return AddResult(
-            tid, meta.title or file_name or "Untitled", len(parsed.utterances), len(labels), False
+            tid,
+            meta.title or file_name or "Untitled",
+            len(parsed.utterances),
+            len(labels),
+            False,
+            warnings=list(parsed.warnings),
         )
 
     #: From this many utterances on, ``add`` fills the FTS index in one statement. Measured by
@@ -193,10 +237,100 @@ class ImportStore(StoreBase):
         )
         self.db.conn.execute(trigger_sql)
 
-    def known(self, transcript_id: int) -> AddResult:
-        """The AddResult of bytes already in the library (``duplicate=True``)."""
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction around many ``add`` calls (each becomes a savepoint, so a file
+        that fails rolls back alone), with the FTS index filled once at the end.
+
+        Fewer, larger FTS segments and one trigger swap for the whole batch instead of one per
+        file: what a bulk import (``core.import_pool``) uses. Nothing is visible to other
+        connections until the batch commits; a failure of the library itself rolls it all back.
+        """
+        self._writable()
+        conn = self.db.conn
+        with self.db.atomic():
+            first_id = conn.execute("SELECT coalesce(max(id), 0) FROM utterances").fetchone()[0]
+            trigger_sql = self._pause_fts_trigger(self.BULK_FTS_FROM)
+            yield
+            if trigger_sql is not None:
+                conn.execute(
+                    "INSERT INTO utterances_fts(rowid, text, text_norm) "
+                    "SELECT id, text, text_norm FROM utterances WHERE id > ?",
+                    [first_id],
+                )
+                conn.execute(trigger_sql)
+
+    def import_file(self, path: str | os.PathLike[str], format: str | None = None) -> AddResult:
+        """Read, dedupe, parse and store one file (``core.import_pipeline``). Raises
+        ImportFailed with file and line."""
+        from intercept_viewer.core import import_pipeline
+
+        return import_pipeline.import_file(self._lib(), path, format=format)
+
+    def known_result(self, transcript_id: int) -> AddResult:
+        """The AddResult of bytes the library already holds."""
         t = self.transcript(transcript_id)
-        n_speakers = self.db.execute(
-            "SELECT count(*) FROM speakers WHERE transcript_id = ?", [transcript_id]
-        ).fetchone()[0]
-        return AddResult(transcript_id, t.title, t.utterance_count, n_speakers, True)
+        n = len(self.speakers(transcript_id, with_stats=False))
+        return AddResult(
+            transcript_id,
+            t.title,
+            t.utterance_count,
+            n,
+            True,
+            warnings=import_report.report_of(self.db.conn, transcript_id),
+        )
+
+    def store_parsed_file(
+        self, pf: ParsedFile, path: Path, norms: Iterable[str] | None = None
+    ) -> AddResult:
+        """Store a file parsed here or by an import worker: the transcript, then what comes
+        with the file (a recording beside it). ``norms`` as for ``add``."""
+        try:
+            result = self.add(
+                pf.parsed, file_name=pf.file_name, sha256=pf.sha256, format=pf.format, norms=norms
+            )
+        except sqlite3.Error as exc:
+            raise ImportFailed(f"the library refused it: {exc}", file=str(path)) from None
+        from intercept_viewer.core import media
+
+        result.media = media.attach_found(self._lib(), result.id, path, pf.parsed.meta.media_path)
+        return result
+
+    def import_files(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        format: str | None = None,
+        *,
+        cancelled: Callable[[], bool] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Iterator[tuple[Path, AddResult | ImportFailed]]:
+        """Import many files, yielding each outcome once it is stored (progress for UI and CLI).
+
+        One file failing does not stop the others; ``cancelled()`` is checked between files
+        (and between chunks of a very long one, which is then rolled back). Big imports parse
+        in worker processes while this connection writes (``core.import_pool``);
+        ``progress(done, total)`` moves with the bytes read and the rows of a long file stored.
+        """
+        from intercept_viewer.core.import_pool import ImportPool
+
+        pool = getattr(self, "_import_pool", None)
+        if pool is None:
+            pool = self._import_pool = ImportPool()
+        yield from pool.run(self._lib(), paths, format, cancelled=cancelled, progress=progress)
+
+    def _close_import_pool(self) -> None:
+        """Stop the import workers, if an import started them (``Library.close``)."""
+        pool = getattr(self, "_import_pool", None)
+        if pool is not None:
+            self._import_pool = None  # type: ignore[assignment]
+            pool.close()
+
+    def seed_samples(self) -> list[AddResult]:
+        """Import the bundled sample transcripts (used for a brand-new default library)."""
+        from intercept_viewer.resources import sample_files
+
+        results = []
+        for _path, outcome in self.import_files(sample_files()):
+            if isinstance(outcome, AddResult):
+                results.append(outcome)
+        return results

@@ -39,7 +39,8 @@ class UtteranceStore(StoreBase):
         """
         sql = (
             "SELECT id, transcript_id, seq, speaker_id, start_ms, end_ms, text, context, "
-            "original_text FROM utterances WHERE transcript_id = ? AND seq >= ? ORDER BY seq"
+            "original_text, translation FROM utterances WHERE transcript_id = ? AND seq >= ? "
+            "ORDER BY seq"
         )
         params: list[Any] = [transcript_id, first_seq]
         if limit is not None:

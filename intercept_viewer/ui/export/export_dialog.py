@@ -85,9 +85,7 @@ def export_folder(settings: QSettings) -> Path:
     last = settings.value(K_EXPORT_FOLDER)
     if isinstance(last, str) and last and Path(last).is_dir():
         return Path(last)
-    documents = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation
-    )
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     if documents and Path(documents).is_dir():
         return Path(documents)
     return Path.home()

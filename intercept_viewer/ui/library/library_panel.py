@@ -35,6 +35,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QStyle,
@@ -172,7 +174,31 @@ class TranscriptTableModel(RowTableModel):
 
 class FilterProxyModel(QSortFilterProxyModel):
     """Filters on every column; sorting is handed to the source model, which sorts its
-    cached rows with key functions instead of asking ``data()`` for every comparison."""
+    cached rows with key functions instead of asking ``data()`` for every comparison.
+
+    ``review_only`` keeps only transcripts whose import report still has remarks (the
+    "Needs review" switch); ``review_counts`` says which those are."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.review_counts: dict[int, int] = {}
+        self.review_only = False
+
+    def set_review(self, counts: dict[int, int] | None = None, only: bool | None = None) -> None:
+        self.beginFilterChange()  # Qt 6.10+: invalidateFilter() is deprecated
+        if counts is not None:
+            self.review_counts = dict(counts)
+        if only is not None:
+            self.review_only = only
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        if self.review_only:
+            source = self.sourceModel()
+            tid = source.index(source_row, 0, source_parent).data(TranscriptRole.Id)
+            if not self.review_counts.get(tid):
+                return False
+        return super().filterAcceptsRow(source_row, source_parent)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()
@@ -283,6 +309,11 @@ class LibraryPanel(QWidget):
         self.filter_edit.setPlaceholderText("Filter by title, publisher, date, status…")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.review_check = QCheckBox("Needs review", self)
+        self.review_check.setToolTip(
+            "Only transcripts whose import report still has things to review"
+        )
+        self.review_check.toggled.connect(lambda on: self.proxy.set_review(only=on))
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -326,7 +357,11 @@ class LibraryPanel(QWidget):
         self.table.addAction(self.delete_action)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.filter_edit)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.review_check)
+        layout.addLayout(top)
         layout.addWidget(self.table)
 
     def set_column_shown(self, column: int, shown: bool) -> None:
@@ -344,6 +379,10 @@ class LibraryPanel(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fit_columns()
+
+    def set_review_counts(self, counts: dict[int, int]) -> None:
+        """Transcript id -> remarks still to review (for the "Needs review" filter)."""
+        self.proxy.set_review(counts=counts)
 
     def set_transcripts(self, rows: list[Transcript], keep_id: int | None = None) -> None:
         self.table.selectionModel().blockSignals(True)

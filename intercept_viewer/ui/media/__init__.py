@@ -1,1 +1,4 @@
-"""The recording beside its transcript (wave 2): playback, waveform, tap-to-time."""
+"""The recording beside its transcript: player, video dock, waveform, follow, tap to time.
+
+``install_media(window)`` (``ui.media.install``) wires it all into the main window.
+"""

@@ -159,12 +159,12 @@ class TagsPanel(QWidget):
             PassageQueueModel.STATE_COL, QHeaderView.ResizeMode.ResizeToContents
         )
         header.resizeSection(PassageQueueModel.SPEAKER_COL, 90)
-        header.resizeSection(PassageQueueModel.TAGS_COL, 130)
-        header.resizeSection(PassageQueueModel.NOTE_COL, 200)
-        header.resizeSection(PassageQueueModel.TITLE_COL, 180)
+        header.resizeSection(PassageQueueModel.TAGS_COL, 110)
+        header.resizeSection(PassageQueueModel.TITLE_COL, 150)
         header.resizeSection(PassageQueueModel.STATUS_COL, 110)
-        # the quote is what is read: it takes whatever width the dock has
+        # the quote and the note are what is read: they share whatever width the dock has
         header.setSectionResizeMode(PassageQueueModel.QUOTE_COL, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(PassageQueueModel.NOTE_COL, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
         self.queue_view.doubleClicked.connect(self._jump)
         self.queue_view.setToolTip("Double-click: jump to the passage. D: done/reopen.")

@@ -52,6 +52,7 @@ READ_ONLY: tuple[tuple[str, str], ...] = (
     ("file_name", "File"),
     ("format", "Format"),
     ("file_sha256", "SHA-256"),
+    ("media_sha256", "Recording SHA-256"),
     ("imported_at", "Imported at"),
     ("origin", "Origin"),
 )

@@ -16,6 +16,7 @@ from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Speaker, Transcript
 from intercept_viewer.ui.tasks import TaskRunner
 from intercept_viewer.ui.transcript.outline_worker import OutlineLoader, OutlineResult
+from intercept_viewer.ui.transcript.review_band import ReviewBand
 from intercept_viewer.ui.transcript.turn_strip import TurnStrip, tooltip_html
 from intercept_viewer.ui.transcript.utterance_model import UtteranceListModel
 from intercept_viewer.ui.transcript.utterance_view import UtteranceView
@@ -58,6 +59,7 @@ class TranscriptView(QWidget):
     """Attributes:
     title_label, meta_label, flag, article_band: the header's plain-text labels.
     strip: the TurnStrip. list_view: the UtteranceView. model: its UtteranceListModel.
+    review_band: "N things to review" from the transcript's import report.
     outline_loader: reads the strip's outline and the speakers' stats (a runner task).
 
     Signals:
@@ -94,6 +96,8 @@ class TranscriptView(QWidget):
         self.article_band = _band(self)
         _paint_band(self.article_band, ARTICLE_COLOR)
         self.article_band.setText("❝ " + ARTICLE_LABEL)
+        self.review_band = ReviewBand(self)
+        self.review_band.jump_requested.connect(self.go_to_seq)
         self.strip = TurnStrip(self)
         self.strip.text_for_seq = self._text_for_seq
         self.model = UtteranceListModel(library, self)
@@ -117,6 +121,7 @@ class TranscriptView(QWidget):
         layout.addWidget(self.title_label)
         layout.addWidget(self.meta_label)
         layout.addWidget(self.article_band)
+        layout.addWidget(self.review_band)
         layout.addWidget(self.strip)
         layout.addWidget(self.list_view, 1)
         self.set_transcript(None, [])
@@ -185,6 +190,7 @@ class TranscriptView(QWidget):
             self.meta_label.setText("Open a file (Ctrl+O) or pick one in the library.")
             self.flag.hide()
             self.article_band.hide()
+            self.review_band.set_warnings(None, [])
             return
         self.title_label.setText(isolate(t.title))  # an RTL override stays in the title
         parts = [
@@ -209,6 +215,7 @@ class TranscriptView(QWidget):
             self.flag.setToolTip(tooltip_html(note))
             self.flag.show()
         self.article_band.setVisible(t.origin == "article")
+        self.review_band.set_warnings(t.id, self.library.import_warnings(t.id))
 
     def set_speakers(self, speakers: list[Speaker], *, rows_changed: bool) -> None:
         """Renames/recolours repaint; a merge also moves rows between speakers."""
@@ -226,6 +233,22 @@ class TranscriptView(QWidget):
         else:
             self.model.set_speakers(speakers)
             self.strip.set_speakers(speakers)
+        self.list_view.relayout_now()
+
+    def reload_turns(self) -> None:
+        """Turns' times changed (tap to time, a correction): re-read rows and the strip."""
+        t = self.transcript
+        if t is None:
+            return
+        try:
+            t = self.transcript = self.library.transcript(t.id)
+        except NotFound:
+            return
+        d = self.list_view.utterance_delegate
+        d.set_speaker_names([s.name for s in self.model.speakers()], has_times=t.has_times)
+        self.model.reload()
+        self._outline_pending = t.id
+        self.load_outline()
         self.list_view.relayout_now()
 
     # ---------------------------------------------------------------- navigation

@@ -6,8 +6,14 @@ and by position otherwise. A 100,000-turn transcript is not 100,000 rectangles: 
 RESOLUTION columns once, and painting scales those runs to the current width. The part of the
 transcript on screen in the list is shaded; other panels may add marks (search hits, tags).
 
+With a recording (``set_recording``) a waveform lane sits above the speakers' lanes and a
+playhead follows the player; the turn being heard is outlined (``set_current_seq``). Ctrl+wheel
+zooms from the whole call down to a few seconds, the wheel then pans; lanes, waveform, marks
+and the shaded range stay in step (``ui.media.strip_clock`` holds the view and the times).
+
 Signals:
     seq_clicked(seq): the user clicked a turn.
+    time_clicked(ms): the user clicked the waveform lane (a recording is loaded).
 """
 
 from __future__ import annotations
@@ -21,16 +27,29 @@ from itertools import accumulate, islice
 from operator import ge, itemgetter, le
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from intercept_viewer.core.model import Speaker
+from intercept_viewer.ui.media.strip_clock import StripClock
 from intercept_viewer.ui.widgets.safe_text import tooltip_html as safe_tooltip_html
 
 LANE_MIN, LANE_MAX = 6, 16
 MAX_HEIGHT = 110
 LABEL_WIDTH = 96
 MARK_HEIGHT = 5
+WAVE_HEIGHT = 26
+#: Zoomed in to at most this many turns, each is drawn as itself (sharper than the columns).
+DRAW_EACH_TURN_UP_TO = 4000
 TOOLTIP_CHARS = 300
 # Columns of the precomputed coverage of each lane; painting scales them to the strip's width
 # (more than any screen gives the strip, so scaling only ever merges columns).
@@ -218,6 +237,7 @@ class TurnStrip(QWidget):
     """
 
     seq_clicked = Signal(int)
+    time_clicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -237,6 +257,8 @@ class TurnStrip(QWidget):
         self._marks: dict[str, list[tuple[int, QColor]]] = {}
         self._runs_cache: tuple[int, Runs] | None = None
         self.by_time = False
+        self.clock = StripClock()
+        self._current_seq: int | None = None
 
     # ---------------------------------------------------------------- data
 
@@ -262,6 +284,7 @@ class TurnStrip(QWidget):
         self.by_time = layout.by_time
         self._runs_cache = None
         self._visible = None
+        self.clock.set_frame(layout.by_time, layout.t0_ms, layout.span_ms, len(layout.seqs))
         self.updateGeometry()
         self.update()
 
@@ -289,28 +312,120 @@ class TurnStrip(QWidget):
     def turn_count(self) -> int:
         return len(self._seqs)
 
+    # ---------------------------------------------------------------- the recording
+
+    def set_recording(self, duration_ms: int | None) -> None:
+        """A recording of ``duration_ms`` is loaded (None: none): the waveform lane shows."""
+        self.clock.set_recording(duration_ms)
+        self.updateGeometry()
+        self.update()
+
+    def set_peaks(self, data: bytes | None, rate: int) -> None:
+        self.clock.set_peaks(data, rate)
+        self.update()
+
+    def set_playhead(self, ms: int | None) -> None:
+        """Where the player is; a zoomed strip pages along so the playhead stays in view."""
+        self.clock.playhead_ms = ms
+        if ms is not None:
+            frac = self.clock.ms_to_frac(ms)
+            if frac is not None:
+                self.clock.keep_in_view(frac)
+        self.update()
+
+    def set_current_seq(self, seq: int | None) -> None:
+        """Outline the turn being heard (None: none)."""
+        if seq != self._current_seq:
+            self._current_seq = seq
+            self.update()
+
+    def current_seq(self) -> int | None:
+        return self._current_seq
+
+    def seq_at_ms(self, ms: int) -> int | None:
+        """The turn being heard at ``ms``: the last one started by then (timed layouts only).
+
+        In a pause between turns the previous turn stays current, so the highlight does not
+        flicker off and on between every two turns."""
+        if not self._seqs or not self.by_time:
+            return None
+        frac = self.clock.ms_to_frac(ms)
+        if frac is None:
+            return None
+        i = bisect.bisect_right(self._x0, frac + 1e-12) - 1
+        return self._seqs[i] if i >= 0 else None
+
+    def start_ms_of(self, seq: int) -> int | None:
+        """When turn ``seq`` starts, as laid out (timed layouts only)."""
+        if not self.by_time or not 1 <= seq <= len(self._seqs):
+            return None
+        return self.clock.frac_to_ms(self._x0[seq - 1])
+
+    # ---------------------------------------------------------------- zoom
+
+    def zoom(self, factor: float, around_x: float | None = None) -> None:
+        """Zoom by ``factor`` (< 1 narrows) around a pixel x (default: the middle)."""
+        plot = self._plot_rect()
+        x = plot.center().x() if around_x is None else around_x
+        self.clock.zoom(factor, self.clock.frac_at(x, plot))
+        self.update()
+
+    def reset_zoom(self) -> None:
+        self.clock.view = self.clock.full_range()
+        self.update()
+
+    def view_ms(self) -> tuple[int, int] | None:
+        """The time range on screen, when the strip has times."""
+        a, b = (self.clock.frac_to_ms(f) for f in self.clock.view)
+        return (a, b) if a is not None and b is not None else None
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = (event.angleDelta().y() or event.angleDelta().x()) / 120
+        if not steps:
+            return super().wheelEvent(event)
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom(0.8**steps, event.position().x())
+            event.accept()
+        elif self.clock.is_zoomed():
+            self.clock.pan(-0.15 * steps)
+            self.update()
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
     # ---------------------------------------------------------------- geometry
 
     def _lane_height(self) -> int:
         n = max(1, len(self._lanes))
         return max(LANE_MIN, min(LANE_MAX, (MAX_HEIGHT - MARK_HEIGHT - 4) // n))
 
+    def _wave_height(self) -> int:
+        return WAVE_HEIGHT if self.clock.has_recording else 0
+
     def sizeHint(self) -> QSize:
-        return QSize(400, MARK_HEIGHT + 4 + self._lane_height() * max(1, len(self._lanes)))
+        return QSize(
+            400,
+            MARK_HEIGHT + 4 + self._wave_height() + self._lane_height() * max(1, len(self._lanes)),
+        )
 
     def minimumSizeHint(self) -> QSize:
         return QSize(100, self.sizeHint().height())
 
     def _plot_rect(self) -> QRect:
+        """The speakers' lanes (the waveform lane sits just above them)."""
         return QRect(
             LABEL_WIDTH,
-            MARK_HEIGHT + 2,
+            MARK_HEIGHT + 2 + self._wave_height(),
             max(1, self.width() - LABEL_WIDTH - 4),
             self._lane_height() * max(1, len(self._lanes)),
         )
 
+    def wave_rect(self) -> QRect:
+        plot = self._plot_rect()
+        return QRect(plot.left(), MARK_HEIGHT + 2, plot.width(), self._wave_height() - 2)
+
     def _x_of(self, frac: float, plot: QRect) -> int:
-        return plot.left() + int(frac * plot.width())
+        return self.clock.x_of(frac, plot)
 
     def _runs(self, width: int) -> Runs:
         """Per lane, the (start, length) pixel runs covered by turns at this width."""
@@ -325,10 +440,10 @@ class TurnStrip(QWidget):
         plot = self._plot_rect()
         if not plot.adjusted(-3, -3, 3, 3).contains(pos):
             return None
-        frac = (pos.x() - plot.left()) / plot.width()
+        frac = self.clock.frac_at(pos.x(), plot)
         lane = min(len(self._lanes) - 1, max(0, (pos.y() - plot.top()) // self._lane_height()))
         i = max(0, bisect.bisect_right(self._x0, frac) - 1)
-        tol = 3 / plot.width()
+        tol = 3 * self.clock.frac_per_pixel(plot)
         best = None
         # look at the turns around that x for one in the lane under the pointer
         j = i
@@ -369,13 +484,35 @@ class TurnStrip(QWidget):
                 p.drawText(
                     QRect(4, y, LABEL_WIDTH - 8, lh), int(Qt.AlignmentFlag.AlignVCenter), label
                 )
-        if self._seqs:
+        if self.clock.has_recording:
+            wave = self.wave_rect()
+            if fm.height() - 4 <= wave.height():
+                p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
+                p.drawText(
+                    QRect(4, wave.top(), LABEL_WIDTH - 8, wave.height()),
+                    int(Qt.AlignmentFlag.AlignVCenter),
+                    "Sound",
+                )
+            self.clock.paint_wave(p, wave, plot, pal)
+        if self._seqs and self.clock.view == (0.0, 1.0):
             runs = self._runs(plot.width())
             for lane, lane_runs in enumerate(runs):
                 color = self._colors[lane]
                 y = plot.top() + lane * lh + 1
                 for x, w in lane_runs:
                     p.fillRect(plot.left() + x, y, w, lh - 2, color)
+        elif self._seqs:
+            p.save()
+            p.setClipRect(plot.adjusted(0, -self._wave_height(), 0, 0))
+            self._paint_zoomed(p, plot, lh)
+            p.restore()
+        if self._current_seq is not None and 1 <= self._current_seq <= len(self._seqs):
+            i = self._current_seq - 1
+            x0 = self._x_of(self._x0[i], plot)
+            x1 = max(x0 + 3, self._x_of(self._x1[i], plot))
+            y = plot.top() + self._lane_idx[i] * lh
+            p.setPen(QPen(pal.color(QPalette.ColorRole.Text), 2))
+            p.drawRect(QRect(x0, y, x1 - x0, lh - 1))
         if self._visible and self._seqs:
             n = len(self._seqs)
             a = max(0, min(n - 1, self._visible[0] - 1))
@@ -393,8 +530,35 @@ class TurnStrip(QWidget):
             for seq, color in marks:
                 if 1 <= seq <= n:
                     x = self._x_of(self._x0[seq - 1], plot)
-                    p.fillRect(QRect(x, 0, 2, MARK_HEIGHT), color)
+                    if plot.left() - 2 <= x <= plot.right() + 1:
+                        p.fillRect(QRect(x, 0, 2, MARK_HEIGHT), color)
+        self.clock.paint_playhead(p, plot, self.height())
         p.end()
+
+    def _paint_zoomed(self, p: QPainter, plot: QRect, lh: int) -> None:
+        """The lanes when zoomed: each turn on screen drawn as itself when they are few,
+        else the precomputed columns stretched to the view."""
+        v0, v1 = self.clock.view
+        first = max(0, bisect.bisect_right(self._x0, v0) - 1)
+        last = bisect.bisect_right(self._x0, v1)
+        if last - first <= DRAW_EACH_TURN_UP_TO:
+            for i in range(first, last):
+                if self._x1[i] < v0:
+                    continue
+                lane = self._lane_idx[i]
+                x0 = self._x_of(self._x0[i], plot)
+                x1 = max(x0 + 1, self._x_of(self._x1[i], plot))
+                p.fillRect(x0, plot.top() + lane * lh + 1, x1 - x0, lh - 2, self._colors[lane])
+            return
+        for lane, lane_runs in enumerate(self._coverage):
+            color = self._colors[lane]
+            y = plot.top() + lane * lh + 1
+            for a, b in lane_runs:
+                fa, fb = a / RESOLUTION, b / RESOLUTION
+                if fb < v0 or fa > v1:
+                    continue
+                x0 = self._x_of(fa, plot)
+                p.fillRect(x0, y, max(1, self._x_of(fb, plot) - x0), lh - 2, color)
 
     def event(self, e: object) -> bool:
         if isinstance(e, QHelpEvent) and e.type() == QHelpEvent.Type.ToolTip:
@@ -413,7 +577,13 @@ class TurnStrip(QWidget):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
-            i = self._index_at(event.position().toPoint())
+            pos = event.position().toPoint()
+            if self.clock.has_recording and self.wave_rect().adjusted(0, -3, 0, 0).contains(pos):
+                ms = self.clock.frac_to_ms(self.clock.frac_at(pos.x(), self._plot_rect()))
+                if ms is not None:
+                    self.time_clicked.emit(max(0, min(ms, self.clock.duration_ms or ms)))
+                    return
+            i = self._index_at(pos)
             if i is not None:
                 self.seq_clicked.emit(self._seqs[i])
                 return

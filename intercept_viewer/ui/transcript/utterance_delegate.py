@@ -1,5 +1,6 @@
 """Paints one utterance: time, a speaker chip in the speaker's colour, wrapped plain text,
-search-hit highlights and tag chips. Never rich text: ``drawText`` / ``QTextLayout`` only.
+its translation under it (muted), search-hit highlights and tag chips. Never rich text:
+``drawText`` / ``QTextLayout`` only.
 
 Row heights are the costly part of a long list: QListView asks ``sizeHint`` for every row on
 each layout. Heights are cached per row for the current text width, measured with a single
@@ -150,12 +151,19 @@ class UtteranceDelegate(QStyledItemDelegate):
     def _tags_height(self) -> int:
         return self._fm.height() + TAG_GAP
 
-    def measure(self, text: str, has_tags: bool) -> int:
-        self.measured += 1
+    def _wrapped_height(self, text: str) -> int:
         rect = self._fm.boundingRect(
             QRect(0, 0, self.text_width(), 1_000_000), int(Qt.TextFlag.TextWordWrap), text
         )
-        h = max(rect.height(), self._fm.height()) + 2 * PAD
+        return max(rect.height(), self._fm.height())
+
+    def translation_height(self, translation: str | None) -> int:
+        """Height of the translation block under the text (0 without one)."""
+        return self._wrapped_height(translation) + TAG_GAP if translation else 0
+
+    def measure(self, text: str, has_tags: bool, translation: str | None = None) -> int:
+        self.measured += 1
+        h = self._wrapped_height(text) + 2 * PAD + self.translation_height(translation)
         if has_tags:
             h += self._tags_height()
         return h
@@ -168,7 +176,7 @@ class UtteranceDelegate(QStyledItemDelegate):
         u = model.peek(row) if hasattr(model, "peek") else None
         if u is None:
             return None
-        h = self.measure(u.text, bool(model.tags_for(u.seq)))
+        h = self.measure(u.text, bool(model.tags_for(u.seq)), getattr(u, "translation", None))
         self._heights[row] = h
         return h
 
@@ -231,6 +239,17 @@ class UtteranceDelegate(QStyledItemDelegate):
         tags = index.data(UtteranceRole.TagChips) or []
         if tags:
             text_rect.setHeight(text_rect.height() - self._tags_height())
+        translation = index.data(UtteranceRole.Translation)
+        if translation:
+            below = self.translation_height(translation)
+            text_rect.setHeight(text_rect.height() - below)
+            muted = QPalette.ColorRole.PlaceholderText if not selected else fg_role
+            painter.setPen(option.palette.color(muted))
+            painter.drawText(
+                QRect(text_rect.left(), text_rect.bottom() + 1 + TAG_GAP, text_rect.width(), below),
+                int(Qt.TextFlag.TextWordWrap),
+                translation,
+            )
         spans = index.data(UtteranceRole.Highlights) or []
         painter.setPen(fg)
         if spans:

@@ -281,6 +281,8 @@ class UtteranceListModel(QAbstractListModel):
             return u
         if role == UtteranceRole.Corrected:
             return u.corrected and self._fixed is None
+        if role == UtteranceRole.Translation:
+            return u.translation
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = []
             if u.corrected and self._fixed is None:

@@ -35,9 +35,10 @@ def window_message(exc: ImportFailed) -> tuple[str, str]:
     message = _CLI_HINT.sub("", message).rstrip()
     long = _EXPECTED.match(message)
     if long:
-        message, detail = long.group("head").rstrip(), long.group("tail")[:1].upper() + long.group(
-            "tail"
-        )[1:]
+        message, detail = (
+            long.group("head").rstrip(),
+            long.group("tail")[:1].upper() + long.group("tail")[1:],
+        )
     if suggests_format:
         message += ". If you know what it is, choose Import as… and pick the format."
     elif not message.endswith((".", "!", "?", "…")):

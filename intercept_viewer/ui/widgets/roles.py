@@ -29,6 +29,8 @@ class UtteranceRole(IntEnum):
     Utterance = _BASE + 8
     #: True when the turn was corrected after import (the delegate draws the "edited" mark)
     Corrected = _BASE + 9
+    #: the translation the file gave beside the original, or None (painted under the text)
+    Translation = _BASE + 10
 
 
 class TranscriptRole(IntEnum):

@@ -86,6 +86,7 @@ def apply_theme(name: str, app: QApplication | None = None) -> str:
 
 def is_dark(palette: QPalette) -> bool:
     """Whether text is lighter than its background (a dark theme, system or ours)."""
-    return palette.color(QPalette.ColorRole.Base).lightness() < palette.color(
-        QPalette.ColorRole.Text
-    ).lightness()
+    return (
+        palette.color(QPalette.ColorRole.Base).lightness()
+        < palette.color(QPalette.ColorRole.Text).lightness()
+    )

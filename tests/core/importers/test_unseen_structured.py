@@ -124,7 +124,9 @@ def test_youtube_auto_captions_keep_each_rolling_line_once() -> None:
         "нас опять на штурм гонят",
     ]
     assert times(parsed)[0] == (0, 2869)
-    assert times(parsed)[3] == (8160, 11000)
+    # the file's last cue (11.000-11.010) only repeats the finished line: the line lasts
+    # until it ends (issue 14: the last cue's end time is not lost)
+    assert times(parsed)[3] == (8160, 11010)
     assert parsed.meta.language == "ru"  # "Language: ru" header
 
 
@@ -155,7 +157,16 @@ def test_bilingual_cues_keep_the_original_and_sounds_stay_nobodys() -> None:
         (None, "[Music]"),
         (None, "Живой. Нас вчера обстреляли."),
     ]
-    assert "3 Latin-script translation lines" in (parsed.meta.description or "")
+    # issue 14: the translation lines are kept beside their originals, and reported
+    assert [u.translation for u in parsed.utterances] == [
+        None,
+        None,
+        "Mum, hi.",
+        "Hi, son. Are you alive?",
+        None,
+        "Alive. They shelled us yesterday.",
+    ]
+    assert any("3 translation lines" in w.message for w in parsed.warnings)
 
 
 def test_one_dash_per_cue_alternates_speakers_across_cues() -> None:

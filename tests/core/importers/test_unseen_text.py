@@ -221,7 +221,7 @@ CASES = [
         "ru",
         [
             ("Soldier", "Мам, тут всё плохо"),
-            ("Mother", "Что такое, сынок?\n"),
+            ("Mother", "Что такое, сынок?"),
             ("Soldier", "Нас снова гонят в "),
             ("Mother", "Господи, береги се"),
         ],
@@ -362,8 +362,8 @@ CASES = [
         "SBU",
         "ru",
         [
-            ("Окупант", "Тут жрать нечего.\n"),
-            ("Мати", "Как нечего?\nЯк ніч"),
+            ("Окупант", "Тут жрать нечего."),
+            ("Мати", "Как нечего?"),
             ("Окупант", "Вот так. Сухпай на"),
         ],
     ),
@@ -450,18 +450,18 @@ def test_timestamps_in_other_shapes() -> None:
 
 
 def test_translations_stay_with_the_turn_they_translate() -> None:
+    # issue 14: the translation is kept beside the original, in its own field
     bracketed = _parsed("ru_en_interleaved.txt").utterances
-    assert bracketed[0].text == "Мам, тут всё плохо.\n(Mom, everything is bad here.)"
+    assert bracketed[0].text == "Мам, тут всё плохо."
+    assert bracketed[0].translation == "Mom, everything is bad here."
     tagged = _parsed("ru_en_prefixes.txt")
     assert [s.label for s in tagged.speakers] == ["Soldier", "Wife"]  # RU/EN are not speakers
-    assert tagged.utterances[0].text == (
-        "Нас тут кормят одной тушёнкой.\nThey feed us nothing but canned meat here."
-    )
+    assert tagged.utterances[0].text == "Нас тут кормят одной тушёнкой."
+    assert tagged.utterances[0].translation == "They feed us nothing but canned meat here."
     below = _parsed("uk_translation_below.txt").utterances
     assert len(below) == 3  # the call is not listed twice
-    assert below[2].text == (
-        "Вот так. Сухпай на три дня дали и всё.\nОсь так. Сухпай на три дні дали і все."
-    )
+    assert below[2].text == "Вот так. Сухпай на три дня дали и всё."
+    assert below[2].translation == "Ось так. Сухпай на три дні дали і все."
 
 
 def test_one_letter_labels_get_names_from_the_legend() -> None:

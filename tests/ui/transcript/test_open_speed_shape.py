@@ -126,9 +126,7 @@ def test_stale_outline_is_dropped(qtbot, make_window, long_library, monkeypatch)
     w = make_window(lib)
     view = w.transcript_view
     stats: list[list[int]] = []
-    view.speaker_stats_loaded.connect(
-        lambda r: stats.append([s.transcript_id for s in r.speakers])
-    )
+    view.speaker_stats_loaded.connect(lambda r: stats.append([s.transcript_id for s in r.speakers]))
     w.show_transcript(1)
     qtbot.waitUntil(entered.is_set)
     w.show_transcript(2)

@@ -1,0 +1,141 @@
+"""The bulk import: worker processes prepare, one writer stores; same library either way."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from intercept_viewer.core import import_pool
+from intercept_viewer.core.errors import ImportFailed
+from intercept_viewer.core.import_pool import ImportPool, prepare_file
+from intercept_viewer.core.library import AddResult, Library
+from intercept_viewer.core.wordforms import normalize_text, normalize_texts
+
+CALLS = [
+    ("ru", "Солдат: Мама, мы под Купянском.\nМать: Сынок, ты где? Под Бахмутом?\n"),
+    ("uk", "Окупант: Мам, ми під Куп'янськом.\nМати: Синку, де ти?\n"),
+    ("en", "Soldier: We are near Kupyansk, mum.\nMother: Are the drones still flying?\n"),
+]
+
+
+def _files(tmp_path: Path, turns: int = 1) -> list[Path]:
+    out = []
+    for i, (lang, text) in enumerate(CALLS):
+        p = tmp_path / f"call_{i}_{lang}.txt"
+        p.write_text(text * turns, encoding="utf-8")
+        out.append(p)
+    bad = tmp_path / "broken.txt"
+    bad.write_text("no dialogue here at all", encoding="utf-8")
+    out.insert(1, bad)
+    return out
+
+
+def _rows(lib: Library) -> list[tuple]:
+    return lib.db.execute(
+        "SELECT t.title, u.seq, s.label, u.text, u.text_norm FROM utterances u "
+        "JOIN transcripts t ON t.id = u.transcript_id LEFT JOIN speakers s ON s.id = u.speaker_id "
+        "ORDER BY t.title, u.seq"
+    ).fetchall()
+
+
+def _fts_finds(lib: Library, word: str) -> int:
+    return lib.db.execute(
+        "SELECT count(*) FROM utterances_fts WHERE utterances_fts MATCH ?", [word]
+    ).fetchone()[0]
+
+
+def test_normalize_texts_is_normalize_text_in_bulk() -> None:
+    texts = [t for _lang, call in CALLS for t in call.splitlines()] + ["", "snake_case 42"]
+    for lang in ("ru", "uk", "en", None):
+        assert normalize_texts(texts, lang) == [normalize_text(t, lang) for t in texts]
+
+
+def test_searchable_norms_is_searchable_norm_in_bulk() -> None:
+    from intercept_viewer.core.model import ParsedUtterance
+    from intercept_viewer.core.translation_norm import searchable_norm, searchable_norms
+
+    turns = [
+        ParsedUtterance("Мама, мы под Купянском."),
+        ParsedUtterance("Мам, тут погано.", translation="Mom, it is bad here."),
+        ParsedUtterance(""),
+    ]
+    for lang in ("ru", "uk", None):
+        assert searchable_norms(turns, lang) == [
+            searchable_norm(u.text, u.translation, lang) for u in turns
+        ]
+
+
+def test_prepared_file_survives_the_trip_between_processes(tmp_path: Path) -> None:
+    path = _files(tmp_path)[0]
+    prepared = prepare_file(str(path), None, None)
+    back = pickle.loads(pickle.dumps(prepared))
+    assert back.parsed_file == prepared.parsed_file and back.norms == prepared.norms
+    assert prepared.parsed_file.parsed.utterances  # the original is left whole
+
+
+def test_inline_batch_stores_each_file_and_reports_the_broken_one(tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    with Library(tmp_path / "lib.sqlite") as lib:
+        outcomes = list(ImportPool(0).run(lib, files))
+        assert [p for p, _ in outcomes] == files  # in the order given
+        kinds = [type(o) for _p, o in outcomes]
+        assert kinds == [AddResult, ImportFailed, AddResult, AddResult]
+        assert "broken.txt" in str(outcomes[1][1])
+        assert lib.transcript_count() == 3
+        assert _fts_finds(lib, "купянск") >= 1  # the index was filled once for the batch
+        again = list(lib.import_files(files))
+        assert [o.duplicate for _p, o in again if isinstance(o, AddResult)] == [True] * 3
+
+
+def test_a_long_file_is_normalised_in_chunks_and_cancel_rolls_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = [p for p in _files(tmp_path, turns=20) if "broken" not in p.name]
+    with Library(tmp_path / "whole.sqlite") as lib:
+        list(ImportPool(0).run(lib, files))
+        expected = _rows(lib)
+    monkeypatch.setattr(import_pool, "SPLIT_FROM", 10)
+    monkeypatch.setattr(import_pool, "CHUNK", 7)
+    with Library(tmp_path / "chunked.sqlite") as lib:
+        seen: list[tuple[int, int]] = []
+        list(ImportPool(0).run(lib, files, progress=lambda d, t: seen.append((d, t))))
+        assert _rows(lib) == expected
+        assert len(seen) > len(files) and seen[-1][0] == seen[-1][1]  # moves inside a file
+    with Library(tmp_path / "cancelled.sqlite") as lib:
+        calls = {"n": 0}
+
+        def cancelled() -> bool:  # cancel while the second file's chunks are stored
+            calls["n"] += 1
+            return calls["n"] > 6
+
+        outcomes = list(ImportPool(0).run(lib, files, cancelled=cancelled))
+        stored = lib.transcript_count()
+        assert stored == len(outcomes) < len(files)
+        assert lib.db.execute("SELECT count(*) FROM utterances").fetchone()[0] == 40 * stored
+
+
+@pytest.mark.slow
+def test_worker_processes_give_the_same_library(tmp_path: Path) -> None:
+    files = _files(tmp_path, turns=5)
+    with Library(tmp_path / "inline.sqlite") as lib:
+        list(ImportPool(0).run(lib, files))
+        expected = _rows(lib)
+    pool = ImportPool(2)
+    try:
+        with Library(tmp_path / "pool.sqlite") as lib:
+            outcomes = list(pool.run(lib, files, use_workers=True))
+            assert [type(o) for _p, o in outcomes] == [
+                AddResult,
+                ImportFailed,
+                AddResult,
+                AddResult,
+            ]
+            assert _rows(lib) == expected
+            assert _fts_finds(lib, "бахмут") >= 1
+            # the workers look the bytes up themselves: known files are not parsed again
+            again = list(pool.run(lib, files, use_workers=True))
+            assert [o.duplicate for _p, o in again if isinstance(o, AddResult)] == [True] * 3
+    finally:
+        pool.close()
