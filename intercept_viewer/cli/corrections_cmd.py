@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from intercept_viewer.cli.app import AppState, cli, fail, print_json
+from intercept_viewer.cli.app import AppState, cli, echo, fail, print_json
 from intercept_viewer.core.corrections import value_text
 from intercept_viewer.core.errors import InterceptViewerError
 
@@ -52,7 +52,7 @@ def edit_turn_cmd(
     except (InterceptViewerError, ValueError) as exc:
         fail(str(exc))
         return
-    click.echo(f"{seq:>4} {name}: {u.text}")
+    echo(f"{seq:>4} {name}: {u.text}")
 
 
 @cli.command("history")
@@ -78,12 +78,12 @@ def history_cmd(state: AppState, transcript_id: int, as_json: bool) -> None:
         print_json([e.as_json() for e in entries])
         return
     if not entries:
-        click.echo("No corrections and no change of status.")
+        echo("No corrections and no change of status.")
     for e in entries:
         where = f"#{e.seq} " if e.seq is not None else ""
         why = f"  ({e.reason})" if e.reason else ""
         before, after = value_text(e.before), value_text(e.after)
-        click.echo(f"{e.at[:19].replace('T', ' ')} {e.kind:<12} {where}{before} → {after}{why}")
+        echo(f"{e.at[:19].replace('T', ' ')} {e.kind:<12} {where}{before} → {after}{why}")
 
 
 __all__ = ["edit_turn_cmd", "history_cmd"]

@@ -9,7 +9,7 @@ import io
 
 import click
 
-from intercept_viewer.cli.app import AppState, cli, fail
+from intercept_viewer.cli.app import AppState, cli, describe_os_error, echo, emit, fail
 from intercept_viewer.cli.passages_cmd import check_tag_exists, queue_filters, user_errors
 from intercept_viewer.core.exporters import (
     PASSAGE_FORMATS,
@@ -19,6 +19,7 @@ from intercept_viewer.core.exporters import (
     export_transcript,
     format_for_path,
 )
+from intercept_viewer.core.terminal_text import for_terminal, for_terminal_json
 
 pass_state = click.make_pass_decorator(AppState)
 
@@ -36,14 +37,18 @@ def _choose_format(fmt: str | None, output: str | None, formats: dict[str, str])
 
 def _report(result: ExportResult, output: str | None, what: str) -> None:
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True)
     if output:
-        click.echo(f"Wrote {result.items} {what} to {output} ({result.format}).", err=True)
+        echo(f"Wrote {result.items} {what} to {output} ({result.format}).", err=True)
 
 
-def _run(write, output: str | None) -> ExportResult:  # type: ignore[no-untyped-def]
+def _run(write, output: str | None, fmt: str) -> ExportResult:  # type: ignore[no-untyped-def]
     """Run an export into ``output`` or, without one, into a buffer printed on stdout (so a
-    failure half-way prints nothing rather than half a file)."""
+    failure half-way prints nothing rather than half a file).
+
+    On stdout, terminal controls from the transcript's text are shown escaped (JSON: as
+    ``\\uXXXX``, so it still decodes to the same text); ``-o FILE`` writes the exact text.
+    """
     with user_errors():
         try:
             if output:
@@ -51,9 +56,10 @@ def _run(write, output: str | None) -> ExportResult:  # type: ignore[no-untyped-
             buffer = io.StringIO()
             result = write(buffer)
         except OSError as exc:
-            fail(f"Can't write {output or 'the output'}: {exc.strerror or exc}")
-            raise  # unreachable
-    click.echo(buffer.getvalue(), nl=False)
+            what = describe_os_error(exc) if exc.filename else exc.strerror or str(exc)
+            fail(f"Can't write {output or 'the output'}: {what}")
+    text = buffer.getvalue()
+    emit(for_terminal_json(text) if fmt == "json" else for_terminal(text), nl=False)
     return result
 
 
@@ -93,9 +99,11 @@ def export_cmd(
       intercept-viewer export 3 --format txt --original -o as-published.txt
     """
     fmt = _choose_format(fmt, output, TRANSCRIPT_FORMATS)
-    lib = state.library()
+    lib = state.reader()
     result = _run(
-        lambda dest: export_transcript(lib, transcript_id, fmt, dest, original=original), output
+        lambda dest: export_transcript(lib, transcript_id, fmt, dest, original=original),
+        output,
+        fmt,
     )
     _report(result, output, "utterances")
 
@@ -133,7 +141,7 @@ def export_passages_cmd(
     """
     fmt = _choose_format(fmt, output, PASSAGE_FORMATS)
     check_tag_exists(state, tag_name)
-    lib = state.library()
+    lib = state.reader()
     with user_errors():
         rows = lib.passages(
             tag=tag_name,
@@ -142,5 +150,5 @@ def export_passages_cmd(
             verification=verification,
             newest_first=newest_first,
         )
-    result = _run(lambda dest: export_passages(lib, rows, fmt, dest), output)
+    result = _run(lambda dest: export_passages(lib, rows, fmt, dest), output, fmt)
     _report(result, output, "passages")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from intercept_viewer.cli.app import AppState, cli, fail, print_json
+from intercept_viewer.cli.app import AppState, cli, echo, fail, print_json
 from intercept_viewer.core.errors import InterceptViewerError
 
 pass_state = click.make_pass_decorator(AppState)
@@ -45,7 +45,7 @@ def attach_cmd(
         print_json({"transcript_id": transcript_id, **media.as_json()})
         return
     seconds = f"{media.duration_ms / 1000:.1f} s" if media.duration_ms is not None else "?"
-    click.echo(f"Attached {media.path} ({seconds}, SHA-256 {media.sha256}) to #{transcript_id}")
+    echo(f"Attached {media.path} ({seconds}, SHA-256 {media.sha256}) to #{transcript_id}")
 
 
 @cli.command("relink")
@@ -68,5 +68,5 @@ def relink_cmd(state: AppState, folder: str) -> None:
         fail(str(exc))
         return
     for m in found:
-        click.echo(f"#{m.transcript_id}: {m.path}")
-    click.echo(f"Re-linked {len(found)} recording{'s' if len(found) != 1 else ''}.")
+        echo(f"#{m.transcript_id}: {m.path}")
+    echo(f"Re-linked {len(found)} recording{'s' if len(found) != 1 else ''}.")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import click
 
-from intercept_viewer.cli.app import AppState, cli, fail, print_json
+from intercept_viewer.cli.app import AppState, cli, echo, fail, print_json
 from intercept_viewer.core.errors import InterceptViewerError
 from intercept_viewer.core.exporters import quote_passages
 from intercept_viewer.core.exporters.common import QuotedPassage, status_tag
@@ -35,7 +35,7 @@ def check_tag_exists(state: AppState, name: str | None) -> None:
     nothing."""
     if name:
         with user_errors():
-            state.library().tag(name)
+            state.reader().tag(name)
 
 
 def queue_filters(f):  # type: ignore[no-untyped-def]
@@ -124,7 +124,7 @@ def tag_cmd(
             start_char=start_char,
             end_char=end_char,
         )
-    click.echo(p.id)
+    echo(p.id)
 
 
 @cli.command("passages")
@@ -151,7 +151,7 @@ def passages_cmd(
       intercept-viewer passages --tag Kupyansk --json
     """
     check_tag_exists(state, tag_name)
-    lib = state.library()
+    lib = state.reader()
     with user_errors():
         rows = lib.passages(
             tag=tag_name,
@@ -165,22 +165,22 @@ def passages_cmd(
         print_json([passage_json(qp) for qp in quoted])
         return
     if not quoted:
-        click.echo("No passages.")
+        echo("No passages.")
         return
     for qp in quoted:
         p = qp.passage
         span = f"{p.first_seq}" if p.first_seq == p.last_seq else f"{p.first_seq}-{p.last_seq}"
         flag = status_tag(qp.verification)
         tags = " ".join(f"#{t}" for t in p.tags) or "(no tags)"
-        click.echo(
+        echo(
             f"{p.id:>5}  {p.state:<4}  {qp.transcript.title} [{span}]"
             f"{' ' + flag if flag else ''}  {tags}"
         )
         for line in qp.plain_lines():
-            click.echo(f"       {line}")
+            echo(f"       {line}")
         if p.note:
             for i, line in enumerate(p.note.splitlines()):
-                click.echo(f"       {'note: ' if i == 0 else '      '}{line}")
+                echo(f"       {'note: ' if i == 0 else '      '}{line}")
 
 
 def _set_state(state: AppState, passage_ids: tuple[int, ...], follow_up: str) -> None:
@@ -190,7 +190,7 @@ def _set_state(state: AppState, passage_ids: tuple[int, ...], follow_up: str) ->
             lib.passage(pid)  # every id checked before anything changes
         for pid in passage_ids:
             p = lib.update_passage(pid, state=follow_up)
-            click.echo(f"{p.id}: {p.state}")
+            echo(f"{p.id}: {p.state}")
 
 
 @cli.command("done")
@@ -232,7 +232,7 @@ def note_cmd(state: AppState, passage_id: int, text: str) -> None:
     """
     with user_errors():
         state.library().update_passage(passage_id, note=text)
-    click.echo(f"{passage_id}: note saved")
+    echo(f"{passage_id}: note saved")
 
 
 @cli.command("untag")
@@ -251,7 +251,7 @@ def untag_cmd(state: AppState, passage_ids: tuple[int, ...]) -> None:
             lib.passage(pid)
         for pid in passage_ids:
             lib.delete_passage(pid)
-    click.echo(f"Deleted {len(passage_ids)} passage(s).")
+    echo(f"Deleted {len(passage_ids)} passage(s).")
 
 
 @cli.command("tags")
@@ -264,7 +264,7 @@ def tags_cmd(state: AppState, as_json: bool) -> None:
     Example:
       intercept-viewer tags --json
     """
-    tags = state.library().tags()
+    tags = state.reader().tags()
     if as_json:
         print_json(
             [
@@ -280,11 +280,11 @@ def tags_cmd(state: AppState, as_json: bool) -> None:
         )
         return
     if not tags:
-        click.echo("No tags yet. Tag a passage with: intercept-viewer tag ID --from SEQ --tag NAME")
+        echo("No tags yet. Tag a passage with: intercept-viewer tag ID --from SEQ --tag NAME")
         return
     for t in tags:
         desc = f"  — {t.description}" if t.description else ""
-        click.echo(f"{t.passage_count:>5}  {t.name}  {t.color}{desc}")
+        echo(f"{t.passage_count:>5}  {t.name}  {t.color}{desc}")
 
 
 @cli.command("rename-tag")
@@ -306,7 +306,7 @@ def rename_tag_cmd(
     lib = state.library()
     with user_errors():
         t = lib.update_tag(lib.tag(name).id, name=new_name, color=color, description=description)
-    click.echo(f"{t.name} ({t.passage_count} passages)")
+    echo(f"{t.name} ({t.passage_count} passages)")
 
 
 @cli.command("merge-tags")
@@ -324,7 +324,7 @@ def merge_tags_cmd(state: AppState, keep: str, other: str) -> None:
     with user_errors():
         merge = lib.merge_tags(lib.tag(keep).id, lib.tag(other).id)
         kept = lib.tag(merge.keep_id)
-    click.echo(f"Merged {merge.removed.name} into {kept.name} ({kept.passage_count} passages).")
+    echo(f"Merged {merge.removed.name} into {kept.name} ({kept.passage_count} passages).")
 
 
 @cli.command("delete-tag")
@@ -346,4 +346,4 @@ def delete_tag_cmd(state: AppState, name: str, with_passages: bool) -> None:
     with user_errors():
         gone = lib.delete_tag(lib.tag(name).id, delete_passages=with_passages)
     extra = f"; {len(gone.deleted)} passage(s) deleted" if gone.deleted else ""
-    click.echo(f"Deleted tag {gone.tag.name}{extra}.")
+    echo(f"Deleted tag {gone.tag.name}{extra}.")

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from intercept_viewer.cli.app import AppState, cli, fail
+from intercept_viewer.cli.app import AppState, cli, echo, fail
 from intercept_viewer.core.errors import InterceptViewerError
 
 pass_state = click.make_pass_decorator(AppState)
@@ -37,7 +37,7 @@ def export_ftm_cmd(state: AppState, output: str | None, ids: tuple[int, ...]) ->
         if output:
             with atomic_write(output) as fh:
                 n = write_ftm(lib, fh, ids or None)
-            click.echo(f"Wrote {n} entities to {output}", err=True)
+            echo(f"Wrote {n} entities to {output}", err=True)
         else:
             write_ftm(lib, sys.stdout, ids or None)
     except InterceptViewerError as exc:
@@ -76,7 +76,7 @@ def publish_aleph_cmd(
 
     lib = state.library()
     if api_key_from_environment() is None:
-        click.echo("note: no ALEPHCLIENT_API_KEY in the environment; pushing anonymously", err=True)
+        echo("note: no ALEPHCLIENT_API_KEY in the environment; pushing anonymously", err=True)
     try:
         total = len(ids) if ids else lib.transcript_count()
         with click.progressbar(length=total, label="Publishing", file=sys.stderr) as bar:
@@ -92,7 +92,7 @@ def publish_aleph_cmd(
     except InterceptViewerError as exc:
         fail(str(exc))
         return
-    click.echo(
+    echo(
         f"Published {report.releases} releases: {report.entities} entities, "
         f"{report.files} recordings, to collection {report.collection_id}",
         err=True,
@@ -119,12 +119,12 @@ def publish_datasette_cmd(state: AppState, out_dir: str) -> None:
     lib = state.library()
     try:
         report = publish_datasette(
-            lib, out_dir, progress=lambda step: click.echo(f"… {step}", err=True)
+            lib, out_dir, progress=lambda step: echo(f"… {step}", err=True)
         )
     except InterceptViewerError as exc:
         fail(str(exc))
         return
-    click.echo(
+    echo(
         f"Wrote {report.db_path} ({report.transcripts} transcripts, {report.utterances} "
         f"utterances, {report.passages} passages) and {report.metadata_path}",
         err=True,

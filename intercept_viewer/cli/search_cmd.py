@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from intercept_viewer.cli.app import AppState, cli, fail, print_json
+from intercept_viewer.cli.app import AppState, cli, echo, fail, print_json
 from intercept_viewer.core.errors import QueryError
 from intercept_viewer.core.timefmt import format_ms
 
@@ -43,7 +43,7 @@ def search_cmd(
     """
     text = " ".join(query)
     try:
-        result = state.library().search(
+        result = state.reader().search(
             text, transcript_id=transcript_id, limit=limit, speaker=speaker
         )
     except QueryError as exc:
@@ -70,7 +70,7 @@ def search_cmd(
         flag = "" if h.verification == "verified" else f"[{h.verification.upper()}] "
         when = f" [{format_ms(h.start_ms)}]" if h.start_ms is not None else ""
         who = h.speaker or "?"
-        click.echo(f"{flag}{h.transcript_id}:{h.seq}{when} {h.title} — {who}: {h.snippet_as()}")
+        echo(f"{flag}{h.transcript_id}:{h.seq}{when} {h.title} — {who}: {h.snippet_as()}")
     shown = len(result.hits)
     more = " (ranked among the newest matches only)" if result.approximate else ""
-    click.echo(f"{shown} of {result.total_label} hits{more}", err=True)
+    echo(f"{shown} of {result.total_label} hits{more}", err=True)

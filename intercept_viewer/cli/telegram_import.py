@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from intercept_viewer.cli.app import echo
 from intercept_viewer.core.errors import InterceptViewerError
 
 if TYPE_CHECKING:
@@ -46,12 +47,12 @@ def import_exports(
                 for step in progress:
                     bar.update(step.done - bar.pos)
         except InterceptViewerError as exc:  # unreadable export, read-only library
-            click.echo(str(exc), err=True)
+            echo(str(exc), err=True)
             failed = True
             continue
         report = job.report
         for warning in report.warnings:
-            click.echo(f"{path}: {warning}", err=True)
+            echo(f"{path}: {warning}", err=True)
         for item in report.imported:
             rows.append(
                 {
@@ -64,5 +65,5 @@ def import_exports(
                     "telegram": {"channel_id": item.channel_id, "post_id": item.post_id},
                 }
             )
-        click.echo(f"{path}: {report.summary()}", err=True)
+        echo(f"{path}: {report.summary()}", err=True)
     return rows, failed

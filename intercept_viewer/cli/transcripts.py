@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from intercept_viewer.cli.app import AppState, cli, fail, print_json
+from intercept_viewer.cli.app import AppState, cli, echo, fail, print_json
 from intercept_viewer.cli.import_progress import import_progress
 from intercept_viewer.core.errors import ImportFailed, InterceptViewerError, NotFound
 from intercept_viewer.core.importers import format_names
@@ -103,8 +103,8 @@ def import_cmd(
             if isinstance(outcome, ImportFailed):
                 failed = True
                 if progress is not None:
-                    click.echo("", err=True)  # below the bar, not over it
-                click.echo(str(outcome), err=True)
+                    echo("", err=True)  # below the bar, not over it
+                echo(str(outcome), err=True)
                 continue
             results.append(
                 {
@@ -121,7 +121,7 @@ def import_cmd(
     else:
         for r in results:
             dup = " (already in the library)" if r["duplicate"] else ""
-            click.echo(
+            echo(
                 f"{r['id']:>5}  {r['title']}  — {r['utterances']} utterances, "
                 f"{r['speakers']} speakers{dup}"
             )
@@ -129,9 +129,9 @@ def import_cmd(
             assert isinstance(warnings, list)
             for w in warnings if len(results) == 1 else []:
                 where = f"line {w['line']}: " if w["line"] is not None else ""
-                click.echo(f"       to review: {where}{w['message']}")
+                echo(f"       to review: {where}{w['message']}")
             if warnings and len(results) > 1:
-                click.echo(f"       {len(warnings)} things to review (import --json lists them)")
+                echo(f"       {len(warnings)} things to review (import --json lists them)")
     if failed:
         raise SystemExit(2)
 
@@ -152,8 +152,8 @@ def list_cmd(state: AppState, as_json: bool, needs_review: bool) -> None:
       intercept-viewer list --json
       intercept-viewer list --needs-review
     """
-    rows = state.library().transcripts()
-    review = state.library().review_counts()
+    rows = state.reader().transcripts()
+    review = state.reader().review_counts()
     if needs_review:
         rows = [t for t in rows if review.get(t.id)]
     if as_json:
@@ -175,12 +175,12 @@ def list_cmd(state: AppState, as_json: bool, needs_review: bool) -> None:
         )
         return
     if not rows:
-        click.echo("The library is empty. Import files with: intercept-viewer import FILE...")
+        echo("The library is empty. Import files with: intercept-viewer import FILE...")
         return
     for t in rows:
         flag = "" if t.verification == "verified" else f" [{t.verification.upper()}]"
         date = t.released_on or "----------"
-        click.echo(
+        echo(
             f"{t.id:>5}  {date}  {t.title}  ({t.publisher or 'unknown publisher'}, "
             f"{t.utterance_count} utterances){flag}"
             + (f"  ({review[t.id]} to review)" if review.get(t.id) else "")
@@ -189,7 +189,7 @@ def list_cmd(state: AppState, as_json: bool, needs_review: bool) -> None:
 
 def _get_transcript(state: AppState, transcript_id: int):  # type: ignore[no-untyped-def]
     try:
-        return state.library().transcript(transcript_id)
+        return state.reader().transcript(transcript_id)
     except NotFound as exc:
         fail(str(exc))
         raise  # unreachable; keeps type checkers calm
@@ -206,7 +206,7 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
     Example:
       intercept-viewer show 3
     """
-    lib = state.library()
+    lib = state.reader()
     t = _get_transcript(state, transcript_id)
     speakers = lib.speakers(t.id)
     names = {s.id: s.name for s in speakers}
@@ -254,12 +254,12 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
             }
         )
         return
-    click.echo(t.title)
+    echo(t.title)
     if t.verification != "verified":
         note = f" — {t.verification_note}" if t.verification_note else ""
-        click.echo(f"[{t.verification.upper()}]{note}")
+        echo(f"[{t.verification.upper()}]{note}")
     if t.origin == "article":
-        click.echo("[QUOTED FROM AN ARTICLE — not a full transcript]")
+        echo("[QUOTED FROM AN ARTICLE — not a full transcript]")
     for label, value in (
         ("Publisher", t.publisher),
         ("Channel", t.channel),
@@ -269,20 +269,20 @@ def show_cmd(state: AppState, as_json: bool, transcript_id: int) -> None:
         ("Translator", t.translator),
     ):
         if value:
-            click.echo(f"{label}: {value}")
+            echo(f"{label}: {value}")
     if media is not None:
         missing = "" if media.exists else " (not found)"
-        click.echo(f"Media: {media.path}{missing}, SHA-256 {media.sha256}")
-    click.echo("")
+        echo(f"Media: {media.path}{missing}, SHA-256 {media.sha256}")
+    echo("")
     from intercept_viewer.core.timefmt import format_ms
 
     for u in utterances:
         who = names.get(u.speaker_id, "?") if u.speaker_id else "?"
         when = f"[{format_ms(u.start_ms)}] " if u.start_ms is not None else ""
         mark = " [corrected]" if u.corrected else ""
-        click.echo(f"{u.seq:>4} {when}{who}: {u.text}{mark}")
+        echo(f"{u.seq:>4} {when}{who}: {u.text}{mark}")
         if u.translation:
-            click.echo(f"     ({u.translation})")
+            echo(f"     ({u.translation})")
 
 
 _SET_FIELDS = (
@@ -347,7 +347,7 @@ def set_cmd(
     except (InterceptViewerError, ValueError) as exc:
         fail(str(exc))
         return
-    click.echo(f"{t.id}: {t.title} [{t.verification}]")
+    echo(f"{t.id}: {t.title} [{t.verification}]")
 
 
 @cli.command("delete")
@@ -371,7 +371,7 @@ def delete_cmd(state: AppState, ids: tuple[int, ...], with_passages: bool, yes: 
         lib.delete_transcripts(ids, delete_passages=with_passages)
     except InterceptViewerError as exc:
         fail(str(exc))
-    click.echo(f"Deleted {len(ids)} transcript(s).")
+    echo(f"Deleted {len(ids)} transcript(s).")
 
 
 @cli.command("formats")
@@ -385,4 +385,4 @@ def formats_cmd() -> None:
     from intercept_viewer.core.importers import IMPORTERS
 
     for imp in IMPORTERS:
-        click.echo(f"{imp.name:<10} {' '.join(imp.suffixes):<22} {imp.description}")
+        echo(f"{imp.name:<10} {' '.join(imp.suffixes):<22} {imp.description}")

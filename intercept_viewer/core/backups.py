@@ -1,9 +1,15 @@
 """Rolling daily backups of the library, listing them, and restoring one safely.
 
 Months of tags and notes live in one SQLite file, so the app keeps a copy a day (the last
-``KEEP``) in a ``backups/`` folder next to the library. Copies are taken with SQLite's online
-backup API, which gives a consistent snapshot even while the library is open and in WAL mode,
-and are written as one self-contained file (rollback-journal mode: no ``-wal`` beside it).
+``KEEP``) in the library's own ``NAME.backups/`` folder (``backup_files``: unique names per
+library file, the library's permissions, a private folder for a private library). Copies are
+taken with SQLite's online backup API, which gives a consistent snapshot even while the library
+is open and in WAL mode, and are written as one self-contained file (rollback-journal mode: no
+``-wal`` beside it).
+
+A daily backup is kept only when the copy passes ``PRAGMA quick_check``: a damaged library is
+never copied over the good days (the check runs on the copy, a separate file, at any size).
+Pruning never removes the newest backup that passes the check.
 
 Restoring never destroys anything: the backup is checked with ``PRAGMA integrity_check`` first,
 the current library (with its ``-wal``/``-shm`` files, which belong to it) is moved aside under
@@ -11,7 +17,9 @@ a ``.before-restore-STAMP`` name, and only then is the backup copied into place.
 have closed every ``Library`` on the file (File ▸ Restore backup closes the window's library
 first and reopens it after).
 
-Also listed: the backups ``schema.upgrade`` writes next to the library before migrating it.
+Also listed: the backups ``schema.upgrade`` writes before migrating, and backups written by
+earlier versions (a shared ``backups/`` folder, upgrade copies beside the library) when their
+names can only belong to this library.
 """
 
 from __future__ import annotations
@@ -24,19 +32,20 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from intercept_viewer.core.errors import LibraryError
-from intercept_viewer.core.library import Library
+from intercept_viewer.core import backup_files
+from intercept_viewer.core.errors import LibraryDamaged, LibraryError
+from intercept_viewer.core.library import LIBRARY_SUFFIXES, Library
 from intercept_viewer.core.schema import backup_to
 
-#: The folder, next to the library, that holds the daily backups.
-BACKUP_DIR = "backups"
+#: The folder earlier versions shared between every library of a folder (listed, not written).
+LEGACY_BACKUP_DIR = "backups"
 #: How many daily backups are kept.
 KEEP = 7
 #: SQLite's companion files that belong to a database file and must move with it.
 COMPANIONS = ("-wal", "-shm", "-journal")
 
-_DAILY = re.compile(r"-(\d{4}-\d{2}-\d{2})\.sqlite$")
-_UPGRADE = re.compile(r"\.v(\d+)-backup-(\d{8}-\d{6})\.[^.]+$")
+_LEGACY_DAILY = re.compile(r"-(\d{4}-\d{2}-\d{2})\.sqlite$")
+_LEGACY_UPGRADE = re.compile(r"\.v(\d+)-backup-(\d{8}-\d{6})\.[^.]+$")
 
 
 @dataclass(frozen=True)
@@ -48,12 +57,15 @@ class Backup:
         taken_at: when it was taken (from its name; daily backups at midnight of that day).
         kind: ``"daily"`` or ``"upgrade"`` (written before a schema upgrade).
         size: its size in bytes.
+        legacy: written by an earlier version, outside the library's own folder.
     """
 
     path: Path
     taken_at: _dt.datetime
     kind: str
     size: int
+    #: written by an earlier version (a shared ``backups/`` folder); never pruned
+    legacy: bool = False
 
     @property
     def label(self) -> str:
@@ -67,13 +79,12 @@ class Backup:
 
 
 def backup_dir(library_path: str | os.PathLike[str]) -> Path:
-    """The folder holding ``library_path``'s daily backups."""
-    return Path(library_path).parent / BACKUP_DIR
+    """The folder holding ``library_path``'s backups (``NAME.backups/``)."""
+    return backup_files.backup_folder(library_path)
 
 
 def daily_backup_path(library_path: str | os.PathLike[str], day: _dt.date) -> Path:
-    path = Path(library_path)
-    return backup_dir(path) / f"{path.stem}-{day.isoformat()}.sqlite"
+    return backup_files.daily_path(library_path, day)
 
 
 def daily_backup(
@@ -82,32 +93,92 @@ def daily_backup(
     """Write today's backup of an open library unless there is one; keep the last ``keep``.
 
     Returns the new backup's path, or None when today's exists already or the library is in
-    memory. The copy is written under a temporary name and renamed into place, so a crash
-    mid-copy never leaves a half backup that looks whole.
+    memory. The copy is written under a temporary name, checked, and renamed into place, so a
+    crash mid-copy never leaves a half backup that looks whole. A copy that fails the check
+    (the library is damaged) is deleted and LibraryDamaged raised: the good days stay.
     """
     if library.path is None:
         return None
+    if library.damaged:
+        raise LibraryDamaged(f"No daily backup was written: {library.damaged}")
     day = today or _dt.date.today()
     target = daily_backup_path(library.path, day)
     if target.exists():
         return None
+    partial = target.with_name(target.name + ".partial")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
+        backup_files.ensure_backup_folder(library.path)
         _remove_with_companions(partial)
-        backup_to(library.db.conn, partial)
+        backup_to(library.db.conn, partial, library.path)
+        problem = _check_copy(partial)
+        if problem is not None:
+            _remove_with_companions(partial)
+            message = (
+                f"{library.path} is damaged ({problem}); no daily backup was written, so the "
+                "earlier ones stay. Restore a backup (File ▸ Restore backup)."
+            )
+            from intercept_viewer.core import open_libraries
+
+            open_libraries.mark_damaged(library._key, message)
+            raise LibraryDamaged(message)
         _fsync(partial)
         os.replace(partial, target)
+    except LibraryError:
+        raise
     except (OSError, sqlite3.Error) as exc:
+        _remove_with_companions(partial)
+        from intercept_viewer.core.sqlite_failures import disk_full_message, is_disk_full
+
+        if is_disk_full(exc, target):
+            from intercept_viewer.core.errors import DiskFull
+
+            raise DiskFull(
+                f"Couldn't write the daily backup {target}: {disk_full_message(target.parent)}"
+            ) from exc
         raise LibraryError(f"Couldn't write the daily backup {target}: {exc}") from exc
-    _prune(library.path, keep)
+    _prune(library.path, keep, known_good=target)
     return target
 
 
-def _prune(library_path: Path, keep: int) -> None:
-    daily = [b for b in list_backups(library_path) if b.kind == "daily"]
+def _check_copy(path: Path) -> str | None:
+    """None if the copy passes ``PRAGMA quick_check``, else what is wrong."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if rows == ["ok"] else "; ".join(rows)
+
+
+def _prune(library_path: Path, keep: int, known_good: Path | None = None) -> None:
+    """Keep the newest ``keep`` daily backups, and always the newest one that passes the check.
+
+    ``known_good`` (just written and checked) spares re-reading the newest copy.
+    """
+    daily = [b for b in list_backups(library_path) if b.kind == "daily" and not b.legacy]
+    newest_good = next(
+        (b for b in daily if b.path == known_good or _check_copy(b.path) is None), None
+    )
     for old in daily[keep:]:
-        _remove_with_companions(old.path)
+        if old != newest_good:
+            _remove_with_companions(old.path)
+
+
+def _legacy_owner_unique(path: Path) -> bool:
+    """Earlier versions named backups by the stem only: are they surely this library's?"""
+    stem = path.stem
+    try:
+        siblings = [
+            p
+            for p in path.parent.glob(f"{glob_escape(stem)}.*")
+            if p.suffix.lower() in LIBRARY_SUFFIXES and p.is_file() and p.stem == stem
+        ]
+    except OSError:
+        return False
+    return all(p.name == path.name for p in siblings)
 
 
 def list_backups(library_path: str | os.PathLike[str]) -> list[Backup]:
@@ -116,26 +187,50 @@ def list_backups(library_path: str | os.PathLike[str]) -> list[Backup]:
     found: list[Backup] = []
     folder = backup_dir(path)
     if folder.is_dir():
+        for f in folder.iterdir():
+            m = backup_files.DAILY_RE.search(f.name)
+            if m and f.name == f"{path.name}.daily-{m.group(1)}.sqlite":
+                when = _parse(m.group(1), "%Y-%m-%d")
+                if when:
+                    found.append(Backup(f, when, "daily", f.stat().st_size))
+                continue
+            m = backup_files.UPGRADE_RE.search(f.name)
+            if m and f.name == f"{path.name}.v{m.group(1)}-upgrade-{m.group(2)}.sqlite":
+                when = _parse(m.group(2), "%Y%m%d-%H%M%S")
+                if when:
+                    found.append(Backup(f, when, "upgrade", f.stat().st_size))
+    if _legacy_owner_unique(path):
+        found.extend(_legacy_backups(path))
+    found.sort(key=lambda b: (b.taken_at, b.path.name), reverse=True)
+    return found
+
+
+def _parse(text: str, fmt: str) -> _dt.datetime | None:
+    try:
+        return _dt.datetime.strptime(text, fmt)
+    except ValueError:
+        return None
+
+
+def _legacy_backups(path: Path) -> list[Backup]:
+    found: list[Backup] = []
+    folder = path.parent / LEGACY_BACKUP_DIR
+    if folder.is_dir():
         for f in folder.glob(f"{glob_escape(path.stem)}-*.sqlite"):
-            m = _DAILY.search(f.name)
+            m = _LEGACY_DAILY.search(f.name)
             if m is None or f.name != f"{path.stem}-{m.group(1)}.sqlite":
                 continue
-            try:
-                day = _dt.datetime.strptime(m.group(1), "%Y-%m-%d")
-            except ValueError:
-                continue
-            found.append(Backup(f, day, "daily", f.stat().st_size))
+            when = _parse(m.group(1), "%Y-%m-%d")
+            if when:
+                found.append(Backup(f, when, "daily", f.stat().st_size, legacy=True))
     if path.parent.is_dir():
         for f in path.parent.glob(f"{glob_escape(path.stem)}.v*-backup-*"):
-            m = _UPGRADE.search(f.name)
+            m = _LEGACY_UPGRADE.search(f.name)
             if m is None or not f.name.startswith(f"{path.stem}.v"):
                 continue
-            try:
-                when = _dt.datetime.strptime(m.group(2), "%Y%m%d-%H%M%S")
-            except ValueError:
-                continue
-            found.append(Backup(f, when, "upgrade", f.stat().st_size))
-    found.sort(key=lambda b: (b.taken_at, b.path.name), reverse=True)
+            when = _parse(m.group(2), "%Y%m%d-%H%M%S")
+            if when:
+                found.append(Backup(f, when, "upgrade", f.stat().st_size, legacy=True))
     return found
 
 

@@ -62,6 +62,7 @@ class Database:
         *,
         memory: bool = False,
         execute_plugins: bool = False,
+        recursive_triggers: bool = True,
     ) -> None:
         del execute_plugins  # there are none here: the schema is ours
         if memory or filename_or_conn is None or filename_or_conn == ":memory:":
@@ -71,7 +72,9 @@ class Database:
         else:
             self.conn = filename_or_conn
         self._utils: sqlite_utils.Database | None = None
-        self.execute("PRAGMA recursive_triggers=on;")
+        self._recursive_triggers = recursive_triggers
+        if recursive_triggers:
+            self.execute("PRAGMA recursive_triggers=on;")
 
     def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         """Run one statement; a write outside a transaction is committed at once."""
@@ -138,13 +141,15 @@ class Database:
         if self._utils is None:
             import sqlite_utils
 
-            self._utils = sqlite_utils.Database(self.conn, execute_plugins=False)
+            self._utils = sqlite_utils.Database(
+                self.conn, execute_plugins=False, recursive_triggers=self._recursive_triggers
+            )
         return self._utils
 
     def __getattr__(self, name: str) -> Any:
         """Anything else of sqlite-utils' API (``query``, ``db["table"]`` ...) is its own,
         over this connection: sqlite-utils is imported the first time one is asked for."""
-        if name.startswith("__") or name == "_utils":
+        if name.startswith("__") or name in ("_utils", "_recursive_triggers"):
             raise AttributeError(name)
         return getattr(self.utils(), name)
 

@@ -37,6 +37,27 @@ class LibraryError(InterceptViewerError):
     """The library file cannot be opened, upgraded or written."""
 
 
+class LibraryDamaged(LibraryError):
+    """SQLite found the library file damaged (SQLITE_CORRUPT / SQLITE_NOTADB).
+
+    From that moment every Library on the file in this process refuses writes, so a damaged
+    file is never written to and never copied into a "good" daily backup; the window offers
+    to restore a backup.
+    """
+
+
+class DiskFull(LibraryError):
+    """The disk holding the library (or an output file) has no space left.
+
+    Nothing is wrong with the library itself: the window says to free space, not to restore.
+    """
+
+
+class NotALibrary(LibraryError):
+    """The file is not one of ours (not SQLite, another program's database, an unknown
+    schema version or application_id). It was refused and left untouched."""
+
+
 class NotFound(InterceptViewerError):
     """An id given by the user does not exist in the library."""
 

@@ -23,9 +23,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from intercept_viewer.core import schema
+from intercept_viewer.core import library_open, open_libraries, sqlite_failures
 from intercept_viewer.core.database import Database
-from intercept_viewer.core.errors import LibraryError
+from intercept_viewer.core.errors import LibraryDamaged, LibraryError
+from intercept_viewer.core.library_identity import (  # noqa: F401 (re-exported)
+    LIBRARY_SUFFIXES,
+    SQLITE_MAGIC,
+    check_header,
+    quick_check,
+)
+from intercept_viewer.core.library_open import (  # noqa: F401 (re-exported)
+    BUSY_TIMEOUT_MS,
+    QUICK_CHECK_MAX_BYTES,
+)
 from intercept_viewer.core.paths import ENV_LIBRARY, default_library_path, resolve_library_path
 from intercept_viewer.core.store.base import now_iso
 from intercept_viewer.core.store.corrections import CorrectionStore
@@ -50,77 +60,20 @@ __all__ = [
     "write_failure",
 ]
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 5000
-#: Libraries up to this size get ``PRAGMA quick_check`` on opening.
-QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
-
-
-#: Endings under which an existing empty file may become a new library.
-LIBRARY_SUFFIXES = (".sqlite", ".sqlite3", ".db", ".library", "")
 
 
 def _check_sqlite_file(path: Path) -> None:
-    """Refuse a file that exists but is not a SQLite database, without touching it.
+    """Refuse a file that exists but is not a SQLite database of ours, without touching it.
 
-    Checked before SQLite opens the file, because SQLite treats a short or zero-filled file
-    as an empty database and would happily write a fresh schema over someone's document.
+    Reads the header with Python: call only while this process holds no connection to it
+    (``Library`` does that through ``open_libraries``).
     """
-    try:
-        if path.is_dir():
-            raise LibraryError(f"{path} is a folder, not a library file.")
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(100)
-    except OSError as exc:
-        raise LibraryError(f"Can't read the library {path}: {exc.strerror or exc}") from None
-    if not head:
-        if path.suffix.lower() in LIBRARY_SUFFIXES:
-            return  # an empty library.sqlite (touched, or cut at creation) is a new library
-        raise LibraryError(
-            f"{path} is an empty file, not a library: name a .sqlite file (it is created if it "
-            "doesn't exist). The file was left untouched."
-        )
-    if head[:16] != SQLITE_MAGIC:
-        raise LibraryError(
-            f"{path} is not an Intercept Viewer library (it is not a SQLite database). "
-            "It was left untouched."
-        )
-    page_size = int.from_bytes(head[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    if len(head) < 100 or page_size < 512 or size < page_size or size % page_size:
-        raise LibraryError(
-            f"{path} is damaged (the file is cut short: {size} bytes). It was left untouched; "
-            "restore a backup or choose another file."
-        )
+    check_header(path)
 
 
-#: What SQLite's operational errors mean to someone whose change was not saved.
-_WRITE_FAILURES: tuple[tuple[str, str], ...] = (
-    (
-        "locked",
-        "The library is busy: another program or window is writing to it. Nothing was "
-        "saved; try again in a moment.",
-    ),
-    ("busy", "The library is busy: another program or window is writing to it. Nothing was saved."),
-    (
-        "readonly",
-        "The library can't be written (the file or its folder is read-only). Nothing was saved.",
-    ),
-    ("read-only", "The library can't be written (it is open read-only). Nothing was saved."),
-    ("full", "The disk is full. Nothing was saved; free some space and try again."),
-    ("disk i/o", "The disk reported an error while saving. Nothing was saved."),
-    ("malformed", "The library file is damaged. Nothing was saved; restore a backup."),
-)
-
-
-def write_failure(exc: sqlite3.Error) -> LibraryError:
+def write_failure(exc: sqlite3.Error, path: Path | None = None) -> LibraryError:
     """A LibraryError saying, in the user's terms, why a write to the library failed."""
-    text = str(exc).lower().replace("read only", "readonly")
-    for needle, message in _WRITE_FAILURES:
-        if needle in text:
-            return LibraryError(f"{message} ({exc})")
-    return LibraryError(f"Saving to the library failed ({exc}). Nothing was saved.")
+    return sqlite_failures.write_failure(exc, path)
 
 
 class _LibraryDatabase(Database):
@@ -128,8 +81,8 @@ class _LibraryDatabase(Database):
 
     Every write in Library goes through ``atomic()``, so this one override turns "database is
     locked" (after the busy timeout), "attempt to write a readonly database" and "disk full"
-    into a clear message instead of a raw sqlite3.OperationalError. Constraint errors
-    (IntegrityError) pass through unchanged: they are the caller's business.
+    into a clear message naming the file instead of a raw sqlite3.OperationalError. Constraint
+    errors (IntegrityError) pass through unchanged: they are the caller's business.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -137,6 +90,7 @@ class _LibraryDatabase(Database):
         # ~20 ms at start) can't apply to a library: its schema is ours.
         kwargs.setdefault("execute_plugins", False)
         super().__init__(*args, **kwargs)
+        self.library_path: Path | None = getattr(self.conn, "library_path", None)
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[Database]:
@@ -144,7 +98,7 @@ class _LibraryDatabase(Database):
             with super().atomic():
                 yield self
         except sqlite3.OperationalError as exc:
-            raise write_failure(exc) from exc
+            raise write_failure(exc, self.library_path) from exc
 
 
 class Library(
@@ -173,87 +127,62 @@ class Library(
         *,
         memory: bool = False,
         read_only: bool | None = None,
-        quick_check: bool = True,
     ) -> None:
-        #: whether opening reads every page (``PRAGMA quick_check``); a task's connection to
-        #: a file the window opened (and checked) this session skips it
-        self.quick_check = quick_check
         self.path: Path | None = None if memory or path is None else Path(path)
         self.backup_path: Path | None = None
+        self._key: open_libraries.FileKey | None = None
+        self._closed = False
         if self.path is None:
             self.read_only = False
-            self.db = _LibraryDatabase(memory=True)
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True) if not self.path.exists() else None
-            if self.path.exists():
-                _check_sqlite_file(self.path)
-            if read_only is None:
-                read_only = self.path.exists() and not (
-                    os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
-                )
-            self.read_only = read_only
-            try:
-                if read_only:
-                    conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
-                    self.db = _LibraryDatabase(conn)
-                else:
-                    self.db = _LibraryDatabase(self.path)
-            except sqlite3.Error as exc:
-                raise LibraryError(f"Can't open the library {self.path}: {exc}") from None
+            self.db = _LibraryDatabase(library_open.connect(None))
+            self.backup_path = library_open.configure_writer(self.db, None)
+            return
+        opened = library_open.open_file(self.path, read_only)
+        self.read_only = opened.read_only
+        self._key = opened.key
+        self.db = _LibraryDatabase(opened.conn)
+        if opened.read_only:
+            return
         try:
-            self._configure()
-        except LibraryError:
-            self.db.close()
+            self.backup_path = library_open.configure_writer(self.db, self.path)
+        except BaseException as exc:
+            self.close()
+            if isinstance(exc, sqlite3.Error):
+                raise sqlite_failures.open_failure(exc, self.path) from None
             raise
-        except sqlite3.DatabaseError as exc:
-            self.db.close()
-            raise LibraryError(
-                f"{self.path} can't be opened as a library ({exc}). It was left untouched; "
-                "restore a backup or choose another file."
-            ) from None
 
     # ------------------------------------------------------------------ opening and closing
 
-    def _configure(self) -> None:
-        conn = self.db.conn
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        if (
-            self.quick_check
-            and self.path is not None
-            and self.path.stat().st_size <= QUICK_CHECK_MAX_BYTES
-        ):
-            # Reads every page: finds damage before any write, at ~10 ms a MB; a bigger
-            # library skips it (a 150 MB one would wait seconds) and damage found later
-            # still surfaces as a LibraryError on write.
-            quick = conn.execute("PRAGMA quick_check(1)").fetchone()
-            if quick is None or quick[0] != "ok":
-                raise LibraryError(
-                    f"{self.path} is damaged ({quick[0] if quick else 'unreadable'}). It was "
-                    "left untouched; restore a backup or choose another file."
-                )
-        tables = set(self.db.table_names())
-        if tables and "_sqlite_migrations" not in tables:
-            raise LibraryError(
-                f"{self.path} is a SQLite database but not an Intercept Viewer library. "
-                "It was left untouched."
-            )
-        if self.read_only:
-            if schema.migrations.pending(self.db):
-                raise LibraryError(
-                    f"{self.path} needs a schema upgrade but is read-only; open a writable copy."
-                )
-            return
-        # Upgrade before switching to WAL, so a failed upgrade leaves the file byte for byte
-        # as it was (the journal rolls it back; the journal mode is in the file's header).
-        self.backup_path = schema.upgrade(self.db, self.path)
-        if self.path is not None:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+    @property
+    def damaged(self) -> str | None:
+        """Why the file was found damaged in this process (then nothing is saved), or None."""
+        return open_libraries.damage(self._key)
+
+    def data_version(self) -> int:
+        """``PRAGMA data_version``: changes when another connection commits to the file."""
+        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def check_integrity(self) -> None:
+        """Read every page (``PRAGMA quick_check``); raise LibraryDamaged, marking the file."""
+        try:
+            quick_check(self.db.conn, self.path, left_untouched=False)
+        except LibraryDamaged as exc:
+            open_libraries.mark_damaged(self._key, str(exc))
+            raise
+
+    def _writable(self) -> None:
+        super()._writable()
+        damage = self.damaged
+        if damage is not None:
+            raise LibraryDamaged(damage)
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         self._close_import_pool()
         self.db.close()
+        open_libraries.unregister(self._key)
 
     def __enter__(self) -> Library:
         return self

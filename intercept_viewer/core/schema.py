@@ -4,14 +4,15 @@ Each migration is a function; once released it is never edited — a change is a
 ``PRAGMA user_version`` mirrors the number of applied migrations so other tools (and a quick
 look with the sqlite3 shell) can tell a library's schema version.
 
-Opening an older library (``upgrade``) first writes an online backup next to it, then applies
+Opening an older library (``upgrade``) first writes an online backup (into the library's own
+``NAME.backups/`` folder, one per schema version), then applies
 every pending migration inside one transaction: either the library reaches the new version or
 it stays exactly as it was.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,8 +23,6 @@ from intercept_viewer.core.errors import LibraryError
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-    from intercept_viewer.core.database import Database as LibraryDatabase
 
 MIGRATION_SET = "intercept_viewer"
 
@@ -331,13 +330,20 @@ def latest_version() -> int:
     return len(migrations._migrations)
 
 
-def _backup_path(path: Path, version: int) -> Path:
-    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix or '.sqlite'}")
+def migration_names() -> list[str]:
+    """Our migrations' names, in order."""
+    return [m.name for m in migrations._migrations]
 
 
-def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
-    """Copy the live database to ``target`` with SQLite's online backup API."""
+def backup_to(conn: sqlite3.Connection, target: Path, library_path: Path | None = None) -> Path:
+    """Copy the live database to ``target`` with SQLite's online backup API.
+
+    With ``library_path``, ``target`` is created first with that library's permission bits.
+    """
+    if library_path is not None:
+        from intercept_viewer.core.backup_files import create_private_file
+
+        create_private_file(target, library_path)
     dest = sqlite3.connect(str(target))
     try:
         conn.backup(dest)
@@ -348,30 +354,70 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
     return target
 
 
-def upgrade(db: LibraryDatabase, path: Path | None) -> Path | None:
+def _upgrade_backup(db: Any, path: Path, version: int) -> Path:
+    """The backup of schema ``version`` before upgrading: at most one per version, so a
+    migration that keeps failing doesn't write another full-size copy on every open."""
+    from intercept_viewer.core import backup_files
+
+    existing = backup_files.existing_upgrade_backup(path, version)
+    if existing is not None:
+        return existing
+    backup_files.ensure_backup_folder(path)
+    target = backup_files.upgrade_path(path, version)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        backup_to(db.conn, partial, path)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def upgrade(db: Any, path: Path | None) -> Path | None:
     """Bring ``db`` to the latest schema. Returns the backup written first, if any.
 
-    A brand-new (empty) file gets no backup. A failed migration rolls everything back, keeps
-    the backup, and raises LibraryError saying so.
+    Nothing is written when nothing is pending. A brand-new (empty) file gets no backup. A
+    failed migration rolls everything back, keeps the backup, and raises LibraryError saying so.
     """
     pending = migrations.pending(db)
     if not pending:
-        db.execute(f"PRAGMA user_version = {latest_version()}")
         return None
     current = schema_version(db)
     backup: Path | None = None
     if current > 0 and path is not None:
-        backup = backup_to(db.conn, _backup_path(path, current))
+        try:
+            backup = _upgrade_backup(db, path, current)
+        except (OSError, sqlite3.Error) as exc:
+            from intercept_viewer.core.sqlite_failures import is_disk_full
+
+            if is_disk_full(exc, path):
+                from intercept_viewer.core.errors import DiskFull
+
+                raise DiskFull(
+                    f"The disk is full: {path} needs a schema upgrade, and the backup taken "
+                    f"first could not be written ({exc}). The library was left unchanged; "
+                    "free some space and open it again."
+                ) from exc
+            raise LibraryError(
+                f"{path} needs a schema upgrade, but the backup taken first could not be "
+                f"written ({exc}). The library was left unchanged."
+            ) from exc
     try:
         with db.atomic():
             # Take the write lock first: a second process opening the same new file waits
             # here (busy timeout), then finds nothing pending instead of re-creating tables.
             db.execute(f"PRAGMA user_version = {current}")
+            if not migrations.pending(db):
+                return None  # another process upgraded it while we waited
             migrations.apply(db)
             db.execute(f"PRAGMA user_version = {latest_version()}")
     except Exception as exc:
+        from intercept_viewer.core.errors import DiskFull, LibraryDamaged
+
         where = f" A backup is at {backup}." if backup else ""
-        raise LibraryError(
+        kind = type(exc) if isinstance(exc, (DiskFull, LibraryDamaged)) else LibraryError
+        raise kind(
             f"Upgrading the library from schema v{current} failed ({exc}); the library was "
             f"left unchanged.{where}"
         ) from exc
@@ -422,3 +468,11 @@ def _m0006_i20_library_identity(db: Database) -> None:
         """
     )
     db.execute("INSERT INTO library_identity (id, uuid) VALUES (1, ?)", [str(uuid.uuid4())])
+
+
+@migrations(name="0007_i12_application_id")
+def _m0007_i12_application_id(db: Database) -> None:
+    """Mark the file as ours (issue 12): a file with another ``application_id`` is refused."""
+    from intercept_viewer.core.library_identity import APPLICATION_ID
+
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -52,6 +52,7 @@ from intercept_viewer.ui.export.publish_dialog import Publisher
 from intercept_viewer.ui.help.menu import install_help, main_toolbar
 from intercept_viewer.ui.library.import_progress import ImportProgress
 from intercept_viewer.ui.library.import_worker import collect_files, import_task, wants_background
+from intercept_viewer.ui.library.library_guard import LibraryGuard
 from intercept_viewer.ui.library.library_panel import LibraryPanel
 from intercept_viewer.ui.library.telegram_import import TelegramImporter
 from intercept_viewer.ui.media.install import MediaController
@@ -196,6 +197,7 @@ class MainWindow(QMainWindow):
         self._add_search()
         self._add_tagging()
         self._add_corrections()
+        self.library_guard = LibraryGuard(self)  # others' writes, damage (ui.library.library_guard)
         self.help = install_help(
             self,
             self.settings,

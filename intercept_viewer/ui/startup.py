@@ -24,7 +24,7 @@ from intercept_viewer.core.backups import (
     list_backups,
     restore_backup,
 )
-from intercept_viewer.core.errors import InterceptViewerError
+from intercept_viewer.core.errors import DiskFull, InterceptViewerError
 from intercept_viewer.core.library import Library
 from intercept_viewer.ui.backup.backup_dialog import RETRY, BackupPrompts
 from intercept_viewer.ui.context import WindowContext
@@ -37,6 +37,20 @@ def open_library(path: Path) -> Library | None:
     while True:
         try:
             return Library(path)
+        except DiskFull as exc:
+            # nothing is wrong with the library: say the disk is full, and read it meanwhile
+            try:
+                library = Library(path, read_only=True)
+            except InterceptViewerError:
+                library = None
+            if library is not None:
+                Prompts.show_info(
+                    None,
+                    f"{exc}\n\nThe library is open for reading only until there is room again.",
+                )
+                return library
+            Prompts.show_error(None, f"{exc}\n\nFree some space, then start again.")
+            return None
         except InterceptViewerError as exc:
             message = str(exc)
         backups = list_backups(path)

@@ -166,11 +166,7 @@ class _LaneWorker(QObject):
         if self._library is not None and self._path != path:
             self.close()
         if self._library is None:
-            # the window's own Library checked the file when it opened it (one integrity
-            # check per session): a task's connection doesn't read every page again
-            self._library = Library(
-                path, read_only=True if self.access == "read" else None, quick_check=False
-            )
+            self._library = Library(path, read_only=True if self.access == "read" else None)
             self._path = path
         return self._library
 

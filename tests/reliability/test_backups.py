@@ -29,7 +29,9 @@ def test_one_backup_a_day_keeps_the_last_seven(tmp_path: Path) -> None:
     with Library(path) as lib:
         lib.add(make_parsed())
         first = daily_backup(lib, today=DAY)
-        assert first == tmp_path / "backups" / "library-2024-05-01.sqlite"
+        assert (
+            first == tmp_path / "library.sqlite.backups" / "library.sqlite.daily-2024-05-01.sqlite"
+        )
         assert daily_backup(lib, today=DAY) is None  # at most one a day
         for n in range(1, 10):
             lib.add(make_parsed(title=f"call {n}"))
@@ -39,7 +41,7 @@ def test_one_backup_a_day_keeps_the_last_seven(tmp_path: Path) -> None:
     assert [b.taken_at.date() for b in backups] == [
         DAY + dt.timedelta(days=n) for n in range(9, 9 - KEEP, -1)
     ]
-    assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == sorted(
+    assert sorted(p.name for p in (tmp_path / "library.sqlite.backups").iterdir()) == sorted(
         b.path.name for b in backups
     )  # no -wal, -shm or .partial left behind
     for b in backups:
@@ -96,7 +98,10 @@ def test_restore_refuses_a_damaged_backup_and_touches_nothing(tmp_path: Path) ->
     with pytest.raises(LibraryError, match=r"damaged|can't be read"):
         restore_backup(backup, path)
     assert sha256_of(path) == digest
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["backups", "library.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "library.sqlite",
+        "library.sqlite.backups",
+    ]
 
 
 @pytest.mark.parametrize(

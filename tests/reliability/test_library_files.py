@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from intercept_viewer.core import library as library_module
+from intercept_viewer.core import library_open
 from intercept_viewer.core.errors import LibraryError
 from intercept_viewer.core.library import Library
 from tests.conftest import make_parsed
@@ -204,7 +205,7 @@ def test_a_folder_is_refused(tmp_path: Path) -> None:
 
 @pytest.fixture
 def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(library_module, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(library_open, "BUSY_TIMEOUT_MS", 300)
     return 300
 
 

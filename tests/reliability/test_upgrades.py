@@ -39,7 +39,7 @@ def test_open_migrates_after_a_backup(v1_copy: Path) -> None:
         assert schema.schema_version(lib.db) == schema.latest_version()
         assert lib.db.execute("PRAGMA user_version").fetchone()[0] == schema.latest_version()
         backup = lib.backup_path
-        assert backup is not None and backup.parent == v1_copy.parent
+        assert backup is not None and backup.parent == v1_copy.parent / "library.sqlite.backups"
         titles = sorted(t.title for t in lib.transcripts())
         passages = sorted((p.transcript_id, p.note, tuple(sorted(p.tags))) for p in lib.passages())
         assert {t.name for t in lib.tags()} == {"Потери", "logistics"}
@@ -76,7 +76,9 @@ def test_failed_migration_leaves_the_file_untouched(
         Library(v1_copy)
     message = str(err.value)
     assert "disk on fire" in message and "unchanged" in message
-    backups = list(v1_copy.parent.glob("library.v1-backup-*.sqlite"))
+    backups = list(
+        (v1_copy.parent / "library.sqlite.backups").glob("library.sqlite.v1-upgrade-*.sqlite")
+    )
     assert len(backups) == 1 and str(backups[0]) in message
     assert sha256_of(v1_copy) == digest  # byte for byte, journal mode included
     assert not Path(f"{v1_copy}-wal").exists()

@@ -261,16 +261,38 @@ def speaker_label(u: Utterance, names: dict[int, str]) -> str:
 
 # ---------------------------------------------------------------- escaping
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+#: What ends a line in Markdown (CommonMark: LF, CR, CRLF), and the other line and paragraph
+#: separators some renderers honour too.
+_MD_LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 
 
 def md_escape(text: str) -> str:
     """Backslash-escape Markdown syntax in untrusted text so it renders as typed.
 
-    Covers emphasis, links, code, raw HTML (``<``), entities (``&``) and tables. Line-start
-    syntax (``#``, ``-``, ``1.``) can't trigger: every line we write begins with our own markup.
+    Covers emphasis, links, code, raw HTML (``<``), entities (``&``), headings and tables. A
+    line break inside the text becomes a space: every line we write begins with our own
+    markup (``> **[UNVERIFIED]**``, ``- **Tags:**``), so a newline in a speaker's name, a tag or
+    a turn could otherwise open a heading, a rule or a list, or leave a quoted line outside its
+    blockquote without its status. Callers that keep a field's lines split them first
+    (``md_lines``).
     """
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", _MD_LINE_BREAK.sub(" ", text))
+
+
+_MD_BLOCK_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+
+
+def md_line(text: str) -> str:
+    """``md_escape`` for text that starts a line of its own (after a hard break): a leading
+    ``-``, ``+``, ``=``, ``>`` or ``1.`` is escaped too, so it can't open a list, a quote or a
+    setext heading (``---`` under a line)."""
+    return _MD_BLOCK_START.sub(r"\1\\\2", md_escape(text), count=1)
+
+
+def md_lines(text: str) -> list[str]:
+    """``text`` split at every kind of line break (CR alone included), for per-line markup."""
+    return _MD_LINE_BREAK.split(text)
 
 
 _PLAIN_URL = re.compile(r"https?://[^\s<>]+", re.IGNORECASE)

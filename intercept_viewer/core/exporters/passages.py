@@ -20,6 +20,8 @@ from intercept_viewer.core.exporters.common import (
     citation_fields,
     citation_text,
     md_escape,
+    md_line,
+    md_lines,
     md_url,
     one_line,
     passage_fields,
@@ -57,14 +59,18 @@ CSV_COLUMNS: tuple[str, ...] = (
     "updated_at",
 )
 
-#: A cell starting with one of these is a formula to Excel/LibreOffice (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A cell starting with one of these is a formula to Excel/LibreOffice (CSV injection), also
+#: in their full-width forms (＝＋－＠), which spreadsheets fold to the ASCII ones.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def csv_safe(value: Any) -> Any:
     """Defuse spreadsheet formulas in untrusted text with a leading apostrophe (the OWASP
-    advice); numbers and None pass through."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    advice); numbers and None pass through. Leading whitespace and newlines don't hide a
+    formula: spreadsheets skip them."""
+    if isinstance(value, str) and (
+        value.startswith(_FORMULA_START) or value.lstrip().startswith(_FORMULA_START)
+    ):
         return "'" + value
     return value
 
@@ -155,9 +161,9 @@ def _md_quote_lines(qp: QuotedPassage) -> list[str]:
         lines.append(f"> {flag}{md_escape(TURNS_DELETED)}")
     for q in qp.lines:
         when = f" \\[{format_ms(q.start_ms)}\\]" if q.start_ms is not None else ""
-        first, *rest = q.shown_text.split("\n")
+        first, *rest = md_lines(q.shown_text)
         lines.append(f"> {flag}**{md_escape(q.speaker)}**{when}: {md_escape(first.strip())}")
-        lines.extend(f"> {flag}{md_escape(line.strip())}" for line in rest)
+        lines.extend(f"> {flag}{md_line(line.strip())}" for line in rest)
         if q.corrected:
             lines[-1] += f" {md_escape(CORRECTED_MARK)}"
         if q.translation:
@@ -188,7 +194,7 @@ def write_markdown(quoted: Sequence[QuotedPassage], out: TextIO) -> int:
             w(f"- **Time:** {when}\n")
         w(f"- **Tags:** {md_escape(', '.join(p.tags)) or '—'}\n")
         if p.note:
-            note = "  \n  ".join(md_escape(line) for line in p.note.strip().split("\n"))
+            note = "  \n  ".join(md_escape(line) for line in md_lines(p.note.strip()))
             w(f"- **Note:** {note}\n")
         w(f"- **Follow-up:** {p.state}\n")
         cite = citation_text(t)

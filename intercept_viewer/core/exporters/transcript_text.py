@@ -16,6 +16,8 @@ from intercept_viewer.core.exporters.common import (
     corrected_suffix,
     corrections_sentence,
     md_escape,
+    md_line,
+    md_lines,
     md_url,
     one_line,
     speaker_label,
@@ -135,7 +137,8 @@ def write_markdown(
     mark = f"**{md_escape(tag)}** " if tag else ""
     for u in transcript_turns(library, transcript_id, original):
         when = f" \\[{format_ms(u.start_ms)}\\]" if u.start_ms is not None else ""
-        body = "  \n".join(md_escape(line) for line in u.text.split("\n"))
+        first_line, *more = md_lines(u.text)
+        body = "  \n".join([md_escape(first_line), *(md_line(line) for line in more)])
         body += md_escape(corrected_suffix(u))
         w(f"{mark}**{md_escape(speaker_label(u, names))}**{when}: {body}\n")
         if u.translation:

@@ -72,6 +72,11 @@ def find_publisher(paragraphs: list[str]) -> str | None:
     """HUR or SBU (see the module docstring), or None when the prose names neither."""
     first: tuple[int, str] | None = None
     for para_no, text in enumerate(paragraphs):
+        if not any(
+            re.search(pattern, text, re.IGNORECASE if short == "HUR" else 0)
+            for short, pattern in _PUBLISHERS
+        ):
+            continue  # one pass over a paragraph naming no publisher, not one per sentence
         for sentence in sentences(text):
             hits = []
             for short, pattern in _PUBLISHERS:

@@ -66,12 +66,18 @@ def find_quotes(text: str, single_primary: bool = False) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     stack: list[tuple[str, int, str]] = []  # (family, position, opening mark)
 
+    # How many marks of each family are open: ``family in open_count`` in O(1), where a list
+    # of the stack's families rebuilt at every mark made a paragraph of open marks quadratic.
+    open_count: dict[str, int] = {}
+
     def push(family: str, pos: int, mark: str) -> None:
         stack.append((family, pos, mark))
+        open_count[family] = open_count.get(family, 0) + 1
 
     def close_to(family: str, pos: int) -> None:
         while stack:
             fam, start, _ = stack.pop()
+            open_count[fam] -= 1
             if fam == family:
                 if not stack:
                     spans.append(QuoteSpan(start, pos + 1, start + 1, pos, family))
@@ -83,13 +89,12 @@ def find_quotes(text: str, single_primary: bool = False) -> list[QuoteSpan]:
         if not spans and pos > 0:
             spans.append(QuoteSpan(0, pos + 1, 0, pos, DOUBLE, opened=False))
 
-    families = [f for f, _, _ in stack]
     for i, c in enumerate(text):
         if c not in QUOTE_MARKS:
             continue
         prev = text[i - 1] if i else ""
         nxt = text[i + 1] if i + 1 < len(text) else ""
-        families = [f for f, _, _ in stack]
+        families = {f for f, n in open_count.items() if n}
         top = stack[-1] if stack else None
         if c == "«":
             push(GUILLEMET, i, c)
@@ -154,13 +159,26 @@ _TERMINAL = ".!?…"
 _DASHES = "—–-"
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?…](?:[\"”»’)]+)?\s+|[\"”»]\s+(?=[A-ZА-ЯІЇЄҐ])")
+#: How far back ``sentence_before`` first looks, and how long a sentence it returns at most (a
+#: longer one keeps its last ``_SENTENCE_MAX`` characters: callers look at its end, and reading
+#: every sentence from the paragraph's start made long paragraphs quadratic).
+_SENTENCE_WINDOW = 256
+_SENTENCE_MAX = 400
+
+
 def sentence_before(text: str, pos: int) -> str:
     """The part of the sentence that precedes ``pos`` (back to a sentence end or a quote end)."""
-    before = text[:pos]
-    cut = 0
-    for match in re.finditer(r"[.!?…](?:[\"”»’)]+)?\s+|[\"”»]\s+(?=[A-ZА-ЯІЇЄҐ])", before):
-        cut = match.end()
-    return before[cut:]
+    window = _SENTENCE_WINDOW
+    while True:
+        lo = max(0, pos - window)
+        cut = lo
+        found = False
+        for match in _SENTENCE_END_RE.finditer(text, lo, pos):
+            cut, found = match.end(), match.start() > lo
+        if lo == 0 or found or window >= _SENTENCE_MAX:
+            return text[cut:pos]
+        window *= 2
 
 
 def starts_sentence(text: str, span: QuoteSpan) -> bool:

@@ -688,9 +688,16 @@ def build_transcript(
     )
 
 
+#: How much of a turn's last line tells its alphabet (a turn of many joined lines is one line;
+#: reading all of it for every line below made long turns quadratic).
+_SCRIPT_TAIL = 160
+_CYR_RE = re.compile("[\u0400-\u04ff]")
+_LAT_RE = re.compile("[A-Za-z]")
+
+
 def _script(text: str) -> str | None:
-    cyr = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
-    lat = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    cyr = len(_CYR_RE.findall(text))
+    lat = len(_LAT_RE.findall(text))
     if cyr + lat < 3:
         return None
     return "cyr" if cyr > lat else "lat"
@@ -728,6 +735,7 @@ def _is_translation_line(turn: str, line: str, pattern: bool = False) -> bool:
     if not _bracketed(line):
         return False
     inner = line[1:-1].strip()
+    turn = turn[-_SCRIPT_TAIL:].rsplit("\n", 1)[-1]
     if _other_language(turn, inner):
         return True
     return (

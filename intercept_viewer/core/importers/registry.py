@@ -22,6 +22,7 @@ from intercept_viewer.core.importers.json_formats import JsonImporter
 from intercept_viewer.core.importers.labelled import LabelledTextImporter
 from intercept_viewer.core.importers.metadata import apply_sidecar
 from intercept_viewer.core.importers.subtitles import SubtitleImporter
+from intercept_viewer.core.importers.time_sanity import check_times
 from intercept_viewer.core.model import ImportWarning, ParsedTranscript, SourceMeta
 
 #: Files larger than this are refused before they are read whole. Overridable with the
@@ -156,6 +157,10 @@ def parse_source(source: SourceFile, format: str | None = None) -> ParsedFile:
         raise source.fail("the file is too large to read into memory") from None
     if not parsed.utterances:
         raise source.fail(f"no utterances found (read as {importer.name})")
+    try:
+        check_times(parsed)
+    except ImportFailed as exc:
+        raise exc.with_file(source.name) from None
     if source.encoding_note:
         parsed.warnings.insert(0, ImportWarning(source.encoding_note))
     _meta_from_prose(parsed.meta)

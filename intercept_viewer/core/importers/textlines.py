@@ -231,6 +231,56 @@ def split_preamble(lines: list[str]) -> Preamble:
     return Preamble(title, description, released_on)
 
 
+class TurnText:
+    """A turn's text, built line by line in linear time.
+
+    Rebuilding the whole string for every continuation line (``previous + " " + line``) made a
+    turn of many lines quadratic; this keeps the pieces and joins them once (``str()``).
+    """
+
+    __slots__ = ("_parts", "length")
+
+    def __init__(self, text: str = "") -> None:
+        self._parts = [text] if text else []
+        self.length = len(text)
+
+    def __bool__(self) -> bool:
+        return self.length > 0
+
+    def _add(self, piece: str) -> None:
+        self._parts.append(piece)
+        self.length += len(piece)
+
+    def add_line(self, text: str) -> None:
+        """A line of its own in the turn (a translation below its original)."""
+        if self.length:
+            self._add("\n")
+        self._add(text)
+
+    def add_continuation(self, line: str, *, after_blank: bool) -> None:
+        """What ``join_continuation`` does, without copying the turn."""
+        line = line.strip()
+        if self.length:
+            self._add("\n" if after_blank else " ")
+        self._add(line)
+
+    def tail(self, limit: int) -> str:
+        """The last ``limit`` characters (or fewer)."""
+        out: list[str] = []
+        need = limit
+        for piece in reversed(self._parts):
+            if need <= 0:
+                break
+            out.append(piece[-need:])
+            need -= len(piece)
+        return "".join(reversed(out))
+
+    def __str__(self) -> str:
+        if len(self._parts) > 1:
+            self._parts = ["".join(self._parts)]
+        return self._parts[0] if self._parts else ""
+
+
 def join_continuation(previous: str, line: str, *, after_blank: bool) -> str:
     """Append a continuation line to a turn: a new paragraph after a blank line, else a space."""
     line = line.strip()

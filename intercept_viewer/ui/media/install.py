@@ -205,9 +205,8 @@ class MediaController(QObject):
         menu.addAction(self.locate_action)
         w.menuBar().insertMenu(w.view_menu.menuAction(), menu)
         self.menu = menu
-        file_actions = w.file_menu.actions()
-        anchor = file_actions[2] if len(file_actions) > 2 else None  # after Import folder…
-        w.file_menu.insertAction(anchor, self.attach_action)
+        # after the imports (Open, Import folder, Import Telegram export), before Open recent
+        w.file_menu.insertAction(w.recent_menu.menuAction(), self.attach_action)
 
     # ---------------------------------------------------------------- the shown transcript
 

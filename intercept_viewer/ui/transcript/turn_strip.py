@@ -46,6 +46,8 @@ from intercept_viewer.ui.widgets.safe_text import tooltip_html as safe_tooltip_h
 LANE_MIN, LANE_MAX = 6, 16
 MAX_HEIGHT = 110
 LABEL_WIDTH = 96
+#: Width of a search-hit or tag tick, in pixels: 2 px vanished among 100,000 turns.
+MARK_WIDTH = 3
 MARK_HEIGHT = 5
 WAVE_HEIGHT = 26
 #: Zoomed in to at most this many turns, each is drawn as itself (sharper than the columns).
@@ -530,8 +532,9 @@ class TurnStrip(QWidget):
             for seq, color in marks:
                 if 1 <= seq <= n:
                     x = self._x_of(self._x0[seq - 1], plot)
-                    if plot.left() - 2 <= x <= plot.right() + 1:
-                        p.fillRect(QRect(x, 0, 2, MARK_HEIGHT), color)
+                    if plot.left() - MARK_WIDTH <= x <= plot.right() + 1:
+                        # centred on the turn, wide enough to see (and hit) at 100,000 turns
+                        p.fillRect(QRect(x - MARK_WIDTH // 2, 0, MARK_WIDTH, MARK_HEIGHT), color)
         self.clock.paint_playhead(p, plot, self.height())
         p.end()
 

@@ -116,3 +116,26 @@ def test_library_panel_folds_columns_in_a_narrow_dock(qtbot, make_window, librar
     assert not any(panel.table.isColumnHidden(c) for c in (COUNT, PUBLISHER, RELEASED))
     panel.set_column_shown(PUBLISHER, False)
     assert panel.table.isColumnHidden(PUBLISHER)
+
+
+def test_hit_marks_on_the_strip_are_at_least_three_pixels_wide(
+    qtbot, make_window, library, parsed_factory
+):
+    from PySide6.QtGui import QColor
+
+    from intercept_viewer.ui.transcript.turn_strip import MARK_HEIGHT, MARK_WIDTH
+
+    lines = [("A" if i % 2 else "B", f"turn {i}") for i in range(3000)]
+    tid = library.add(parsed_factory(lines)).id
+    w = make_window(library)
+    w.show()
+    w.show_transcript(tid)
+    strip = w.transcript_view.strip
+    qtbot.waitUntil(lambda: strip.turn_count() == 3000)
+    mark = QColor("#00FF00")  # a colour nothing else on the strip uses
+    strip.set_marks("search", [(1500, mark)])
+    image = strip.grab().toImage()
+    row = MARK_HEIGHT // 2
+    green = [x for x in range(image.width()) if image.pixelColor(x, row) == mark]
+    assert MARK_WIDTH >= 3
+    assert len(green) >= 3 and green[-1] - green[0] == len(green) - 1  # one solid tick
