@@ -60,6 +60,17 @@ def test_static_names_match_the_registry() -> None:
     assert names.format_names() == format_names()
 
 
+def test_dialog_filters_match_the_registry() -> None:
+    from intercept_viewer.core.formats import FORMAT_FILTERS
+
+    expected = []
+    for imp in IMPORTERS:
+        if imp.suffixes:
+            label = imp.description if not imp.description.startswith("(") else imp.name
+            expected.append((label.split(":")[0].split("(")[0].strip() or imp.name, imp.suffixes))
+    assert list(FORMAT_FILTERS) == expected
+
+
 def test_lazy_package_attributes_resolve_to_the_registry() -> None:
     import intercept_viewer.core.importers as package
     from intercept_viewer.core.importers import registry
@@ -67,3 +78,41 @@ def test_lazy_package_attributes_resolve_to_the_registry() -> None:
     assert package.IMPORTERS is registry.IMPORTERS
     assert package.parse_path is registry.parse_path
     assert package.detect is registry.detect
+
+
+def test_the_window_starts_without_click_or_sqlite_utils(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The window's entry point, an existing library opened and the window built: neither
+    click nor sqlite-utils (nor what they bring) is imported; a new library's migrations are
+    the only thing that loads sqlite-utils."""
+    from intercept_viewer.core.library import Library
+
+    path = tmp_path / "library.sqlite"
+    Library(path).close()  # created (and migrated) here, in this process
+    modules = _modules_after(
+        "import intercept_viewer.launch\n"
+        "from intercept_viewer.ui.app import application\n"
+        "from intercept_viewer.core.library import Library\n"
+        "from intercept_viewer.ui.main_window import MainWindow\n"
+        f"lib = Library({str(path)!r})\n"
+        "from PySide6.QtCore import QSettings\n"
+        f"settings = QSettings({str(tmp_path / 'settings.ini')!r}, QSettings.Format.IniFormat)\n"
+        "app = application()\nw = MainWindow(lib, settings)\nw.show()\napp.processEvents()\n"
+        "w.close()\n"  # stops the background tasks (a running QThread at exit aborts)
+    )
+    assert "intercept_viewer.ui.main_window" in modules
+    assert sorted(m for m in modules if m.split(".")[0] in ("click", "sqlite_utils")) == []
+    # the word-form dictionaries are warmed on purpose, in the background, once the window is
+    # up (issue 16): the start itself loads none of the parsing libraries
+    assert [m for m in _heavy(modules) if m.split(".")[0] != "pymorphy3"] == []
+
+
+def test_the_launcher_sends_window_starts_past_the_command_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from intercept_viewer.launch import window_args
+
+    call = tmp_path / "call.srt"
+    call.write_text("1\n00:00:01,000 --> 00:00:02,000\nA: hi\n", encoding="utf-8")
+    assert window_args([]) == (None, [])
+    assert window_args(["--library", "x.sqlite", str(call)]) == ("x.sqlite", [str(call)])
+    assert window_args(["--library=x.sqlite"]) == ("x.sqlite", [])
+    for command_line in (["list"], ["--help"], ["import", str(call)], ["missing.srt"]):
+        assert window_args(command_line) is None, command_line

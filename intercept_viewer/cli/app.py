@@ -8,7 +8,6 @@ import json
 import os
 import sqlite3
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -109,9 +108,9 @@ class SafeGroup(click.Group):
 
 
 def _escaped(exc: click.ClickException) -> click.ClickException:
-    exc.message = for_terminal_line(exc.message)
+    exc.message = for_terminal_line(exc.message)  # type: ignore[misc]
     if exc.exit_code == 1:
-        exc.exit_code = 2
+        exc.exit_code = 2  # type: ignore[misc]
     return exc
 
 
@@ -204,6 +203,3 @@ def print_json(value: Any) -> None:
     """JSON on stdout; controls inside its strings are ``\\uXXXX``-escaped (still exact JSON)."""
     emit(for_terminal_json(json.dumps(value, ensure_ascii=False, indent=2)))
 
-
-def path_arg(p: str) -> Path:
-    return Path(p)

@@ -46,7 +46,7 @@ def import_progress(
     if not wants_bar(files, stream, as_json):
         yield None
         return
-    with click.progressbar(
+    with click.progressbar(  # type: ignore[call-overload]
         length=1000, label="Importing", file=stream, show_percent=True, show_pos=False
     ) as bar:
 

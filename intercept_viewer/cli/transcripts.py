@@ -29,11 +29,12 @@ def open_window(state: AppState, files: tuple[str, ...]) -> None:
     Example:
       intercept-viewer open call.srt article.html
     """
+    from intercept_viewer.core.paths import resolve_library_path
     from intercept_viewer.ui.app import run_app
 
-    path = state.library().path
-    state.close()
-    raise SystemExit(run_app(path, list(files)))
+    # the window opens the library itself: once, with one integrity check
+    path, is_default = resolve_library_path(state.library_arg)
+    raise SystemExit(run_app(path, list(files), seed=is_default))
 
 
 def _without_sidecars_of(files: tuple[str, ...]) -> tuple[str, ...]:
@@ -324,6 +325,7 @@ def _set_options(f):  # type: ignore[no-untyped-def]
 @pass_state
 def set_cmd(
     state: AppState,
+    /,
     transcript_id: int,
     verification: str | None,
     note: str | None,

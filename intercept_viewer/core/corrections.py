@@ -155,7 +155,8 @@ def _language(lib: Library, tid: int) -> str | None:
     row = lib.db.execute("SELECT language FROM transcripts WHERE id = ?", [tid]).fetchone()
     if row is None:
         raise NotFound(f"No transcript with id {tid}.")
-    return row[0]
+    language: str | None = row[0]
+    return language
 
 
 def _speaker_names(lib: Library, tid: int) -> dict[int, str]:
@@ -198,7 +199,7 @@ def _replace(
         if new.text != old.text:
             conn.execute(
                 "UPDATE utterances SET text = ?, text_norm = ? WHERE id = ?",
-                [new.text, _norm_keeping_translation(conn, old.id, new.text, language), old.id],
+                [new.text, _norm_keeping_translation(conn, old.id, new.text, language), old.id],  # type: ignore[arg-type]
             )
         conn.execute(
             "UPDATE utterances SET speaker_id = ?, start_ms = ?, end_ms = ?, original_text = ?, "
@@ -702,7 +703,7 @@ def _shown(kind: str, turns: list[dict[str, Any]]) -> Any:
 def history(lib: Library, tid: int, *, utterance_id: int | None = None) -> list[HistoryEntry]:
     """Every correction and verification change of a transcript, oldest first."""
     lib.transcript(tid)
-    where, params = "transcript_id = ?", [tid]
+    where, params = "transcript_id = ?", list[object]([tid])
     if utterance_id is not None:
         where += " AND (utterance_id = ? OR before LIKE ? OR after LIKE ?)"
         params += [utterance_id, f'%"id": {utterance_id},%', f'%"id": {utterance_id},%']

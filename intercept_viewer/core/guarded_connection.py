@@ -36,13 +36,13 @@ class GuardedConnection(sqlite3.Connection):
     def cursor(self, factory: Any = None) -> sqlite3.Cursor:  # type: ignore[override]
         return super().cursor(factory or GuardedCursor)
 
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
         return self.cursor().execute(sql, parameters)
 
-    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:  # type: ignore[override]
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
         return self.cursor().executemany(sql, parameters)
 
-    def executescript(self, script: str, /) -> sqlite3.Cursor:  # type: ignore[override]
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
         return self.cursor().executescript(script)
 
     def seen(self, exc: sqlite3.Error) -> BaseException:
@@ -65,7 +65,7 @@ class GuardedCursor(sqlite3.Cursor):
         conn = self.connection
         return conn.seen(exc) if isinstance(conn, GuardedConnection) else exc
 
-    def execute(self, sql: str, parameters: Any = (), /) -> GuardedCursor:  # type: ignore[override]
+    def execute(self, sql: str, parameters: Any = (), /) -> GuardedCursor:
         conn = self.connection
         pause = FIRST_PAUSE_S
         for attempt in range(RETRIES + 1):
@@ -80,14 +80,14 @@ class GuardedCursor(sqlite3.Cursor):
             pause *= 2
         raise AssertionError("unreachable")
 
-    def executemany(self, sql: str, parameters: Iterable[Any], /) -> GuardedCursor:  # type: ignore[override]
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> GuardedCursor:
         try:
             super().executemany(sql, parameters)
         except sqlite3.DatabaseError as exc:
             raise self._guard(exc) from None
         return self
 
-    def executescript(self, script: str, /) -> GuardedCursor:  # type: ignore[override]
+    def executescript(self, script: str, /) -> GuardedCursor:
         try:
             super().executescript(script)
         except sqlite3.DatabaseError as exc:

@@ -23,9 +23,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from intercept_viewer.core import library_open, open_libraries, sqlite_failures
+from intercept_viewer.core.database import Database
 from intercept_viewer.core.errors import LibraryDamaged, LibraryError
 from intercept_viewer.core.library_identity import (  # noqa: F401 (re-exported)
     LIBRARY_SUFFIXES,
@@ -37,6 +36,7 @@ from intercept_viewer.core.library_open import (  # noqa: F401 (re-exported)
     BUSY_TIMEOUT_MS,
     QUICK_CHECK_MAX_BYTES,
 )
+from intercept_viewer.core.paths import ENV_LIBRARY, default_library_path, resolve_library_path
 from intercept_viewer.core.store.base import now_iso
 from intercept_viewer.core.store.corrections import CorrectionStore
 from intercept_viewer.core.store.importing import AddResult, ImportStore
@@ -60,24 +60,6 @@ __all__ = [
     "write_failure",
 ]
 
-ENV_LIBRARY = "INTERCEPT_VIEWER_LIBRARY"
-
-
-def default_library_path() -> Path:
-    """The library used when neither ``--library`` nor the environment names one."""
-    from platformdirs import user_data_path
-
-    return user_data_path("intercept-viewer", appauthor=False) / "library.sqlite"
-
-
-def resolve_library_path(explicit: str | os.PathLike[str] | None) -> tuple[Path, bool]:
-    """Return (path, is_default). ``--library`` wins, then the environment variable."""
-    if explicit:
-        return Path(explicit).expanduser(), False
-    env = os.environ.get(ENV_LIBRARY)
-    if env:
-        return Path(env).expanduser(), False
-    return default_library_path(), True
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -111,7 +93,7 @@ class _LibraryDatabase(Database):
         self.library_path: Path | None = getattr(self.conn, "library_path", None)
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[Database]:  # type: ignore[override]
+    def atomic(self) -> Iterator[Database]:
         try:
             with super().atomic():
                 yield self

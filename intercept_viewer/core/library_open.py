@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from intercept_viewer.core import open_libraries, schema
+from intercept_viewer.core.database import Database
 from intercept_viewer.core.errors import LibraryDamaged, LibraryError
 from intercept_viewer.core.guarded_connection import GuardedConnection
 from intercept_viewer.core.library_identity import check_header, check_identity, quick_check

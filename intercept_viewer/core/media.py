@@ -142,7 +142,7 @@ def attach(library: Library, transcript_id: int, path: str | os.PathLike[str]) -
     (``set_peaks``). ``transcripts.media_path`` follows, so the source panel and older
     readers of that column see the same file.
     """
-    from intercept_viewer.core.library import now_iso
+    from intercept_viewer.core.timefmt import now_iso
 
     library._writable()
     library.transcript(transcript_id)
@@ -343,10 +343,10 @@ def relink(
     relinked: list[Media] = []
     with library.db.atomic():
         for m in rows:
-            p = found.get(m.sha256)
-            if p is None:
+            hit = found.get(m.sha256)
+            if hit is None:
                 continue
-            stored = stored_path(library, p)
+            stored = stored_path(library, hit)
             library.db.conn.execute("UPDATE media SET path = ? WHERE id = ?", [stored, m.id])
             library.db.conn.execute(
                 "UPDATE transcripts SET media_path = ? WHERE id = ?", [stored, m.transcript_id]

@@ -14,15 +14,91 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, Any
 
 from intercept_viewer.core.errors import LibraryError
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 MIGRATION_SET = "intercept_viewer"
-migrations = Migrations(MIGRATION_SET)
+
+
+@dataclass
+class Migration:
+    name: str
+    fn: Callable[[Any], None]
+    transactional: bool = True
+
+
+@dataclass
+class AppliedMigration:
+    name: str
+    applied_at: str
+
+
+class LazyMigrations:
+    """sqlite-utils ``Migrations`` with the same decorator, read without importing it.
+
+    Opening a library only asks which migrations are pending, a read of the
+    ``_sqlite_migrations`` table sqlite-utils keeps; sqlite-utils itself (and its import cost)
+    comes in only to apply some, over the library's connection (``core.database``).
+    """
+
+    migrations_table = "_sqlite_migrations"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._migrations: list[Migration] = []
+
+    def __call__(
+        self, *, name: str | None = None, transactional: bool = True
+    ) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
+        def inner(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+            key = name or fn.__name__
+            if any(m.name == key for m in self._migrations):
+                raise ValueError(f"Migration {key!r} is already registered in {self.name!r}")
+            self._migrations.append(Migration(key, fn, transactional))
+            return fn
+
+        return inner
+
+    def applied(self, db: Any) -> list[AppliedMigration]:
+        conn: sqlite3.Connection = db.conn
+        exists = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+            [self.migrations_table],
+        ).fetchone()
+        if exists is None:
+            return []
+        rows = conn.execute(
+            f"SELECT name, applied_at FROM {self.migrations_table} "
+            "WHERE migration_set = ? ORDER BY rowid",
+            [self.name],
+        ).fetchall()
+        return [AppliedMigration(str(n), str(at)) for n, at in rows]
+
+    def pending(self, db: Any) -> list[Migration]:
+        done = {m.name for m in self.applied(db)}
+        return [m for m in self._migrations if m.name not in done]
+
+    def apply(self, db: Any, **kwargs: Any) -> None:
+        """Apply what is pending with sqlite-utils (``db``: ours, or a sqlite-utils one)."""
+        from sqlite_utils.migrations import Migrations
+
+        real = Migrations(self.name)
+        for m in self._migrations:
+            # through the entry, so a test that swaps ``fn`` is what runs
+            real(name=m.name, transactional=m.transactional)(
+                lambda d, m=m: m.fn(d)
+            )
+        real.apply(db.utils() if hasattr(db, "utils") else db, **kwargs)
+
+
+migrations = LazyMigrations(MIGRATION_SET)
 
 #: The FTS5 tokenizer: unicode61 folds case in Latin and Cyrillic; remove_diacritics 2 folds
 #: Latin accents. ё→е and apostrophes are folded in SQL before it (``FTS_TEXT_SQL``).
@@ -245,7 +321,7 @@ def _m0005_i14_translation_and_warnings(db: Database) -> None:
     )
 
 
-def schema_version(db: Database) -> int:
+def schema_version(db: Any) -> int:
     """How many of our migrations the library has applied (0 for a new file)."""
     return len(migrations.applied(db))
 
@@ -278,7 +354,7 @@ def backup_to(conn: sqlite3.Connection, target: Path, library_path: Path | None 
     return target
 
 
-def _upgrade_backup(db: Database, path: Path, version: int) -> Path:
+def _upgrade_backup(db: Any, path: Path, version: int) -> Path:
     """The backup of schema ``version`` before upgrading: at most one per version, so a
     migration that keeps failing doesn't write another full-size copy on every open."""
     from intercept_viewer.core import backup_files
@@ -298,7 +374,7 @@ def _upgrade_backup(db: Database, path: Path, version: int) -> Path:
     return target
 
 
-def upgrade(db: Database, path: Path | None) -> Path | None:
+def upgrade(db: Any, path: Path | None) -> Path | None:
     """Bring ``db`` to the latest schema. Returns the backup written first, if any.
 
     Nothing is written when nothing is pending. A brand-new (empty) file gets no backup. A

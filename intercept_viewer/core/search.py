@@ -58,8 +58,7 @@ from intercept_viewer.core.wordforms import (
 )
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
+    from intercept_viewer.core.database import Database
     from intercept_viewer.core.library import Library
 
 #: Marks around matched words in ``SearchHit.snippet``: private-use characters, removed from the

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+
+
+def now_iso() -> str:
+    """The current UTC time as an ISO string with seconds, for created/updated stamps."""
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
+
 
 def format_ms(ms: int | None, *, always_hours: bool = False) -> str:
     """``83500`` → ``1:23``; ``3723000`` → ``1:02:03``; None → ''."""

@@ -1,4 +1,9 @@
-"""Start the window: ``intercept-viewer`` and ``intercept-viewer FILE...`` land here."""
+"""Start the window: ``intercept-viewer`` and ``intercept-viewer FILE...`` land here.
+
+``main`` is the window's own entry point (``launch`` sends window starts here without going
+through click); the library is opened once, with one integrity check, and a brand-new default
+library is seeded with the bundled samples.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from intercept_viewer.core.errors import InterceptViewerError
-from intercept_viewer.core.library import Library, default_library_path
-from intercept_viewer.ui.help.welcome import show_welcome_once
+from intercept_viewer.core.library import Library
+from intercept_viewer.core.paths import default_library_path, resolve_library_path
 from intercept_viewer.ui.main_window import MainWindow
 from intercept_viewer.ui.startup import install_error_hook, open_library, start_daily_backup
 from intercept_viewer.ui.widgets.prompts import Prompts
@@ -58,16 +63,29 @@ def build_window(
     return window
 
 
-def run_app(library_path: Path | None, files: list[str]) -> int:
+def main(library_arg: str | None = None, files: Sequence[str] = ()) -> int:
+    """The window on the library ``--library``/the environment/the default names."""
+    path, is_default = resolve_library_path(library_arg)
+    return run_app(path, list(files), seed=is_default)
+
+
+def run_app(library_path: Path | None, files: list[str], *, seed: bool = False) -> int:
+    """Open the library (once), show the window, run the event loop. ``seed``: a library
+    file that does not exist yet gets the bundled samples (the default library's first start).
+    """
     app = application()
     install_error_hook()
+    path = Path(library_path or default_library_path())
+    fresh = not path.exists()
     try:
-        library = open_library(Path(library_path or default_library_path()))
+        library = open_library(path)
     except (InterceptViewerError, OSError) as exc:
         Prompts.show_error(None, str(exc))
         return 2
     if library is None:
         return 2
+    if seed and fresh:
+        library.seed_samples()
     settings = QSettings()
     apply_theme(str(settings.value(THEME_KEY, "system")))
     window = MainWindow(library, settings)
@@ -75,13 +93,9 @@ def run_app(library_path: Path | None, files: list[str]) -> int:
     window.show()
     start_daily_backup(window.context)
     QTimer.singleShot(0, window.library_guard.check_in_background)  # after the first paint
-    # after the first paint: the window behind it is what the welcome talks about
-    QTimer.singleShot(
-        0,
-        lambda: show_welcome_once(
-            window, settings, window.open_action, window.import_folder_action
-        ),
-    )
+    # after the first paint: the window behind it is what the welcome talks about (and its
+    # module is imported only then)
+    QTimer.singleShot(0, lambda: _welcome_once(window, settings))
     if files:
         # after the window is up, so an error dialog has a parent to sit on
         QTimer.singleShot(0, lambda: _open_or_restore(window, files))
@@ -90,6 +104,12 @@ def run_app(library_path: Path | None, files: list[str]) -> int:
     code = app.exec()
     window.library.close()  # File ▸ Restore backup may have swapped it
     return code
+
+
+def _welcome_once(window: MainWindow, settings: QSettings) -> None:
+    from intercept_viewer.ui.help.welcome import show_welcome_once
+
+    show_welcome_once(window, settings, window.open_action, window.import_folder_action)
 
 
 def _open_or_restore(window: MainWindow, files: list[str]) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any, cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -39,20 +40,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intercept_viewer.core import import_pipeline
 from intercept_viewer.core.errors import ImportFailed, InterceptViewerError, NotFound
-from intercept_viewer.core.importers import accepted_suffixes
+from intercept_viewer.core.formats import dialog_filters
 from intercept_viewer.core.library import AddResult, Library
 from intercept_viewer.core.model import Transcript
 from intercept_viewer.core.status import quoted_turn
 from intercept_viewer.ui.context import Change, WindowContext
 from intercept_viewer.ui.export.export_dialog import Exporter
-from intercept_viewer.ui.export.publish_dialog import install_publish
+from intercept_viewer.ui.export.publish_dialog import Publisher
 from intercept_viewer.ui.help.menu import install_help, main_toolbar
 from intercept_viewer.ui.library.import_progress import ImportProgress
 from intercept_viewer.ui.library.import_worker import collect_files, import_task, wants_background
 from intercept_viewer.ui.library.library_guard import LibraryGuard
 from intercept_viewer.ui.library.library_panel import LibraryPanel
-from intercept_viewer.ui.library.telegram_import import install_telegram_import
+from intercept_viewer.ui.library.telegram_import import TelegramImporter
 from intercept_viewer.ui.media.install import MediaController
 from intercept_viewer.ui.search.search_panel import SearchPanel
 from intercept_viewer.ui.tags.tagging import Tagging
@@ -68,7 +70,7 @@ from intercept_viewer.ui.transcript.commands import (
 from intercept_viewer.ui.transcript.source_panel import SourcePanel, safe_web_url
 from intercept_viewer.ui.transcript.speakers_panel import SpeakersPanel
 from intercept_viewer.ui.transcript.transcript_view import TranscriptView
-from intercept_viewer.ui.transcript.turn_corrections import install_corrections
+from intercept_viewer.ui.transcript.turn_corrections import TurnCorrections
 from intercept_viewer.ui.transcript.utterance_view import UtteranceView
 from intercept_viewer.ui.widgets.feedback import UndoFeedback
 from intercept_viewer.ui.widgets.layout_defaults import default_layout
@@ -82,17 +84,7 @@ K_LAST, K_RECENT = "library/last_transcript", "files/recent"
 
 def file_filters() -> str:
     """One filter per import format plus "all transcripts", for the Open dialog."""
-    from intercept_viewer.core.importers import IMPORTERS  # loaded on first use: heavy
-
-    all_patterns = " ".join(f"*{s}" for s in accepted_suffixes())
-    filters = [f"All transcripts ({all_patterns})"]
-    for imp in IMPORTERS:
-        if imp.suffixes:
-            label = imp.description if not imp.description.startswith("(") else imp.name
-            label = label.split(":")[0].split("(")[0].strip() or imp.name
-            filters.append(f"{label} ({' '.join('*' + s for s in imp.suffixes)})")
-    filters.append("All files (*)")
-    return ";;".join(filters)
+    return dialog_filters()
 
 
 def import_summary(imported: int, known: int, failed: int) -> str:
@@ -204,9 +196,7 @@ class MainWindow(QMainWindow):
         ctx.flush_edits.connect(self.source_panel.commit_pending)
         self._add_search()
         self._add_tagging()
-        self.telegram_importer = install_telegram_import(self)
-        self.publisher = install_publish(self)
-        self.corrections = install_corrections(self)
+        self._add_corrections()
         self.library_guard = LibraryGuard(self)  # others' writes, damage (ui.library.library_guard)
         self.help = install_help(
             self,
@@ -232,6 +222,7 @@ class MainWindow(QMainWindow):
         )
         self.feedback = UndoFeedback(self.undo_stack, self.statusBar())
         self.media = MediaController(self.context, self)  # the recording: player, waveform
+        self._add_telegram_and_publish()  # after Attach media: Telegram goes next to the folder
         self.refresh_library()
         self.library_note = QLabel(self)
         self.library_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -268,6 +259,34 @@ class MainWindow(QMainWindow):
         for action in (self.find_next_action, self.find_previous_action):
             self.addAction(action)
             self.edit_menu.addAction(action)
+
+    def _add_corrections(self) -> None:
+        """Correcting turns (Edit ▸ Correct turn, also on the list's right-click), View ▸ Show
+        as imported, and the History dock tabbed with the speakers."""
+        corrections = TurnCorrections(
+            self.context, self.transcript_view, self.speakers_panel, self.source_panel, self
+        )
+        self.corrections = corrections
+        self.history_dock = self.add_dock(
+            corrections.history_panel, "History", Qt.DockWidgetArea.RightDockWidgetArea, "history"
+        )
+        self.tabifyDockWidget(self.speakers_dock, self.history_dock)
+        self.speakers_dock.raise_()
+        self.edit_menu.addSeparator()
+        self.edit_menu.addMenu(corrections.menu)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(corrections.show_imported_action)
+        self.tagging.menu_actions.append(corrections.menu.menuAction())
+
+    def _add_telegram_and_publish(self) -> None:
+        """File ▸ Import Telegram export… after Import folder; File ▸ Publish… before Delete."""
+        self.telegram_importer = TelegramImporter(self.context, self)
+        actions = self.file_menu.actions()
+        after = actions.index(self.import_folder_action) + 1
+        before = actions[after] if after < len(actions) else None
+        self.file_menu.insertAction(before, self.telegram_importer.action)  # type: ignore[arg-type]
+        self.publisher = Publisher(self.context, self)
+        self.file_menu.insertAction(self.delete_action, self.publisher.action)
 
     def _add_tagging(self) -> None:
         """The Tags / Follow-up dock (full width along the bottom), Ctrl+T, and
@@ -517,17 +536,19 @@ class MainWindow(QMainWindow):
         ``format`` forces an importer (the failure dialog's "Import as…"). Returns the ids
         imported here; a folder import reports through ``import_finished``.
         """
-        paths = [Path(p) for p in paths]
-        if self.library.path is not None and wants_background(paths):
-            named = [p for p in paths if not p.is_dir()]
-            self.start_import(collect_files(paths), format=format, named=named)
+        files = [Path(p) for p in paths]
+        if self.library.path is not None and wants_background(files):
+            named = [p for p in files if not p.is_dir()]
+            self.start_import(collect_files(files), format=format, named=named)
             return []
         ids: list[int] = []
         failures: list[ImportFailed] = []
         self._known = 0
-        for path in paths:
+        for path in files:
             try:
-                result: AddResult | ImportFailed = self.library.import_file(path, format=format)
+                result: AddResult | ImportFailed = import_pipeline.import_file(
+                    self.library, path, format=format
+                )
             except ImportFailed as exc:
                 result = exc
             except (InterceptViewerError, OSError, ValueError) as exc:
@@ -662,7 +683,8 @@ class MainWindow(QMainWindow):
         if field == "verification" and self.corrections.confirm_status(t.id, str(value)):
             return  # the note was updated with the status, as one undoable step
         done = self.context.write(
-            lambda lib: lib.update_transcript(t.id, **{field: value}), field_change(t.id, field)
+            lambda lib: lib.update_transcript(t.id, **{field: cast(Any, value)}),
+            field_change(t.id, field),
         )
         if done is None:
             self.source_panel.set_transcript(t)
@@ -672,13 +694,21 @@ class MainWindow(QMainWindow):
     def rename_speaker(self, speaker_id: int, name: str) -> None:
         sp = self.library.speaker(speaker_id)
         change = speaker_change(sp, rows_changed=False)
-        if self.context.write(lambda lib: lib.rename_speaker(speaker_id, name) or True, change):
+        def rename(lib: Library) -> bool:
+            lib.rename_speaker(speaker_id, name)
+            return True
+
+        if self.context.write(rename, change):
             self.undo_stack.push(RenameSpeakerCommand(self.context, sp, name))
 
     def recolor_speaker(self, speaker_id: int, color: str) -> None:
         sp = self.library.speaker(speaker_id)
         change = speaker_change(sp, rows_changed=False)
-        if self.context.write(lambda lib: lib.recolor_speaker(speaker_id, color) or True, change):
+        def recolor(lib: Library) -> bool:
+            lib.recolor_speaker(speaker_id, color)
+            return True
+
+        if self.context.write(recolor, change):
             self.undo_stack.push(RecolorSpeakerCommand(self.context, sp, color))
 
     def merge_speakers(self, keep_id: int, merge_id: int) -> None:
@@ -737,10 +767,11 @@ class MainWindow(QMainWindow):
         change = Change.of(
             "transcripts", "speakers", "utterances", "passages", "tags", transcripts=ids
         )
-        done = self.context.write(
-            lambda lib: lib.delete_transcripts(ids, delete_passages=with_passages) or True, change
-        )
-        if not done:
+        def delete(lib: Library) -> bool:
+            lib.delete_transcripts(ids, delete_passages=with_passages)
+            return True
+
+        if not self.context.write(delete, change):
             return False
         self.undo_stack.clear()  # the commands may point at rows that no longer exist
         if showing in ids:

@@ -26,7 +26,7 @@ from intercept_viewer.core.backups import (
 )
 from intercept_viewer.core.errors import DiskFull, InterceptViewerError
 from intercept_viewer.core.library import Library
-from intercept_viewer.ui.backup.backup_dialog import RETRY
+from intercept_viewer.ui.backup.backup_dialog import RETRY, BackupPrompts
 from intercept_viewer.ui.context import WindowContext
 from intercept_viewer.ui.tasks import Task, TaskHandle
 from intercept_viewer.ui.widgets.prompts import Prompts
@@ -54,7 +54,7 @@ def open_library(path: Path) -> Library | None:
         except InterceptViewerError as exc:
             message = str(exc)
         backups = list_backups(path)
-        choice = Prompts.ask_library_recovery(None, message, backups)
+        choice = BackupPrompts.ask_library_recovery(None, message, backups)
         if choice is None:
             return None
         if choice == RETRY or isinstance(choice, str):

@@ -13,7 +13,8 @@ its last stdout line. Modes:
 * ``startup`` the app's own start sequence (``ui.app.run_app`` minus ``exec``): the library
               opened, the window built, shown and painted; prints ``shown`` the moment the
               first paint is done, so the parent can time process start to shown.
-* ``bare``    the baseline for ``startup``: an empty QMainWindow, shown and painted.
+* ``bare``    the baseline for ``startup``: a QMainWindow showing a 100-row text list, shown
+              and painted (fonts initialised, an item view laid out).
 * ``correct`` corrections of the long transcript through the window (on a copy of the
               library): each kind timed until the list has repainted, with its undo
               (``measure_corrections``).
@@ -311,7 +312,7 @@ def measure_rss(args: argparse.Namespace) -> dict[str, object]:
 
 def run_startup(args: argparse.Namespace) -> None:
     """What ``run_app`` does, up to the first paint of a window with the library loaded."""
-    import intercept_viewer.cli  # noqa: F401  (the real entry point's imports)
+    import intercept_viewer.launch  # noqa: F401  (the real entry point's imports)
     from intercept_viewer.core.library import Library
     from intercept_viewer.ui.app import application
     from intercept_viewer.ui.main_window import MainWindow
@@ -331,14 +332,21 @@ def run_startup(args: argparse.Namespace) -> None:
 
 
 def run_bare(args: argparse.Namespace) -> None:
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    """A window showing a 100-row text list: what any app pays for Qt, fonts and a painted
+    item view, so the ratio measures what the app adds to that."""
+    from PySide6.QtCore import QStringListModel
+    from PySide6.QtWidgets import QApplication, QListView, QMainWindow
 
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
     window.resize(*WINDOW_SIZE)
-    counter = _paint_waiter(window)
+    view = QListView(window)
+    view.setModel(QStringListModel([f"Row {i}: some text to lay out" for i in range(100)], view))
+    window.setCentralWidget(view)
+    counter = _paint_waiter(view.viewport())
+    counter.model = view.model()
     window.show()
-    _process_until(app, lambda: counter.count > 0, 60)
+    _process_until(app, lambda: counter.with_rows > 0, 60)
     print("shown", flush=True)
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from intercept_viewer.cli import cli
-from intercept_viewer.core import library as library_module
+from intercept_viewer.core import paths
 from intercept_viewer.resources import sample_files
 
 
 def test_default_library_is_seeded_once(monkeypatch, tmp_path: Path) -> None:
     default = tmp_path / "data" / "library.sqlite"
-    monkeypatch.setattr(library_module, "default_library_path", lambda: default)
+    monkeypatch.setattr(paths, "default_library_path", lambda: default)
     runner = CliRunner()
     first = runner.invoke(cli, ["list", "--json"])
     assert first.exit_code == 0, first.output

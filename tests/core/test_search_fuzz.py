@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from intercept_viewer.core.errors import QueryError
 from intercept_viewer.core.library import Library
-from intercept_viewer.core.search import parse_query
+from intercept_viewer.core.search import clean_text, name_key, parse_query
 from tests.conftest import make_parsed
 
 PIECES = st.sampled_from(
@@ -98,4 +98,13 @@ def test_any_query_raises_only_query_error(lib: Library, query: str) -> None:
 )
 @given(st.text(max_size=30))
 def test_any_speaker_argument_is_safe(lib: Library, speaker: str) -> None:
-    lib.search("мама", speaker=speaker, limit=5)
+    """Any speaker text is a filter, never an error: hits come only from that speaker (and a
+    name nobody has finds nothing), or, blank, it filters nothing."""
+    result = lib.search("мама", speaker=speaker, limit=5)
+    wanted = name_key(clean_text(speaker))
+    if not clean_text(speaker).strip():
+        assert [h.speaker for h in result.hits] == ["Солдат"]  # no filter: the one hit
+    elif wanted in {name_key("Солдат"), name_key("Мать")}:
+        assert all(name_key(h.speaker or "") == wanted for h in result.hits)
+    else:
+        assert result.hits == [] and result.total == 0

@@ -41,7 +41,6 @@ from intercept_viewer.core.importers.article_speakers import (
     CYR_SNIFF_RE,
     EN_SNIFF_VERBS,
     Participant,
-    language_of,
 )
 from intercept_viewer.core.importers.article_text import (
     ArticleText,
@@ -58,6 +57,7 @@ from intercept_viewer.core.model import (
     ParsedUtterance,
     SourceMeta,
 )
+from intercept_viewer.core.script import language_of
 
 _LABEL_LINE = re.compile(r"^\s*([^\W\d][\w .'’()-]{0,30}?)\s*:\s*\S")
 _DASH_LINE = re.compile(r"^\s*[—–-]\s*\S")

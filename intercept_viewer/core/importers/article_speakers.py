@@ -179,15 +179,6 @@ _EN_PRONOUNS = {"he": MALE, "she": FEMALE}
 _CYR_PRONOUNS = {"он": MALE, "она": FEMALE, "він": MALE, "вона": FEMALE}
 
 
-def language_of(text: str) -> str:
-    """'uk', 'ru' or 'en' by script: Ukrainian letters decide between the two Cyrillic ones."""
-    cyr = len(_CYRILLIC_RE.findall(text))
-    latin = len(re.findall(r"[A-Za-z]", text))
-    if cyr > latin:
-        return "uk" if len(_UK_RE.findall(text)) * 50 >= cyr else "ru"
-    return "en"
-
-
 @lru_cache(maxsize=2)
 def _analyzer(lang: str) -> Any:
     import pymorphy3

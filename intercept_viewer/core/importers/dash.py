@@ -27,7 +27,6 @@ from intercept_viewer.core.importers.labelled import analyse
 from intercept_viewer.core.importers.metadata import merge_meta, read_metadata
 from intercept_viewer.core.importers.textlines import (
     fill_end_times,
-    guess_language,
     join_continuation,
     paragraphs,
     split_leading_time,
@@ -40,6 +39,7 @@ from intercept_viewer.core.model import (
     ParsedUtterance,
     SourceMeta,
 )
+from intercept_viewer.core.script import guess_language
 
 #: A turn: em/en dash (space optional) or a hyphen followed by a space.
 DASH_LINE = re.compile(r"^\s*(?:[—–―]\s*|-{1,2}\s+)(?P<text>\S.*)$")
@@ -245,7 +245,7 @@ def _block_speakers(
                 "alternate",
                 None
                 if utterances[start].line is None
-                else utterances[start].line - 1 - report.offset,
+                else utterances[start].line - 1 - report.offset,  # type: ignore[operator]
             )
     return list(out.values())
 

@@ -27,9 +27,9 @@ from intercept_viewer.core.importers.article_speakers import (
     Participant,
     find_mentions,
     is_speech_verb,
-    language_of,
     words,
 )
+from intercept_viewer.core.script import language_of
 
 _SENTENCES = re.compile(r"(?<=[.!?…:])\s+")
 

@@ -99,9 +99,9 @@ def _paragraph_line(paragraph: Any) -> str:
             break
     bold = bold.strip()
     if not bold or bold == text or len(bold) > 40:
-        return text
+        return str(text)
     if not text.startswith(bold):
-        return text
+        return str(text)
     rest = text[len(bold) :]
     if bold.endswith((":", "：")):
         return f"**{bold[:-1].strip()}:** {rest.strip()}"

@@ -117,7 +117,7 @@ def _load_with_pympi(root: ET.Element) -> Any:
     with _PYMPI_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         original = pympi.Elan.etree
-        pympi.Elan.etree = shim  # type: ignore[assignment]
+        pympi.Elan.etree = shim
         try:
             return pympi.Elan.Eaf("<vetted tree>", suppress_version_warning=True)
         finally:

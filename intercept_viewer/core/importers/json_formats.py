@@ -193,7 +193,7 @@ def _own_export(data: dict[str, Any]) -> ParsedTranscript:
         )
     rows.sort(key=lambda r: (r[0], r[1]))
     # the library numbers utterances 1..n; passages follow their utterances there
-    position = {}
+    position: dict[int, int] = {}
     for new_seq, (seq, _i, _u) in enumerate(rows, start=1):
         position.setdefault(seq, new_seq)
 
@@ -294,7 +294,7 @@ def _looks_like_millis(segments: list[dict[str, Any]]) -> bool:
     ]
     if not times:
         return False
-    return all(float(t).is_integer() for t in times) and max(times) >= 1000
+    return all(float(t).is_integer() for t in times) and max(times) >= 1000  # type: ignore[arg-type,type-var,operator]
 
 
 def _pair(value: Any, path: str) -> tuple[float | None, float | None]:
@@ -413,7 +413,7 @@ def _deepgram(data: dict[str, Any]) -> list[ParsedUtterance]:
     best = _expect_dict(alternatives[0], where)
     paragraphs = best.get("paragraphs")
     if isinstance(paragraphs, dict) and isinstance(paragraphs.get("paragraphs"), list):
-        out: list[ParsedUtterance] = []
+        out = []
         for i, raw in enumerate(paragraphs["paragraphs"]):
             path = f"{where}.paragraphs.paragraphs[{i}]"
             para = _expect_dict(raw, path)

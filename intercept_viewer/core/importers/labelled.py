@@ -26,7 +26,6 @@ from intercept_viewer.core.importers.textlines import (
     BRACKETED_TIME,
     date_of_line,
     fill_end_times,
-    guess_language,
     join_continuation,
     paragraphs,
     split_leading_time,
@@ -40,6 +39,7 @@ from intercept_viewer.core.model import (
     ParsedUtterance,
     SourceMeta,
 )
+from intercept_viewer.core.script import guess_language
 
 #: A speaker name: starts with a letter; up to four words of letters, digits, ' - and (...)
 _WORD = r"[\w'’\-]+|\([\w'’\- ]+\)"
@@ -237,7 +237,8 @@ def _names_a_speech_act(key: str) -> bool:
     words = key.split()
     if len(words) < 2:
         return False
-    from intercept_viewer.core.importers.article_speakers import is_speech_verb, language_of
+    from intercept_viewer.core.importers.article_speakers import is_speech_verb
+    from intercept_viewer.core.script import language_of
 
     lang = language_of(key)
     return any(is_speech_verb(w, lang)[0] for w in words[1:])
@@ -491,14 +492,14 @@ def build_transcript(
     an = analyse(lines)
     turns = an.turn_lines
     if not turns:
-        first = next(
+        first_text = next(
             (i for i, raw in enumerate(lines) if raw.strip()),
             0,
         )
         raise ImportFailed(
             "expected dialogue lines like 'Name: text' (a short speaker label that repeats), "
             "found none",
-            line=first + 1 + line_offset,
+            line=first_text + 1 + line_offset,
         )
     report = Report(line_offset)
     first_turn = turns[0].index

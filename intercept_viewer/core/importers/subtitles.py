@@ -55,7 +55,6 @@ from intercept_viewer.core.importers.base import Importer, SourceFile
 from intercept_viewer.core.importers.cue_labels import split_labels
 from intercept_viewer.core.importers.cue_translation import split_translations
 from intercept_viewer.core.importers.metadata import normalise_language
-from intercept_viewer.core.importers.textlines import guess_language
 from intercept_viewer.core.model import (
     ImportWarning,
     ParsedSpeaker,
@@ -63,6 +62,7 @@ from intercept_viewer.core.model import (
     ParsedUtterance,
     SourceMeta,
 )
+from intercept_viewer.core.script import guess_language
 
 _TS = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[,.](\d{1,3})"
 #: A cue timing line: ``00:00:01,000 --> 00:00:03,000`` (SRT), ``00:01.000 --> 00:03.000
@@ -529,16 +529,16 @@ class SubtitleImporter(Importer):
                 if key.strip().lower() == "language" and value.strip():
                     meta.language = normalise_language(value.strip())
         elif kind == "ass":
-            title = _ass_info(text, "Title")
-            if title and title.casefold() not in _ASS_DEFAULT_TITLES:
-                meta.title = title
+            ass_title = _ass_info(text, "Title")
+            if ass_title and ass_title.casefold() not in _ASS_DEFAULT_TITLES:
+                meta.title = ass_title
         if not meta.language:
             meta.language = guess_language(" ".join(u.text for u in utterances[:200]))
         once = Counter(u.speaker for u in utterances if u.speaker is not None)
         for label, n in once.items():
             if n == 1 and len(once) > 1:
-                line = next(u.line for u in utterances if u.speaker == label)
-                self._notes.append(ImportWarning(f"speaker label {label!r} seen only once", line))
+                at = next(u.line for u in utterances if u.speaker == label)
+                self._notes.append(ImportWarning(f"speaker label {label!r} seen only once", at))
         return ParsedTranscript(
             meta=meta,
             speakers=[ParsedSpeaker(label=x) for x in labels],

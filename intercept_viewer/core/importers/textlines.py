@@ -15,6 +15,10 @@ from dataclasses import dataclass
 
 from intercept_viewer.core.model import ParsedUtterance
 
+# The one script and language detector is core.script; importers that read these names from
+# here still find them.
+from intercept_viewer.core.script import RU_WORDS, UK_WORDS, guess_language  # noqa: F401
+
 #: Hours may have any number of digits: a monitoring log counts past 100 (``[100:00:03]``).
 _TIME = r"(?:\d{1,6}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _RANGE = rf"(?P<start>{_TIME})(?:\s*(?:-|–|—|-->|to)\s*(?P<end>{_TIME}))?"
@@ -81,7 +85,7 @@ def split_leading_time(line: str, *, keep_dash: bool = False) -> tuple[int | Non
         s = LEADING_SECONDS.match(line)
         if not s:
             return None, None, line
-        start_ms = round(float(s["sec"].replace(",", ".")) * 1000)
+        start_ms: int | None = round(float(s["sec"].replace(",", ".")) * 1000)
         if keep_dash and s["sep"] and s["sep"] in "-–—":
             return start_ms, None, line[s.start("sep") :]
         return start_ms, None, line[s.end() :]
@@ -227,53 +231,54 @@ def split_preamble(lines: list[str]) -> Preamble:
     return Preamble(title, description, released_on)
 
 
-# ----------------------------------------------------------------- language
+class TurnText:
+    """A turn's text, built line by line in linear time.
 
-
-_NOT_CYRILLIC = re.compile("[^а-яёіїєґ]+")
-_NOT_LATIN = re.compile("[^a-z]+")
-_NOT_UK = re.compile("[^іїєґ]+")
-_NOT_RU = re.compile("[^ыэъё]+")
-
-
-def guess_language(text: str) -> str | None:
-    """'uk', 'ru' or 'en' from the letters; None when there are too few letters to tell.
-
-    Ukrainian has і ї є ґ, Russian has ы э ъ ё: whichever set is more frequent wins, so a
-    Russian call under a Ukrainian headline still reads as Russian when given its turns only.
+    Rebuilding the whole string for every continuation line (``previous + " " + line``) made a
+    turn of many lines quadratic; this keeps the pieces and joins them once (``str()``).
     """
-    sample = text[:8000].lower()  # a sample decides as well as the whole book
-    # counted by deleting everything else (C speed): a per-character loop cost a quarter of a
-    # parse, and findall() builds a list of one-letter strings
-    cyr = len(_NOT_CYRILLIC.sub("", sample))
-    latin = len(_NOT_LATIN.sub("", sample))
-    uk = len(_NOT_UK.sub("", sample))
-    ru = len(_NOT_RU.sub("", sample))
-    if cyr + latin < 3:
-        return None
-    if cyr >= latin:
-        if uk == ru:  # a few lines with none of the telling letters: the telling words decide
-            words = re.findall(r"[а-яё']+", sample)
-            uk = sum(1 for w in words if w in _UK_WORDS)
-            ru = sum(1 for w in words if w in _RU_WORDS)
-        return "uk" if uk > ru else "ru"
-    return "en"
 
+    __slots__ = ("_parts", "length")
 
-#: Common words spelt only in Ukrainian or only in Russian, without і ї є ґ / ы э ъ ё.
-_UK_SPELLINGS = (
-    "що та але як мамо синку тато добре погано дуже зараз нема чого навіщо тримайся тримайтеся "
-    "гаразд сюди туди коли зовсім треба кажу каже тобою разом вже щось чому"
-)
-_RU_SPELLINGS = (
-    "что как но да нет плохо хорошо очень сейчас зачем держись ладно сюда туда когда совсем "
-    "надо нужно говорю говорит тебя тобой вместе уже почему мама сынок папа"
-)
-_UK_WORDS = frozenset(_UK_SPELLINGS.split())
-_RU_WORDS = frozenset(_RU_SPELLINGS.split())
-#: The same word lists, for telling a Russian line from a Ukrainian one elsewhere.
-UK_WORDS = _UK_WORDS
-RU_WORDS = _RU_WORDS
+    def __init__(self, text: str = "") -> None:
+        self._parts = [text] if text else []
+        self.length = len(text)
+
+    def __bool__(self) -> bool:
+        return self.length > 0
+
+    def _add(self, piece: str) -> None:
+        self._parts.append(piece)
+        self.length += len(piece)
+
+    def add_line(self, text: str) -> None:
+        """A line of its own in the turn (a translation below its original)."""
+        if self.length:
+            self._add("\n")
+        self._add(text)
+
+    def add_continuation(self, line: str, *, after_blank: bool) -> None:
+        """What ``join_continuation`` does, without copying the turn."""
+        line = line.strip()
+        if self.length:
+            self._add("\n" if after_blank else " ")
+        self._add(line)
+
+    def tail(self, limit: int) -> str:
+        """The last ``limit`` characters (or fewer)."""
+        out: list[str] = []
+        need = limit
+        for piece in reversed(self._parts):
+            if need <= 0:
+                break
+            out.append(piece[-need:])
+            need -= len(piece)
+        return "".join(reversed(out))
+
+    def __str__(self) -> str:
+        if len(self._parts) > 1:
+            self._parts = ["".join(self._parts)]
+        return self._parts[0] if self._parts else ""
 
 
 def join_continuation(previous: str, line: str, *, after_blank: bool) -> str:

@@ -8,25 +8,20 @@ every field after it.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from sqlite_utils import Database
-
+from intercept_viewer.core.database import Database
 from intercept_viewer.core.errors import LibraryError
 from intercept_viewer.core.rows import named_row, named_rows
+from intercept_viewer.core.timefmt import now_iso
 
 __all__ = ["StoreBase", "named_row", "named_rows", "now_iso"]
 
 if TYPE_CHECKING:
+    from intercept_viewer.core.library import Library
     from intercept_viewer.core.model import Passage, Speaker, Transcript, Utterance
-
-
-def now_iso() -> str:
-    """The current UTC time as an ISO string with seconds, for created/updated stamps."""
-    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
 
 
 class StoreBase:
@@ -41,6 +36,11 @@ class StoreBase:
     db: Database
     path: Path | None
     read_only: bool
+
+    def _lib(self) -> Library:
+        """This object as the Library it is part of: the functions of ``core.corrections``
+        and ``core.media`` the mixins hand it to take a Library."""
+        return cast("Library", self)
 
     def _writable(self) -> None:
         if self.read_only:

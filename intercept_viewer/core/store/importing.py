@@ -261,16 +261,11 @@ class ImportStore(StoreBase):
                 conn.execute(trigger_sql)
 
     def import_file(self, path: str | os.PathLike[str], format: str | None = None) -> AddResult:
-        """Read, parse and store one file. Raises ImportFailed with file and line."""
-        from intercept_viewer.core.importers.registry import file_sha256, parse_source, read_source
+        """Read, dedupe, parse and store one file (``core.import_pipeline``). Raises
+        ImportFailed with file and line."""
+        from intercept_viewer.core import import_pipeline
 
-        source = read_source(Path(path))
-        existing = self.find_by_sha256(file_sha256(source.data))
-        if existing is not None:
-            return self.known_result(existing)
-        pf = parse_source(source, format=format)  # the bytes already read: not a second read
-        del source
-        return self.store_parsed_file(pf, Path(path))
+        return import_pipeline.import_file(self._lib(), path, format=format)
 
     def known_result(self, transcript_id: int) -> AddResult:
         """The AddResult of bytes the library already holds."""
@@ -298,7 +293,7 @@ class ImportStore(StoreBase):
             raise ImportFailed(f"the library refused it: {exc}", file=str(path)) from None
         from intercept_viewer.core import media
 
-        result.media = media.attach_found(self, result.id, path, pf.parsed.meta.media_path)
+        result.media = media.attach_found(self._lib(), result.id, path, pf.parsed.meta.media_path)
         return result
 
     def import_files(
@@ -321,13 +316,13 @@ class ImportStore(StoreBase):
         pool = getattr(self, "_import_pool", None)
         if pool is None:
             pool = self._import_pool = ImportPool()
-        yield from pool.run(self, paths, format, cancelled=cancelled, progress=progress)
+        yield from pool.run(self._lib(), paths, format, cancelled=cancelled, progress=progress)
 
     def _close_import_pool(self) -> None:
         """Stop the import workers, if an import started them (``Library.close``)."""
         pool = getattr(self, "_import_pool", None)
         if pool is not None:
-            self._import_pool = None
+            self._import_pool = None  # type: ignore[assignment]
             pool.close()
 
     def seed_samples(self) -> list[AddResult]:

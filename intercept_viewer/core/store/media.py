@@ -21,28 +21,28 @@ class MediaStore(StoreBase):
         """Attach a recording (hash, duration, place) to a transcript; see ``core.media``."""
         from intercept_viewer.core import media
 
-        return media.attach(self, transcript_id, path)
+        return media.attach(self._lib(), transcript_id, path)
 
     def detach_media(self, transcript_id: int) -> Media | None:
         from intercept_viewer.core import media
 
-        return media.detach(self, transcript_id)
+        return media.detach(self._lib(), transcript_id)
 
     def media(self, transcript_id: int) -> Media | None:
         """The transcript's recording, or None."""
         from intercept_viewer.core import media
 
-        return media.media_for(self, transcript_id)
+        return media.media_for(self._lib(), transcript_id)
 
     def media_peaks(self, transcript_id: int) -> Peaks | None:
         from intercept_viewer.core import media
 
-        return media.peaks(self, transcript_id)
+        return media.peaks(self._lib(), transcript_id)
 
     def set_media_peaks(self, transcript_id: int, sha256: str, peaks: Peaks) -> bool:
         from intercept_viewer.core import media
 
-        return media.set_peaks(self, transcript_id, sha256, peaks)
+        return media.set_peaks(self._lib(), transcript_id, sha256, peaks)
 
     def relink_media(
         self, folder: str | os.PathLike[str], transcript_ids: Iterable[int] | None = None
@@ -50,4 +50,4 @@ class MediaStore(StoreBase):
         """Find moved recordings in ``folder`` by their SHA-256."""
         from intercept_viewer.core import media
 
-        return media.relink(self, folder, transcript_ids)
+        return media.relink(self._lib(), folder, transcript_ids)

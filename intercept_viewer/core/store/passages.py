@@ -242,7 +242,8 @@ class PassageStore(StoreBase):
         newest_first: bool = False,
     ) -> list[Passage]:
         """The follow-up queue: passages filtered by tag, state, transcript and status."""
-        where, params = ["1"], []
+        where: list[str] = ["1"]
+        params: list[object] = []
         if tag:
             where.append(
                 "p.id IN (SELECT pt.passage_id FROM passage_tags pt JOIN tags t "

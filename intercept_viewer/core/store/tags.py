@@ -74,6 +74,7 @@ class TagStore(StoreBase):
         return [Tag(**r) for r in named_rows(rows)]
 
     def tag(self, name_or_id: str | int) -> Tag:
+        arg: int | str
         if isinstance(name_or_id, int):
             where, arg = "t.id = ?", name_or_id
         else:

@@ -83,7 +83,7 @@ class TranscriptStore(StoreBase):
                     f"UPDATE transcripts SET {assignments} WHERE id = ?",
                     [*fields.values(), transcript_id],
                 )
-                corrections.record_verification(self, before, fields, reason)
+                corrections.record_verification(self._lib(), before, fields, reason)
         return self.transcript(transcript_id)
 
     def delete_transcripts(self, ids: Iterable[int], *, delete_passages: bool = False) -> None:

@@ -60,7 +60,7 @@ class UtteranceStore(StoreBase):
         Only integers: 100,000 of these cost a few MB, not the text.
         """
         return [
-            tuple(r)  # type: ignore[misc]
+            tuple(r)
             for r in self.db.execute(
                 "SELECT seq, speaker_id, start_ms, end_ms FROM utterances "
                 "WHERE transcript_id = ? ORDER BY seq",

@@ -8,6 +8,7 @@ connection, close the library, restore, reopen and let every panel re-read it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,8 +87,9 @@ class BackupDialog(QDialog):
             self.tree.addTopLevelItem(item)
         for col in range(3):
             self.tree.resizeColumnToContents(col)
-        if backups:
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        first = self.tree.topLevelItem(0)
+        if first is not None:
+            self.tree.setCurrentItem(first)
         else:
             self.tree.setEnabled(False)
         self.tree.itemDoubleClicked.connect(lambda *_: self._restore())
@@ -129,6 +131,28 @@ class BackupDialog(QDialog):
         """Show modally; the chosen Backup, ``RETRY``, or None (closed / quit)."""
         self.exec()
         return self.choice
+
+
+class BackupPrompts:
+    """The backup questions, as classmethods tests replace (like ``Prompts``)."""
+
+    @classmethod
+    def ask_library_recovery(
+        cls, parent: QWidget | None, message: str, backups: Sequence[Backup]
+    ) -> Backup | str | None:
+        """The library can't be opened: a backup to restore, ``RETRY``, or None (quit)."""
+        text = message + (
+            "\n\nRestore a backup? The file is moved aside, never overwritten."
+            if backups
+            else "\n\nThere is no backup of this library."
+        )
+        return BackupDialog(list(backups), text, at_start=True, parent=parent).exec_choice()
+
+    @classmethod
+    def choose_backup(cls, parent: QWidget | None, backups: Sequence[Backup]) -> Backup | None:
+        text = "Choose the backup to restore. The library as it is now is kept beside it."
+        choice = BackupDialog(list(backups), text, parent=parent).exec_choice()
+        return choice if not isinstance(choice, str) else None
 
 
 def stop_library_users(context: WindowContext) -> None:
@@ -192,7 +216,7 @@ def restore_backup_dialog(context: WindowContext) -> Path | None:
     if not backups:
         Prompts.show_error(window, f"There are no backups of {path} yet.")
         return None
-    backup = Prompts.choose_backup(window, backups)
+    backup = BackupPrompts.choose_backup(window, backups)
     if backup is None:
         return None
     if not Prompts.confirm_restore(window, backup, path):

@@ -38,7 +38,7 @@ from intercept_viewer.core.library import Library
 from intercept_viewer.ui.tasks import Task, TaskHandle
 
 if TYPE_CHECKING:
-    from intercept_viewer.ui.main_window import MainWindow
+    from intercept_viewer.ui.context import WindowContext
 
 K_HOST = "publish/aleph_host"
 K_COLLECTION = "publish/aleph_collection"
@@ -109,10 +109,10 @@ class PublishDialog(QDialog):
         progress_bar, status_label, publish_button; task: the running publish, if any.
     """
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window_ = window
-        self.settings: QSettings = window.settings
+    def __init__(self, context: WindowContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.settings: QSettings = context.settings
         self.task: TaskHandle | None = None
         self.setWindowTitle("Publish the library")
 
@@ -236,7 +236,7 @@ class PublishDialog(QDialog):
         self.progress_bar.setVisible(True)
         self.progress_bar.setRange(0, 0)
         self.status_label.setText("Publishing…")
-        handle = self.window_.context.tasks.submit(
+        handle = self.context.tasks.submit(
             publish_task(self.target, options),
             on_progress=self._on_progress,
             on_done=lambda message: self._ended(True, message),
@@ -286,17 +286,18 @@ class Publisher:
         action: the menu action; dialog: the open dialog, if any.
     """
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    def __init__(self, context: WindowContext, parent: QWidget | None = None) -> None:
+        self.context = context
+        self.parent = parent
         self.dialog: PublishDialog | None = None
-        self.action = QAction("&Publish… (Aleph, Datasette)", window)
+        self.action = QAction("&Publish… (Aleph, Datasette)", parent)
         self.action.setStatusTip("Share the library with a team: Aleph/OpenAleph or Datasette")
         self.action.triggered.connect(self.open)
 
     def ensure_dialog(self) -> PublishDialog:
         """The dialog, made on first use (tests drive it without showing it)."""
         if self.dialog is None:
-            self.dialog = PublishDialog(self.window)
+            self.dialog = PublishDialog(self.context, self.parent)
         return self.dialog
 
     def open(self) -> PublishDialog:
@@ -304,10 +305,3 @@ class Publisher:
         dialog.show()
         dialog.raise_()
         return dialog
-
-
-def install_publish(window: MainWindow) -> Publisher:
-    """Put File ▸ Publish… before Delete, beside the exports."""
-    publisher = Publisher(window)
-    window.file_menu.insertAction(window.delete_action, publisher.action)
-    return publisher

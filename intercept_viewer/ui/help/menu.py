@@ -12,11 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QStyle, QToolBar
 
-from intercept_viewer.ui.help.about import AboutDialog
-from intercept_viewer.ui.help.shortcuts import ShortcutsDialog
-from intercept_viewer.ui.help.welcome import WelcomeDialog
 from intercept_viewer.ui.widgets import theme
 
 
@@ -31,6 +28,24 @@ class HelpActions:
     themes: dict[str, QAction]
 
 
+def _shortcuts_dialog(window: QMainWindow) -> QDialog:
+    from intercept_viewer.ui.help.shortcuts import ShortcutsDialog
+
+    return ShortcutsDialog(window)
+
+
+def _welcome_dialog(window: QMainWindow, open_action: QAction, folder_action: QAction) -> QDialog:
+    from intercept_viewer.ui.help.welcome import WelcomeDialog
+
+    return WelcomeDialog(window, open_action, folder_action)
+
+
+def _about_dialog(window: QMainWindow, path: Path | None) -> QDialog:
+    from intercept_viewer.ui.help.about import AboutDialog
+
+    return AboutDialog(window, path)
+
+
 def install_help(
     window: QMainWindow,
     settings: QSettings,
@@ -43,12 +58,13 @@ def install_help(
     menu = window.menuBar().addMenu("&Help")
     shortcuts = QAction("&Keyboard shortcuts…", window)
     shortcuts.setShortcuts([QKeySequence("F1"), QKeySequence("Ctrl+/")])
-    shortcuts.triggered.connect(lambda: ShortcutsDialog(window).exec())
+    # the dialogs are imported when first asked for: none of them is needed to start
+    shortcuts.triggered.connect(lambda: _shortcuts_dialog(window).exec())
     welcome = QAction("&Welcome…", window)
-    welcome.triggered.connect(lambda: WelcomeDialog(window, open_action, folder_action).exec())
+    welcome.triggered.connect(lambda: _welcome_dialog(window, open_action, folder_action).exec())
     about = QAction("&About Intercept Viewer", window)
     about.setMenuRole(QAction.MenuRole.AboutRole)
-    about.triggered.connect(lambda: AboutDialog(window, library_path()).exec())
+    about.triggered.connect(lambda: _about_dialog(window, library_path()).exec())
     for action in (shortcuts, welcome):
         menu.addAction(action)
         window.addAction(action)

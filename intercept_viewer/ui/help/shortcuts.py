@@ -138,6 +138,6 @@ class ShortcutsDialog(QDialog):
 
     def visible_rows(self) -> list[tuple[str, str, str]]:
         return [
-            tuple(self.proxy.index(r, c).data() for c in range(3))  # type: ignore[misc]
+            tuple(self.proxy.index(r, c).data() for c in range(3))
             for r in range(self.proxy.rowCount())
         ]

@@ -16,8 +16,9 @@ import os
 from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 
+from intercept_viewer.core import import_pipeline
 from intercept_viewer.core.errors import ImportFailed
-from intercept_viewer.core.importers import accepted_suffixes
+from intercept_viewer.core.formats import accepted_suffixes
 from intercept_viewer.core.library import AddResult, Library
 from intercept_viewer.ui.tasks import Task
 
@@ -85,7 +86,9 @@ def import_task(
 
     def op(library: Library) -> Generator[tuple[int, int, Path, AddResult | ImportFailed]]:
         total = len(files)
-        outcomes = library.import_files(files, format, cancelled=cancelled, progress=bytes_done)
+        outcomes = import_pipeline.import_files(
+            library, files, format, cancelled=cancelled, progress=bytes_done
+        )
         for done, (path, outcome) in enumerate(outcomes, start=1):
             yield done, total, path, outcome
 

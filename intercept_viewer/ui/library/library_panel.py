@@ -131,9 +131,6 @@ class TranscriptTableModel(RowTableModel):
             )
         self.layoutChanged.emit()
 
-    def transcript_at(self, row: int) -> Transcript:
-        return self._rows[row]
-
     def row_of(self, transcript_id: int) -> int:
         for i, t in enumerate(self._rows):
             if t.id == transcript_id:

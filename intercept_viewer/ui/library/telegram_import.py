@@ -31,8 +31,10 @@ from intercept_viewer.ui.widgets.prompts import Prompts
 
 if TYPE_CHECKING:
     # the Telegram readers bring lxml: imported when an import starts, not with the window
+    from PySide6.QtWidgets import QWidget
+
     from intercept_viewer.core.telegram.importer import TelegramImportReport, TelegramProgress
-    from intercept_viewer.ui.main_window import MainWindow
+    from intercept_viewer.ui.context import WindowContext
 
 
 class TelegramPrompts:
@@ -114,13 +116,14 @@ class TelegramImporter:
         action: File ▸ Import Telegram export…
     """
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    def __init__(self, context: WindowContext, parent: QWidget | None = None) -> None:
+        self.context = context
+        self.window = context.host  # the parent of its dialogs
         self.task: TaskHandle | None = None
         self.report: TelegramImportReport | None = None
         self._cancelled = False
         self._progress: QProgressDialog | None = None
-        self.action = QAction("Import &Telegram export…", window)
+        self.action = QAction("Import &Telegram export…", parent)
         self.action.setStatusTip("Import every call posted in a Telegram Desktop channel export")
         self.action.triggered.connect(self.choose_and_import)
 
@@ -134,7 +137,7 @@ class TelegramImporter:
         from intercept_viewer.core.telegram.importer import channels_in_export
 
         try:
-            channels = channels_in_export(self.window.library, export)
+            channels = channels_in_export(self.context.library, export)
         except InterceptViewerError as exc:
             Prompts.show_error(self.window, str(exc))
             return None
@@ -173,7 +176,7 @@ class TelegramImporter:
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
         self._progress = progress
-        handle = window.context.tasks.submit(
+        handle = self.context.tasks.submit(
             telegram_task(export, usernames),
             on_progress=self._on_progress,
             on_done=self._on_done,
@@ -223,17 +226,7 @@ class TelegramImporter:
             return
         window = self.window
         if report.imported:
-            window.context.notify(Change.of("transcripts", "speakers", "utterances"))
-            window.show_transcript(report.imported[0].transcript_id)
-        window.statusBar().showMessage(report.summary(), 10_000)
+            self.context.notify(Change.of("transcripts", "speakers", "utterances"))
+            self.context.navigate(report.imported[0].transcript_id, 1)
+        self.context.show_status(report.summary(), 10_000)
         TelegramPrompts.show_summary(window, report)
-
-
-def install_telegram_import(window: MainWindow) -> TelegramImporter:
-    """Put File ▸ Import Telegram export… after Import folder."""
-    importer = TelegramImporter(window)
-    actions = window.file_menu.actions()
-    after = actions.index(window.import_folder_action) + 1
-    before = actions[after] if after < len(actions) else None
-    window.file_menu.insertAction(before, importer.action)  # type: ignore[arg-type]
-    return importer

@@ -20,8 +20,12 @@ from intercept_viewer.ui.transcript.commands import _Applied
 
 
 class TagTarget(Protocol):
-    library: Library
-    undo_stack: QUndoStack  # the history a failed undo/redo clears (see ui.transcript.commands)
+    @property
+    def library(self) -> Library: ...
+
+    @property
+    def undo_stack(self) -> QUndoStack:  # the history a failed undo/redo clears (see commands)
+        ...
 
     def tagging_changed(self) -> None: ...
 
@@ -48,6 +52,8 @@ def _recreate(library: Library, tags: list[Tag]) -> None:
 class AddPassageCommand(_Applied):
     """Undo deletes the passage (and the tags it created); redo restores both with their ids."""
 
+    target: TagTarget
+
     def __init__(self, target: TagTarget, passage: Passage, created_tags: list[Tag]) -> None:
         super().__init__(f"Tag {', '.join(passage.tags) or 'passage'}")
         self.target, self.passage, self.created = target, passage, created_tags
@@ -65,6 +71,8 @@ class AddPassageCommand(_Applied):
 
 class EditPassageCommand(_Applied):
     """Tags, note and state of one passage, before and after (also used for "mark done")."""
+
+    target: TagTarget
 
     def __init__(
         self,
@@ -92,6 +100,8 @@ class EditPassageCommand(_Applied):
 
 
 class DeletePassageCommand(_Applied):
+    target: TagTarget
+
     def __init__(self, target: TagTarget, passage: Passage) -> None:
         super().__init__("Delete passage")
         self.target, self.passage = target, passage
@@ -107,6 +117,8 @@ class DeletePassageCommand(_Applied):
 
 class UpdateTagCommand(_Applied):
     """Rename, recolour or describe a tag."""
+
+    target: TagTarget
 
     def __init__(
         self,
@@ -145,6 +157,8 @@ class UpdateTagCommand(_Applied):
 
 
 class MergeTagsCommand(_Applied):
+    target: TagTarget
+
     def __init__(self, target: TagTarget, keep: Tag, merge: TagMerge) -> None:
         super().__init__(f"Merge tag {merge.removed.name} into {keep.name}")
         self.target, self.merge = target, merge
@@ -159,6 +173,8 @@ class MergeTagsCommand(_Applied):
 
 
 class DeleteTagCommand(_Applied):
+    target: TagTarget
+
     def __init__(self, target: TagTarget, deletion: TagDeletion, delete_passages: bool) -> None:
         super().__init__(f"Delete tag {deletion.tag.name}")
         self.target, self.deletion, self.with_passages = target, deletion, delete_passages

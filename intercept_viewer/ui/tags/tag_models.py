@@ -130,9 +130,6 @@ class PassageQueueModel(QAbstractTableModel):
     def rows(self) -> list[QueueRow]:
         return list(self._rows)
 
-    def passage_at(self, row: int) -> Passage | None:
-        return self._rows[row].passage if 0 <= row < len(self._rows) else None
-
     def row_of(self, passage_id: int) -> int:
         for i, r in enumerate(self._rows):
             if r.passage.id == passage_id:

@@ -8,7 +8,8 @@ tooltips are escaped.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import (
     QEvent,
@@ -43,6 +44,7 @@ from intercept_viewer.ui.widgets.safe_text import tooltip_html
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
 
+T = TypeVar("T")
 #: What a tagging action changes.
 TAGGING = ("passages", "tags")
 
@@ -152,7 +154,7 @@ class Tagging(QObject):
 
     # ---------------------------------------------------------------- tagging
 
-    def _try(self, fn: Any) -> Any:
+    def _try(self, fn: Callable[[], T]) -> T | None:
         """Run one tagging write through the context: broadcast, or shown why not (None)."""
         return self.context.write(lambda _library: fn(), Change.of(*TAGGING))
 

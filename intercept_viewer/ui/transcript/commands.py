@@ -35,8 +35,11 @@ HISTORY_CLEARED = "The library could not be changed; undo history cleared."
 class EditTarget(Protocol):
     """What a command works on: ``ui.context.WindowContext``."""
 
-    library: Library
-    undo_stack: QUndoStack
+    @property
+    def library(self) -> Library: ...
+
+    @property
+    def undo_stack(self) -> QUndoStack: ...
 
     def notify(self, change: Change) -> None: ...
 
@@ -55,7 +58,8 @@ def speaker_change(speaker: Speaker, *, rows_changed: bool) -> Change:
 
 
 class _UndoTarget(Protocol):
-    undo_stack: QUndoStack
+    @property
+    def undo_stack(self) -> QUndoStack: ...
 
 
 class _Applied(QUndoCommand):
@@ -107,6 +111,8 @@ def _history_failed(stack: QUndoStack, message: str) -> None:
 
 
 class EditTranscriptCommand(_Applied):
+    target: EditTarget
+
     def __init__(
         self, target: EditTarget, transcript_id: int, field: str, old: Any, new: Any
     ) -> None:
@@ -129,6 +135,8 @@ class EditTranscriptCommand(_Applied):
 
 
 class RenameSpeakerCommand(_Applied):
+    target: EditTarget
+
     def __init__(self, target: EditTarget, speaker: Speaker, new: str) -> None:
         super().__init__(f"Rename {speaker.name} to {new}")
         self.target, self.speaker, self.new = target, speaker, new
@@ -143,6 +151,8 @@ class RenameSpeakerCommand(_Applied):
 
 
 class RecolorSpeakerCommand(_Applied):
+    target: EditTarget
+
     def __init__(self, target: EditTarget, speaker: Speaker, new: str) -> None:
         super().__init__(f"Recolour {speaker.name}")
         self.target, self.speaker, self.new = target, speaker, new
@@ -157,6 +167,8 @@ class RecolorSpeakerCommand(_Applied):
 
 
 class MergeSpeakersCommand(_Applied):
+    target: EditTarget
+
     def __init__(self, target: EditTarget, keep: Speaker, gone: Speaker, seqs: list[int]) -> None:
         super().__init__(f"Merge {gone.name} into {keep.name}")
         self.target, self.keep, self.gone, self.seqs = target, keep, gone, seqs

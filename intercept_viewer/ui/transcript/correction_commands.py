@@ -23,8 +23,11 @@ from intercept_viewer.ui.transcript.commands import _Applied
 
 
 class CorrectionTarget(Protocol):
-    library: Library
-    undo_stack: QUndoStack
+    @property
+    def library(self) -> Library: ...
+
+    @property
+    def undo_stack(self) -> QUndoStack: ...
 
     def corrections_applied(self, transcript_id: int, steps: Sequence[Correction]) -> None: ...
 
@@ -33,6 +36,8 @@ class CorrectionTarget(Protocol):
 
 class CorrectionCommand(_Applied):
     """One user action made of one or more corrections (e.g. an edit then a split)."""
+
+    target: CorrectionTarget
 
     def __init__(self, target: CorrectionTarget, text: str, done: Sequence[Correction]) -> None:
         super().__init__(text)
@@ -55,6 +60,8 @@ class CorrectionCommand(_Applied):
 
 class TurnTimesCommand(_Applied):
     """Set or clear turns' start/end times; ``previous`` is what ``set_turn_times`` returned."""
+
+    target: CorrectionTarget
 
     def __init__(
         self,

@@ -27,14 +27,16 @@ from intercept_viewer.core.errors import InterceptViewerError, NotFound
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Utterance
 from intercept_viewer.core.timefmt import format_ms, parse_ms
-from intercept_viewer.ui.context import Change
+from intercept_viewer.ui.context import Change, WindowContext
 from intercept_viewer.ui.transcript.commands import EditTranscriptCommand, field_change
 from intercept_viewer.ui.transcript.correction_commands import CorrectionCommand, TurnTimesCommand
 from intercept_viewer.ui.transcript.history_panel import KIND_LABELS, HistoryPanel, when
 from intercept_viewer.ui.widgets.prompts import Prompts
 
 if TYPE_CHECKING:
-    from intercept_viewer.ui.main_window import MainWindow
+    from intercept_viewer.ui.transcript.source_panel import SourcePanel
+    from intercept_viewer.ui.transcript.speakers_panel import SpeakersPanel
+    from intercept_viewer.ui.transcript.transcript_view import TranscriptView
 
 #: Statuses that a note saying "unverified" contradicts.
 CONFIRMING = ("verified", "corroborated")
@@ -79,17 +81,30 @@ class TurnCorrections(QObject):
     """Corrections of the shown transcript.
 
     Attributes:
-        window: the MainWindow. history_panel, history_dock: the History dock.
+        context: the window's context. view, speakers_panel, source_panel: what it corrects
+        and shows corrections in. history_panel: the History dock's widget (the window docks
+        it).
         edit_action (F2), reassign_action (Ctrl+R), split_action (Ctrl+Shift+Return),
         merge_action (Ctrl+M), insert_action (Insert), delete_action (Ctrl+Delete),
         times_action (Ctrl+Shift+T), show_imported_action (View ▸ Show as imported).
         menu: Edit ▸ Correct turn (also in the list's context menu).
     """
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        view = window.list_view
+    def __init__(
+        self,
+        context: WindowContext,
+        view: TranscriptView,
+        speakers_panel: SpeakersPanel,
+        source_panel: SourcePanel,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.host = context.host
+        self.view = view
+        self.speakers_panel = speakers_panel
+        self.source_panel = source_panel
+        list_view = view.list_view
         self.edit_action = self._action("&Edit text", self.edit_current, "F2")
         self.reassign_action = self._action(
             "&Give to speaker…", lambda: self.reassign_selection(), "Ctrl+R"
@@ -101,10 +116,10 @@ class TurnCorrections(QObject):
         self.insert_action = self._action("&Insert turn after…", self.insert_after, "Insert")
         self.delete_action = self._action("&Delete turn", self.delete_selection, "Ctrl+Delete")
         self.times_action = self._action("Set &time…", self.set_time_dialog, "Ctrl+Shift+T")
-        self.show_imported_action = QAction("Show as &imported", window)
+        self.show_imported_action = QAction("Show as &imported", self)
         self.show_imported_action.setCheckable(True)
         self.show_imported_action.toggled.connect(self.show_as_imported)
-        self.menu = QMenu("Co&rrect turn", window)
+        self.menu = QMenu("Co&rrect turn", parent)
         for a in (
             self.edit_action,
             self.reassign_action,
@@ -115,26 +130,21 @@ class TurnCorrections(QObject):
             self.times_action,
         ):
             self.menu.addAction(a)
-        self.history_panel = HistoryPanel(window)
-        self.history_dock = window.add_dock(
-            self.history_panel, "History", Qt.DockWidgetArea.RightDockWidgetArea, "history"
-        )
-        window.tabifyDockWidget(window.speakers_dock, self.history_dock)
-        window.speakers_dock.raise_()
-        view.setEditTriggers(
+        self.history_panel = HistoryPanel(parent)
+        list_view.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        delegate = view.utterance_delegate
+        delegate = list_view.utterance_delegate
         delegate.commit_text = self._commit_text
         delegate.split_at = self._split_from_editor
-        window.transcript_view.model.history_tip = self._history_tip
+        view.model.history_tip = self._history_tip
         # From the speaker list too: right-click a speaker to give it the selected turns.
-        table = window.speakers_panel.table
+        table = speakers_panel.table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._speaker_list_menu)
-        window.current_transcript_changed.connect(self._transcript_shown)
-        window.context.changed.connect(self._library_changed)
+        context.current_changed.connect(self._transcript_shown)
+        context.changed.connect(self._library_changed)
         self._later = QTimer(self)
         self._later.setSingleShot(True)
         self._later.setInterval(0)
@@ -142,44 +152,44 @@ class TurnCorrections(QObject):
         self._structure_changed = False
 
     def _action(self, text: str, slot: Callable[[], object], shortcut: str) -> QAction:
-        action = QAction(text, self.window)
+        action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
         # Only while the list has the focus: Insert, F2 and Ctrl+Delete mean other things in
         # the panels' text fields.
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(slot)
-        self.window.list_view.addAction(action)
+        self.view.list_view.addAction(action)
         return action
 
     # ---------------------------------------------------------------- what is shown
 
     @property
     def library(self) -> Library:
-        return self.window.library
+        return self.context.library
 
     @property
     def undo_stack(self) -> QUndoStack:
-        return self.window.undo_stack
+        return self.context.undo_stack
 
     def _tid(self) -> int | None:
-        if self.window.transcript_view.model.showing_fixed:
+        if self.view.model.showing_fixed:
             Prompts.show_info(
-                self.window,
+                self.host,
                 "The transcript is shown as imported (View ▸ Show as imported); turn that off "
                 "to correct it.",
             )
             return None
-        return self.window.current_transcript_id()
+        return self.context.current_transcript_id
 
     def _rows(self) -> list[int]:
-        view = self.window.list_view
+        view = self.view.list_view
         rows = view.selected_rows()
         if not rows and view.currentIndex().isValid():
             rows = [view.currentIndex().row()]
         return rows
 
     def _current_row(self) -> int | None:
-        view = self.window.list_view
+        view = self.view.list_view
         idx = view.currentIndex()
         if idx.isValid():
             return idx.row()
@@ -187,7 +197,7 @@ class TurnCorrections(QObject):
         return rows[0] if rows else None
 
     def _utterance(self, row: int) -> Utterance | None:
-        return self.window.transcript_view.model.utterance_at(row)
+        return self.view.model.utterance_at(row)
 
     def _transcript_shown(self, tid: int) -> None:
         self.show_imported_action.blockSignals(True)
@@ -198,21 +208,21 @@ class TurnCorrections(QObject):
 
     def _library_changed(self, change: Change) -> None:
         """Another write (a status edit, an undo, another panel): the history may have grown."""
-        tid = self.window.current_transcript_id()
+        tid = self.context.current_transcript_id
         if change.touches("utterances", "verification", "transcripts") and (
             change.touches_transcript(tid)
         ):
             self.refresh_history()
 
     def _update_marks(self, tid: int | None) -> None:
-        view = self.window.list_view
+        view = self.view.list_view
         show = tid is not None and self.library.is_corrected(tid)
         if view.utterance_delegate.set_show_marks(show):
             view.relayout_now()
 
     def refresh_history(self) -> None:
         """The History dock and the source panel's status history, for the shown transcript."""
-        tid = self.window.current_transcript_id()
+        tid = self.context.current_transcript_id
         try:
             entries = self.library.history(tid) if tid is not None else []
         except NotFound:  # deleted (here or by another process) before the view moved on
@@ -224,7 +234,7 @@ class TurnCorrections(QObject):
             for e in entries
             if e.kind == "verification"
         ]
-        self.window.source_panel.set_verification_history(lines)
+        self.source_panel.set_verification_history(lines)
 
     def _history_tip(self, u: Utterance) -> str:
         """The turn's own history, for the tooltip of its "edited" mark."""
@@ -243,7 +253,7 @@ class TurnCorrections(QObject):
         try:
             done = [c for c in make() if c.steps]
         except (InterceptViewerError, ValueError) as exc:
-            Prompts.show_error(self.window, str(exc))
+            Prompts.show_error(self.host, str(exc))
             return []
         if done:
             self.undo_stack.push(CorrectionCommand(self, label, done))
@@ -252,7 +262,7 @@ class TurnCorrections(QObject):
 
     def edit_current(self) -> None:
         """F2: edit the current turn's text in place."""
-        view = self.window.list_view
+        view = self.view.list_view
         row = self._current_row()
         if row is None or self._tid() is None:
             return
@@ -267,8 +277,8 @@ class TurnCorrections(QObject):
     def speaker_menu(self) -> QMenu:
         """Ctrl+R's menu: the transcript's speakers numbered 1…9 (press the number), then
         New speaker… (N)."""
-        menu = QMenu(self.window.list_view)
-        for i, sp in enumerate(self.window.transcript_view.model.speakers(), start=1):
+        menu = QMenu(self.view.list_view)
+        for i, sp in enumerate(self.view.model.speakers(), start=1):
             key = f"&{i} " if i <= 9 else ""
             act = menu.addAction(f"{key}{sp.name.replace('&', '&&')}")
             act.triggered.connect(lambda _=False, sid=sp.id: self.reassign_selection(sid))
@@ -284,7 +294,7 @@ class TurnCorrections(QObject):
         if tid is None or not rows:
             return
         if speaker is None:
-            view = self.window.list_view
+            view = self.view.list_view
             rect = view.visualRect(view.model().index(rows[0], 0))
             self.speaker_menu().popup(view.viewport().mapToGlobal(rect.topLeft() + QPoint(40, 0)))
             return
@@ -298,34 +308,34 @@ class TurnCorrections(QObject):
 
     def speaker_list_menu(self, row: int) -> QMenu | None:
         """The Speakers panel's context menu for ``row``: give it the selected turns."""
-        model = self.window.speakers_panel.model
+        model = self.speakers_panel.model
         if not 0 <= row < model.rowCount():
             return None
         sp = model.speaker_at(row)
         n = len(self._rows())
-        menu = QMenu(self.window.speakers_panel)
+        menu = QMenu(self.speakers_panel)
         act = menu.addAction(
             f"Give the selected turn{'s' if n != 1 else ''} to {sp.name.replace('&', '&&')}"
         )
-        act.setEnabled(n > 0 and not self.window.transcript_view.model.showing_fixed)
+        act.setEnabled(n > 0 and not self.view.model.showing_fixed)
         act.triggered.connect(lambda _=False, sid=sp.id: self.reassign_selection(sid))
         return menu
 
     def _speaker_list_menu(self, pos: QPoint) -> None:
-        table = self.window.speakers_panel.table
+        table = self.speakers_panel.table
         menu = self.speaker_list_menu(table.indexAt(pos).row())
         if menu is not None:
             menu.popup(table.viewport().mapToGlobal(pos))
 
     def _reassign_new(self) -> None:
-        name = CorrectionPrompts.ask_new_speaker(self.window)
+        name = CorrectionPrompts.ask_new_speaker(self.host)
         if name and name.strip():
             self.reassign_selection(name.strip())
 
     def split_current(self) -> None:
         """Ctrl+Shift+Enter outside the editor: open it, so the cursor can be placed."""
         self.edit_current()
-        self.window.statusBar().showMessage(
+        self.context.show_status(
             "Place the cursor where the turn splits and press Ctrl+Shift+Enter.", 6000
         )
 
@@ -363,14 +373,14 @@ class TurnCorrections(QObject):
         if tid is None or not rows:
             return
         if rows != list(range(rows[0], rows[-1] + 1)):
-            Prompts.show_error(self.window, "Only adjacent turns can be merged.")
+            Prompts.show_error(self.host, "Only adjacent turns can be merged.")
             return
         first, times = rows[0] + 1, max(1, len(rows) - 1)
 
         steps = [lambda: self.library.merge_turns(tid, first)] * times
         label = f"Merge turns {first}–{first + times}"
         if self._run(label, lambda: self._all_or_nothing(steps)):
-            self.window.list_view.go_to_row(first - 1)
+            self.view.list_view.go_to_row(first - 1)
 
     def insert_after(self) -> None:
         """Insert a turn after the current one (same speaker; give it to another after)."""
@@ -379,14 +389,14 @@ class TurnCorrections(QObject):
         if tid is None:
             return
         after = row + 1 if row is not None else 0
-        text = CorrectionPrompts.ask_turn_text(self.window, after)
+        text = CorrectionPrompts.ask_turn_text(self.host, after)
         if not text or not text.strip():
             return
         if self._run(
             f"Insert turn after {after}",
             lambda: [self.library.insert_turn(tid, after, text)],
         ):
-            self.window.list_view.go_to_row(after)
+            self.view.list_view.go_to_row(after)
 
     def delete_selection(self) -> None:
         """Delete the selected turns (undoable; their passages keep their notes)."""
@@ -410,7 +420,7 @@ class TurnCorrections(QObject):
         if tid is None or u is None:
             return
         current = " – ".join(format_ms(x) for x in (u.start_ms, u.end_ms) if x is not None)
-        answer = CorrectionPrompts.ask_times(self.window, u.seq, current)
+        answer = CorrectionPrompts.ask_times(self.host, u.seq, current)
         if answer is None:
             return
         try:
@@ -420,7 +430,7 @@ class TurnCorrections(QObject):
             start = parse_ms(parts[0]) if parts else None
             end = parse_ms(parts[1]) if len(parts) == 2 else None
         except ValueError as exc:
-            Prompts.show_error(self.window, str(exc))
+            Prompts.show_error(self.host, str(exc))
             return
         self.set_times(tid, [(u.seq, start, end)])
 
@@ -429,7 +439,7 @@ class TurnCorrections(QObject):
         try:
             previous = self.library.set_turn_times(tid, changes)
         except (InterceptViewerError, ValueError) as exc:
-            Prompts.show_error(self.window, str(exc))
+            Prompts.show_error(self.host, str(exc))
             return False
         self.undo_stack.push(TurnTimesCommand(self, tid, changes, previous))
         self.times_applied(tid, [c[0] for c in changes])
@@ -439,14 +449,14 @@ class TurnCorrections(QObject):
 
     def show_as_imported(self, on: bool) -> None:
         """View ▸ Show as imported: the whole transcript as it came in (read-only)."""
-        tid = self.window.current_transcript_id()
-        model = self.window.transcript_view.model
+        tid = self.context.current_transcript_id
+        model = self.view.model
         if tid is None:
             return
         model.set_fixed_rows(self.library.imported_utterances(tid) if on else None)
         for a in self.menu.actions():
             a.setEnabled(not on)
-        self.window.statusBar().showMessage(
+        self.context.show_status(
             "Showing the transcript as imported (read-only)." if on else "", 0 if on else 1
         )
 
@@ -454,9 +464,9 @@ class TurnCorrections(QObject):
 
     def corrections_applied(self, transcript_id: int, steps: Sequence[Correction]) -> None:
         """The library made ``steps`` (a correction, undo or redo): patch the list's rows."""
-        if transcript_id != self.window.current_transcript_id():
+        if transcript_id != self.context.current_transcript_id:
             return
-        model = self.window.transcript_view.model
+        model = self.view.model
         for c in steps:
             for s in c.steps:
                 model.turns_replaced(s.seq, len(s.before), len(s.after))
@@ -464,25 +474,25 @@ class TurnCorrections(QObject):
                 self._structure_changed = True
             if c.created_speakers or c.removed_speakers:
                 # names and colours only: the rows were patched above, no reload
-                self.window.context.notify(Change.of("speakers", transcripts=[transcript_id]))
+                self.context.notify(Change.of("speakers", transcripts=[transcript_id]))
         self._after_change(transcript_id)
 
     def times_applied(self, transcript_id: int, seqs: Sequence[int]) -> None:
-        if transcript_id != self.window.current_transcript_id():
+        if transcript_id != self.context.current_transcript_id:
             return
-        model = self.window.transcript_view.model
+        model = self.view.model
         for seq in seqs:
             model.turns_replaced(seq, 1, 1)
         self._structure_changed = True
         t = self.library.transcript(transcript_id)
-        view = self.window.transcript_view
+        view = self.view
         if view.transcript is not None and t.has_times != view.transcript.has_times:
             view.set_speakers(list(model.speakers()), rows_changed=False)
         self._after_change(transcript_id)
 
     def _after_change(self, transcript_id: int) -> None:
         t = self.library.transcript(transcript_id)
-        view = self.window.transcript_view
+        view = self.view
         view.transcript = t
         view.update_header(t)
         self._update_marks(transcript_id)
@@ -490,7 +500,7 @@ class TurnCorrections(QObject):
 
     def _refresh_extras(self) -> None:
         """After the repaint: strip and speaker stats (a worker reads them), chips, history."""
-        tv = self.window.transcript_view
+        tv = self.view
         t = tv.transcript
         if t is None:
             return
@@ -500,7 +510,7 @@ class TurnCorrections(QObject):
             tv.load_outline()
         # everyone else (tag chips and queue, the library row, search, the history) hears it
         # now, after the frame: the list itself was patched already
-        self.window.context.notify(
+        self.context.notify(
             Change.of("utterances", "passages", "transcripts", transcripts=[t.id])
         )
 
@@ -512,7 +522,7 @@ class TurnCorrections(QObject):
         t = self.library.transcript(transcript_id)
         if status not in CONFIRMING or not note_says_unverified(t.verification_note):
             return False
-        note = CorrectionPrompts.ask_note_update(self.window, status, t.verification_note or "")
+        note = CorrectionPrompts.ask_note_update(self.host, status, t.verification_note or "")
         if note is None:
             return False
         new_note = note.strip() or None
@@ -521,11 +531,11 @@ class TurnCorrections(QObject):
                 transcript_id, verification=status, verification_note=new_note
             )
         except (InterceptViewerError, ValueError) as exc:
-            Prompts.show_error(self.window, str(exc))
+            Prompts.show_error(self.host, str(exc))
             return True
         stack = self.undo_stack
         stack.beginMacro(f"Mark {status} and update the note")
-        ctx = self.window.context
+        ctx = self.context
         stack.push(
             EditTranscriptCommand(ctx, transcript_id, "verification", t.verification, status)
         )
@@ -537,14 +547,3 @@ class TurnCorrections(QObject):
         stack.endMacro()
         ctx.notify(field_change(transcript_id, "verification"))
         return True
-
-
-def install_corrections(window: MainWindow) -> TurnCorrections:
-    """Add the correction actions, View ▸ Show as imported and the History dock."""
-    corrections = TurnCorrections(window)
-    window.edit_menu.addSeparator()
-    window.edit_menu.addMenu(corrections.menu)
-    window.view_menu.addSeparator()
-    window.view_menu.addAction(corrections.show_imported_action)
-    window.tagging.menu_actions.append(corrections.menu.menuAction())  # the list's right-click
-    return corrections

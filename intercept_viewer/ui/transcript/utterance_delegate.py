@@ -73,12 +73,6 @@ class UtteranceDelegate(QStyledItemDelegate):
 
     # ---------------------------------------------------------------- geometry
 
-    def set_font(self, font: QFont) -> None:
-        self._font = QFont(font)
-        self._fm = QFontMetrics(self._font)
-        self._time_width = self._fm.horizontalAdvance("0:00:00")
-        self.invalidate()
-
     def set_longest_time(self, longest_ms: int | None) -> bool:
         """Size the time column for the transcript's latest time (``50:32:49`` needs more than
         ``0:00:00``); True when the width changed and rows must be laid out again."""
@@ -345,7 +339,7 @@ class UtteranceDelegate(QStyledItemDelegate):
         x = float(row_rect.left() + self.text_left())
         right = row_rect.left() + self.text_left() + self.text_width()
         y = float(row_rect.bottom() - PAD - h)
-        out = []
+        out: list[QRectF] = []
         for name, _color in tags:
             w = fm.horizontalAdvance(self._chip_label(name)) + 2 * PAD
             if out and x + w > right:

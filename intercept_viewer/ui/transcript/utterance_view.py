@@ -29,6 +29,8 @@ Signals:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
@@ -209,7 +211,7 @@ class UtteranceView(QAbstractItemView):
         self._remeasure_all()
 
     def dataChanged(
-        self, top_left: AnyIndex, bottom_right: AnyIndex, roles: list[int] | None = None
+        self, top_left: AnyIndex, bottom_right: AnyIndex, roles: Sequence[int] = ()
     ) -> None:
         """Text, tags or speakers of rows changed: forget their heights (only measured ones)
         and repaint only what changed.
@@ -223,7 +225,7 @@ class UtteranceView(QAbstractItemView):
             self.utterance_delegate.invalidate(list(old))
             for r in old:
                 self.heights.forget(r)
-        super().dataChanged(top_left, bottom_right, roles or [])
+        super().dataChanged(top_left, bottom_right, list(roles))
         on_first, on_last = self.visible_rows()
         lo, hi = max(first, on_first), min(last, on_last)
         if on_first < 0 or lo > hi or self._in_layout:
@@ -256,7 +258,7 @@ class UtteranceView(QAbstractItemView):
         model = self.model()
         peek = getattr(model, "peek", None)
         if peek is not None and peek(row) is None:
-            model.utterance_at(row)  # type: ignore[union-attr]
+            model.utterance_at(row)  # type: ignore[attr-defined]
         opt = QStyleOptionViewItem()
         opt.rect = QRect(0, 0, self.viewport().width(), self.heights.estimate)
         h = self.utterance_delegate.sizeHint(opt, model.index(row, 0)).height()
@@ -470,7 +472,7 @@ class UtteranceView(QAbstractItemView):
     def visualRegionForSelection(self, selection: QItemSelection) -> QRegion:
         region = QRegion()
         view = self.viewport().rect()
-        for rng in selection:
+        for rng in selection:  # type: ignore[attr-defined]
             top = self.visualRect(self.model().index(rng.top(), 0))
             bottom = self.visualRect(self.model().index(rng.bottom(), 0))
             if top.isValid() and bottom.isValid():
@@ -484,7 +486,7 @@ class UtteranceView(QAbstractItemView):
         hs = self.heights
         model = self.model()
         if model is not None and hs.count:
-            self._paint_rows(event.rect(), model)
+            self._paint_rows(event.rect(), model)  # type: ignore[arg-type]
         self.painted.emit()
 
     def _paint_rows(self, area: QRect, model: UtteranceListModel) -> None:
@@ -538,10 +540,6 @@ class UtteranceView(QAbstractItemView):
     def _apply_width(self) -> None:
         if self.utterance_delegate.set_row_width(self.viewport().width()):
             self._remeasure_all()
-
-    def _relayout(self) -> None:
-        """Lay out again with the delegate's heights, keeping the top row in place."""
-        self._remeasure_all()
 
     def relayout_now(self) -> None:
         """Forget heights and lay out again (font, speaker column or decorations changed)."""

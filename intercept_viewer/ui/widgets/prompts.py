@@ -102,28 +102,6 @@ class Prompts:
         box.exec()
 
     @classmethod
-    def ask_library_recovery(
-        cls, parent: QWidget | None, message: str, backups: Sequence[Backup]
-    ) -> Backup | str | None:
-        """The library can't be opened: a backup to restore, ``RETRY``, or None (quit)."""
-        from intercept_viewer.ui.backup.backup_dialog import BackupDialog
-
-        text = message + (
-            "\n\nRestore a backup? The file is moved aside, never overwritten."
-            if backups
-            else "\n\nThere is no backup of this library."
-        )
-        return BackupDialog(list(backups), text, at_start=True, parent=parent).exec_choice()
-
-    @classmethod
-    def choose_backup(cls, parent: QWidget | None, backups: Sequence[Backup]) -> Backup | None:
-        from intercept_viewer.ui.backup.backup_dialog import BackupDialog
-
-        text = "Choose the backup to restore. The library as it is now is kept beside it."
-        choice = BackupDialog(list(backups), text, parent=parent).exec_choice()
-        return choice if not isinstance(choice, str) else None
-
-    @classmethod
     def confirm_restore(cls, parent: QWidget | None, backup: Backup, library: Path) -> bool:
         box = _box(
             parent,

@@ -14,7 +14,7 @@ from PySide6.QtCore import QSettings
 
 from intercept_viewer.core.backups import Backup, daily_backup, list_backups
 from intercept_viewer.core.library import Library
-from intercept_viewer.ui.backup.backup_dialog import RETRY, BackupDialog
+from intercept_viewer.ui.backup.backup_dialog import RETRY, BackupDialog, BackupPrompts
 from intercept_viewer.ui.main_window import MainWindow
 from intercept_viewer.ui.startup import install_error_hook, open_library, start_daily_backup
 from intercept_viewer.ui.widgets.prompts import Prompts
@@ -57,7 +57,8 @@ def record(monkeypatch: pytest.MonkeyPatch, name: str, answer: object) -> list[t
         calls.append(args)
         return answer(*args) if callable(answer) else answer
 
-    monkeypatch.setattr(Prompts, name, classmethod(prompt))
+    target = BackupPrompts if hasattr(BackupPrompts, name) else Prompts
+    monkeypatch.setattr(target, name, classmethod(prompt))
     return calls
 
 

@@ -12,6 +12,7 @@ from intercept_viewer.core import open_libraries
 from intercept_viewer.core.errors import DiskFull
 from intercept_viewer.core.library import Library
 from intercept_viewer.ui import startup
+from intercept_viewer.ui.backup.backup_dialog import BackupPrompts
 from intercept_viewer.ui.library import library_guard
 from intercept_viewer.ui.widgets.prompts import Prompts
 from tests.conftest import make_parsed
@@ -129,7 +130,7 @@ def test_a_full_disk_at_start_says_so_and_opens_for_reading(
     shown: list[str] = []
     monkeypatch.setattr(Prompts, "show_info", classmethod(lambda cls, p, m: shown.append(m)))
     monkeypatch.setattr(
-        Prompts,
+        BackupPrompts,
         "ask_library_recovery",
         classmethod(lambda cls, *a: pytest.fail("a full disk offered a backup")),
     )
