@@ -202,4 +202,3 @@ def fail(message: str, code: int = 2) -> NoReturn:
 def print_json(value: Any) -> None:
     """JSON on stdout; controls inside its strings are ``\\uXXXX``-escaped (still exact JSON)."""
     emit(for_terminal_json(json.dumps(value, ensure_ascii=False, indent=2)))
-

@@ -118,9 +118,7 @@ def publish_datasette_cmd(state: AppState, out_dir: str) -> None:
 
     lib = state.library()
     try:
-        report = publish_datasette(
-            lib, out_dir, progress=lambda step: echo(f"… {step}", err=True)
-        )
+        report = publish_datasette(lib, out_dir, progress=lambda step: echo(f"… {step}", err=True))
     except InterceptViewerError as exc:
         fail(str(exc))
         return

@@ -99,9 +99,10 @@ def import_cmd(
     lib = state.library()
     exports, files = split_exports(_without_sidecars_of(files))
     results, failed = import_exports(lib, exports, telegram_username, quiet=as_json)
-    with import_progress(files, sys.stderr, as_json) as progress, contextlib.closing(
-        lib.import_files(files, format=fmt, progress=progress)
-    ) as outcomes:  # closed (its transaction ended) before the library, even on a failure
+    with (
+        import_progress(files, sys.stderr, as_json) as progress,
+        contextlib.closing(lib.import_files(files, format=fmt, progress=progress)) as outcomes,  # type: ignore[type-var]
+    ):  # closed (its transaction ended) before the library, even on a failure
         for _path, outcome in outcomes:
             if isinstance(outcome, ImportFailed):
                 failed = True

@@ -61,7 +61,6 @@ __all__ = [
 ]
 
 
-
 def _check_sqlite_file(path: Path) -> None:
     """Refuse a file that exists but is not a SQLite database of ours, without touching it.
 

@@ -92,9 +92,7 @@ class LazyMigrations:
         real = Migrations(self.name)
         for m in self._migrations:
             # through the entry, so a test that swaps ``fn`` is what runs
-            real(name=m.name, transactional=m.transactional)(
-                lambda d, m=m: m.fn(d)
-            )
+            real(name=m.name, transactional=m.transactional)(lambda d, m=m: m.fn(d))
         real.apply(db.utils() if hasattr(db, "utils") else db, **kwargs)
 
 

@@ -649,9 +649,9 @@ def _sql_fold(value: object) -> str | None:
 
 
 _Stamp = tuple[int, int, int]
-_speaker_cache: weakref.WeakKeyDictionary[Database, tuple[_Stamp, dict]] = (
-    weakref.WeakKeyDictionary()
-)
+_speaker_cache: weakref.WeakKeyDictionary[
+    Database, tuple[_Stamp, dict[str, list[tuple[int, int]]]]
+] = weakref.WeakKeyDictionary()
 _Ranges = dict[int, tuple[int, int]]
 _range_cache: weakref.WeakKeyDictionary[Database, tuple[_Stamp, _Ranges | None]] = (
     weakref.WeakKeyDictionary()
@@ -996,7 +996,7 @@ _HIT_JOINS = (
 
 
 def search(
-    library: Library | Database,
+    lib_or_db: Library | Database,
     query: str,
     transcript_id: int | None = None,
     limit: int = 100,
@@ -1016,7 +1016,7 @@ def search(
     callers: every match is always ranked.
     """
     del exhaustive
-    library = _source(library)  # type: ignore[assignment]
+    library = _source(lib_or_db)
     if not isinstance(query, str):
         raise _fail("it is not text")
     q = _parsed(query)
@@ -1226,10 +1226,10 @@ def _result(
         text: str = r[8]  # type: ignore[assignment]
         spans = spans_of(text)
         hits.append(
-            SearchHit(
+            SearchHit(  # type: ignore[call-arg]
                 *r[:9],  # type: ignore[arg-type]
                 make_snippet(text, spans),
-                r[9],  # type: ignore[arg-type]
+                r[9],
                 spans,
                 score,
                 tier,
@@ -1245,7 +1245,7 @@ def _result(
 
 
 def step_in_transcript(
-    library: Library | Database,
+    lib_or_db: Library | Database,
     query: str,
     transcript_id: int,
     seq: int,
@@ -1260,7 +1260,7 @@ def step_in_transcript(
     F3 inside a transcript goes down the page, not down the ranking: one statement over the
     transcript's matches (its rowid range), no bm25. Raises only ``QueryError``.
     """
-    library = _source(library)  # type: ignore[assignment]
+    library = _source(lib_or_db)
     q = _parsed(query)
     conn = library.db.conn
     _setup_connection(conn)
@@ -1301,7 +1301,7 @@ def step_in_transcript(
 
 
 def count_by_transcript(
-    library: Library | Database,
+    lib_or_db: Library | Database,
     query: str,
     speaker: str | int | None = None,
     *,
@@ -1310,7 +1310,7 @@ def count_by_transcript(
     """{transcript id: matches in it} over the whole library, for grouping hits by transcript;
     counted up to ``COUNT_CAP`` matches in all (the bool says whether that was every match).
     Raises only ``QueryError``."""
-    library = _source(library)  # type: ignore[assignment]
+    library = _source(lib_or_db)
     q = _parsed(query)
     match = compile_match(query, bridge)
     if match is None:

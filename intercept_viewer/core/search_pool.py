@@ -22,10 +22,21 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from intercept_viewer.core.library import Library
+    from intercept_viewer.core.database import Database
+
+
+class Shared(Protocol):
+    """What the pool needs of a library: its database connection and its file."""
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def path(self) -> Path | None: ...
+
 
 #: Worker threads: the machines this runs on have two to eight cores; two already halve a rank.
 WORKERS = 2
@@ -46,7 +57,7 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-def can_share(library: Library) -> bool:
+def can_share(library: Shared) -> bool:
     """True when other connections see what ``library``'s connection sees: a file, and no
     transaction of its own open."""
     return library.path is not None and not library.db.conn.in_transaction
@@ -129,7 +140,7 @@ def _run_on_reader(
 
 
 def run_all(
-    library: Library,
+    library: Shared,
     statements: Sequence[Statement],
     setup: Setup,
     prepare: Setup | None = None,

@@ -28,9 +28,7 @@ def searchable_norm(text: str, translation: str | None, language: str | None) ->
 
     # with_words: the index holds the original's words from ``text`` itself; a translation's
     # words are only in text_norm, so they go in whole (spelling keys of its names too).
-    extra = normalize_text(
-        translation, guess_language(translation) or language, with_words=True
-    )
+    extra = normalize_text(translation, guess_language(translation) or language, with_words=True)
     return f"{norm} {extra}" if norm else extra
 
 

@@ -694,6 +694,7 @@ class MainWindow(QMainWindow):
     def rename_speaker(self, speaker_id: int, name: str) -> None:
         sp = self.library.speaker(speaker_id)
         change = speaker_change(sp, rows_changed=False)
+
         def rename(lib: Library) -> bool:
             lib.rename_speaker(speaker_id, name)
             return True
@@ -704,6 +705,7 @@ class MainWindow(QMainWindow):
     def recolor_speaker(self, speaker_id: int, color: str) -> None:
         sp = self.library.speaker(speaker_id)
         change = speaker_change(sp, rows_changed=False)
+
         def recolor(lib: Library) -> bool:
             lib.recolor_speaker(speaker_id, color)
             return True
@@ -767,6 +769,7 @@ class MainWindow(QMainWindow):
         change = Change.of(
             "transcripts", "speakers", "utterances", "passages", "tags", transcripts=ids
         )
+
         def delete(lib: Library) -> bool:
             lib.delete_transcripts(ids, delete_passages=with_passages)
             return True

@@ -287,4 +287,3 @@ def join_continuation(previous: str, line: str, *, after_blank: bool) -> str:
     if not previous:
         return line
     return f"{previous}\n{line}" if after_blank else f"{previous} {line}"
-

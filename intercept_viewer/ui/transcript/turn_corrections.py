@@ -510,9 +510,7 @@ class TurnCorrections(QObject):
             tv.load_outline()
         # everyone else (tag chips and queue, the library row, search, the history) hears it
         # now, after the frame: the list itself was patched already
-        self.context.notify(
-            Change.of("utterances", "passages", "transcripts", transcripts=[t.id])
-        )
+        self.context.notify(Change.of("utterances", "passages", "transcripts", transcripts=[t.id]))
 
     # ---------------------------------------------------------------- verification status
 

@@ -255,4 +255,3 @@ def test_label_only_lines_take_the_text_below() -> None:
         ("MOTHER", "Come home."),
         ("SOLDIER", "I can't."),
     ]
-
