@@ -54,6 +54,8 @@ POOL_FROM_BYTES = 512 * 1024
 SPLIT_BYTES = 1024 * 1024
 #: Environment variable: how many worker processes (0 = never use workers).
 WORKERS_ENV = "INTERCEPT_VIEWER_IMPORT_WORKERS"
+#: How much lower the workers' priority is than the writer's (``os.nice`` increment).
+WORKER_NICENESS = 10
 #: Modules the fork server imports once, so every worker starts with them loaded.
 PRELOAD = ("intercept_viewer.core.import_pool_preload",)
 
@@ -185,6 +187,17 @@ def normalise_chunk(
 # ------------------------------------------------------------------ the pool
 
 
+def _lower_priority() -> None:
+    """Run in each worker at start: yield the CPU to the writer (and to a window's thread).
+
+    Workers and the writer share the cores; with equal priority the writer, which every file
+    must pass through in order, gets two thirds of a core beside two busy workers and the
+    import waits on it. Niced workers fill only the CPU time the writer leaves.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(WORKER_NICENESS)
+
+
 def worker_count() -> int:
     raw = os.environ.get(WORKERS_ENV)
     if raw is not None:
@@ -247,7 +260,9 @@ class ImportPool:
             if self._executor is None:
                 ctx = multiprocessing.get_context("forkserver")
                 ctx.set_forkserver_preload(list(PRELOAD))
-                self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=ctx, initializer=_lower_priority
+                )
             return self._executor
 
     def close(self) -> None:

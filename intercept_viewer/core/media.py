@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,18 +226,49 @@ def set_peaks(library: Library, transcript_id: int, sha256: str, value: Peaks) -
 def find_beside(source: Path) -> Path | None:
     """A recording with the transcript's stem next to it (``call.srt`` → ``call.mp4``).
 
-    Probes the few names it could have instead of listing the folder: a folder import of
-    thousands of files would otherwise list the folder once per file.
+    Looks the few names it could have up in the folder's listing, read once per folder and
+    kept while the folder is unchanged (its mtime): a folder import of thousands of files
+    otherwise pays a dozen ``stat`` calls per file, in the one writer every file waits for.
     """
     folder = source.parent
+    names = _folder_names(folder)
     stems = dict.fromkeys((source.stem, source.name.split(".", 1)[0]))
     for stem in stems:
         for suffix in MEDIA_SUFFIXES:
             for ending in (suffix, suffix.upper()):
-                candidate = folder / f"{stem}{ending}"
+                name = f"{stem}{ending}"
+                if names is not None and name not in names:
+                    continue
+                candidate = folder / name
                 if candidate != source and candidate.is_file():
                     return candidate
     return None
+
+
+#: folder -> (its mtime in ns, the names in it); a few folders at a time are imported.
+_LISTINGS: dict[str, tuple[int, frozenset[str]]] = {}
+_LISTINGS_KEPT = 8
+#: A listing of a folder changed less than this long ago is not kept (mtime ticks are coarse).
+_RACY_NS = 2_000_000_000
+
+
+def _folder_names(folder: Path) -> frozenset[str] | None:
+    """The names in ``folder`` (None when it can't be listed: probe each name instead)."""
+    key = str(folder)
+    try:
+        mtime = folder.stat().st_mtime_ns
+        kept = _LISTINGS.get(key)
+        if kept is not None and kept[0] == mtime:
+            return kept[1]
+        names = frozenset(os.listdir(folder))
+    except OSError:
+        return None
+    if time.time_ns() - mtime < _RACY_NS:
+        return names  # changed just now: a file made in the same clock tick would be missed
+    if len(_LISTINGS) >= _LISTINGS_KEPT:
+        _LISTINGS.pop(next(iter(_LISTINGS)))
+    _LISTINGS[key] = (mtime, names)
+    return names
 
 
 def named_in_metadata(source: Path, media_path: str | None) -> Path | None:

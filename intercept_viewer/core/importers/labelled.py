@@ -316,7 +316,11 @@ def _scan_line(raw: str) -> _LineFields:
     return start_ms, end_ms, rest, None, None, False
 
 
+@lru_cache(maxsize=8192)
 def _read_line(index: int, raw: str) -> _Line:
+    """One line read: its times, label candidate and markers. Cached: detection reads a
+    file's first 8 KB (labelled and dash sniffers both) before the parse reads it all again.
+    The ``_Line`` returned is shared, so nothing may change it after this."""
     if not raw.strip():
         return _Line(index, raw, blank=True)
     if raw.startswith("["):
