@@ -9,7 +9,9 @@ home-grown counters with four thresholds; a file could be "Cyrillic" to one impo
   Latin name inside a Russian sentence does not make it mixed), None for fewer than three
   letters or a real mix;
 * ``guess_language``: "uk", "ru" or "en" by letters, Ukrainian і ї є ґ against Russian ы э ъ ё,
-  and when neither set shows, by common words spelt only one way.
+  and when neither set shows, by common words spelt only one way; ``cyrillic_language`` is the
+  same test for one Cyrillic line, None when it can't tell (a line under a line: is it the
+  other language?).
 
 Letters are counted by deleting everything else (C speed) over an 8 KB sample: a per-character
 loop cost a quarter of a parse.
@@ -32,7 +34,7 @@ _NOT_CYRILLIC = re.compile("[^а-яёіїєґўђјљњћџѓќѕ]+")
 _NOT_LATIN = re.compile("[^a-z]+")
 _NOT_UK = re.compile("[^іїєґ]+")
 _NOT_RU = re.compile("[^ыэъё]+")
-_CYRILLIC_WORD = re.compile(r"[а-яё']+")
+_CYRILLIC_WORD = re.compile(r"[а-яёіїєґ']+")
 
 #: Common words spelt only in Ukrainian or only in Russian, without і ї є ґ / ы э ъ ё.
 _UK_SPELLINGS = (
@@ -80,12 +82,25 @@ def guess_language(text: str) -> str | None:
         return None
     if cyr < latin:
         return "en"
+    return _uk_or_ru(sample) or "ru"
+
+
+def cyrillic_language(text: str) -> str | None:
+    """'uk' or 'ru' for a Cyrillic line when its letters or a telling word say so, else None
+    (a line that could be either: "Да, мама" and "Так, мамо" differ; "мама, привет" doesn't)."""
+    return _uk_or_ru(text[:SAMPLE_CHARS].lower())
+
+
+def _uk_or_ru(sample: str) -> str | None:
+    """Ukrainian і ї є ґ against Russian ы э ъ ё; on a tie, the telling words; else None."""
     uk = len(_NOT_UK.sub("", sample))
     ru = len(_NOT_RU.sub("", sample))
     if uk == ru:  # a few lines with none of the telling letters: the telling words decide
-        words = _CYRILLIC_WORD.findall(sample)
+        words = _CYRILLIC_WORD.findall(sample.replace("’", "'"))
         uk = sum(1 for w in words if w in _UK_WORDS)
         ru = sum(1 for w in words if w in _RU_WORDS)
+    if uk == ru:
+        return None
     return "uk" if uk > ru else "ru"
 
 

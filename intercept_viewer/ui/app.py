@@ -92,7 +92,7 @@ def run_app(library_path: Path | None, files: list[str], *, seed: bool = False) 
     window.restore_state()
     window.show()
     start_daily_backup(window.context)
-    QTimer.singleShot(0, window.library_guard.check_in_background)  # after the first paint
+    window.context.after_first_paint(window.library_guard.check_in_background)
     # after the first paint: the window behind it is what the welcome talks about (and its
     # module is imported only then)
     QTimer.singleShot(0, lambda: _welcome_once(window, settings))

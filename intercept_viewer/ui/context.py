@@ -124,6 +124,13 @@ class WindowContext(QObject):
         self.tasks = TaskRunner(library, self)
         self.current_transcript_id: int | None = None
 
+    def after_first_paint(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the window has first painted: background work a start would
+        otherwise slow down (word forms, a big library's check) begins then."""
+        from intercept_viewer.ui.widgets.first_paint import after_first_paint
+
+        after_first_paint(self.host, callback)
+
     # ---------------------------------------------------------------- writes
 
     def write(self, fn: Callable[[Library], T], change: Change | Callable[[T], Change]) -> T | None:

@@ -197,7 +197,8 @@ class MainWindow(QMainWindow):
         self._add_search()
         self._add_tagging()
         self._add_corrections()
-        self.library_guard = LibraryGuard(self)  # others' writes, damage (ui.library.library_guard)
+        # others' writes and damage (ui.library.library_guard)
+        self.library_guard = LibraryGuard(self.context, lambda: self.restore_backup())
         self.help = install_help(
             self,
             self.settings,

@@ -25,6 +25,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from intercept_viewer.core.script import cyrillic_language as _cyrillic_language
+from intercept_viewer.core.script import script_of
+
 _ITALIC = re.compile(
     r"^\s*(?:<i>|\{\\i1\})(?P<inner>.*?)(?:</i>|\{\\i0\})?\s*$|^\s*<i>.*</i>\s*$", re.IGNORECASE
 )
@@ -44,34 +47,13 @@ def is_italic(line: str) -> bool:
 
 
 def script(line: str) -> str | None:
-    plain = _plain(line)
-    cyr = sum(1 for c in plain if "\u0400" <= c <= "\u04ff")
-    lat = sum(1 for c in plain if c.isascii() and c.isalpha())
-    if cyr > 2 * lat:
-        return "cyr"
-    if lat > 2 * cyr:
-        return "lat"
-    return None
-
-
-_UK_ONLY = re.compile(r"[іїєґ]")
-_RU_ONLY = re.compile(r"[ыэъё]")
+    """The alphabet of a cue line, its markup left out (``core.script.script_of``)."""
+    return script_of(_plain(line))
 
 
 def cyrillic_language(line: str) -> str | None:
     """'ru' or 'uk' when the letters or a telling word say so, else None."""
-    from intercept_viewer.core.importers.textlines import RU_WORDS, UK_WORDS
-
-    low = _plain(line).lower()
-    uk = len(_UK_ONLY.findall(low))
-    ru = len(_RU_ONLY.findall(low))
-    if uk == ru:
-        words = re.findall(r"[а-яёіїєґ'’]+", low)
-        uk = sum(1 for w in words if w in UK_WORDS)
-        ru = sum(1 for w in words if w in RU_WORDS)
-    if uk == ru:
-        return None
-    return "uk" if uk > ru else "ru"
+    return _cyrillic_language(_plain(line))
 
 
 def _split_by(

@@ -39,7 +39,7 @@ from intercept_viewer.core.model import (
     ParsedUtterance,
     SourceMeta,
 )
-from intercept_viewer.core.script import guess_language
+from intercept_viewer.core.script import cyrillic_language, guess_language, script_of
 
 #: A speaker name: starts with a letter; up to four words of letters, digits, ' - and (...)
 _WORD = r"[\w'’\-]+|\([\w'’\- ]+\)"
@@ -695,16 +695,10 @@ def build_transcript(
 #: How much of a turn's last line tells its alphabet (a turn of many joined lines is one line;
 #: reading all of it for every line below made long turns quadratic).
 _SCRIPT_TAIL = 160
-_CYR_RE = re.compile("[\u0400-\u04ff]")
-_LAT_RE = re.compile("[A-Za-z]")
 
 
 def _script(text: str) -> str | None:
-    cyr = len(_CYR_RE.findall(text))
-    lat = len(_LAT_RE.findall(text))
-    if cyr + lat < 3:
-        return None
-    return "cyr" if cyr > lat else "lat"
+    return script_of(text)
 
 
 def _bracketed(line: str) -> bool:
@@ -715,8 +709,6 @@ def _bracketed(line: str) -> bool:
 
 def _other_language(turn: str, line: str) -> bool:
     """Another alphabet, or Ukrainian against Russian (the letters and telling words say)."""
-    from intercept_viewer.core.importers.cue_translation import cyrillic_language
-
     mine = _script(turn)
     theirs = _script(line)
     if mine is None or theirs is None:

@@ -41,6 +41,15 @@ class TranscriptStore(StoreBase):
         )
         return [self._transcript_from_row(r) for r in rows]
 
+    def transcript_titles(self) -> list[tuple[int, str]]:
+        """(id, title) of every transcript in ``transcripts()`` order: for a list of choices,
+        without reading every source field of a library of thousands."""
+        rows = self.db.execute(
+            "SELECT id, title FROM transcripts "
+            "ORDER BY released_on IS NULL, released_on DESC, title COLLATE NOCASE, id"
+        )
+        return [(int(i), str(title)) for i, title in rows]
+
     def transcript_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM transcripts").fetchone()[0])
 

@@ -18,7 +18,7 @@ Signals:
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,7 @@ from intercept_viewer.ui.context import Change
 from intercept_viewer.ui.tasks import Task
 
 if TYPE_CHECKING:
-    from intercept_viewer.ui.main_window import MainWindow
+    from intercept_viewer.ui.context import WindowContext
 
 #: How often the window looks for other processes' writes.
 POLL_MS = 1000
@@ -48,15 +48,17 @@ def _integrity_op(library: Library) -> Generator[Any, None, bool]:
 
 class LibraryGuard(QObject):
     """Attributes:
-    window: the main window whose library is watched.
+    context: the window's context, whose library is watched.
+    restore: what File ▸ Restore backup does (offered when damage is found).
     timer: the data_version poll.
     """
 
     damage_found = Signal(str)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, context: WindowContext, restore: Callable[[], object]) -> None:
+        super().__init__(context)
+        self.context = context
+        self.restore = restore
         self._seen: int | None = None
         self._damage_shown = False
         self.timer = QTimer(self)
@@ -64,7 +66,7 @@ class LibraryGuard(QObject):
         self.timer.timeout.connect(self.poll)
         self.damage_found.connect(self._on_damage)
         open_libraries.add_damage_listener(self._listener)
-        window.context.library_replaced.connect(self._reset)
+        context.library_replaced.connect(self._reset)
         self.destroyed.connect(lambda *_: open_libraries.remove_damage_listener(self._listener))
         self._reset()
         self.timer.start()
@@ -77,14 +79,14 @@ class LibraryGuard(QObject):
     def _reset(self) -> None:
         self._damage_shown = False
         try:
-            self._seen = self.window.context.library.data_version()
+            self._seen = self.context.library.data_version()
         except InterceptViewerError:
             self._seen = None
 
     @Slot()
     def poll(self) -> bool:
         """Re-read everything if another connection committed; True when it did."""
-        library = self.window.context.library
+        library = self.context.library
         if library.path is None or getattr(library, "_closed", False):
             return False
         try:
@@ -93,14 +95,14 @@ class LibraryGuard(QObject):
             return False  # closed (the window is going) or busy: the next tick tries again
         if self._seen is not None and version != self._seen:
             self._seen = version
-            self.window.context.notify(Change.all())
+            self.context.notify(Change.all())
             return True
         self._seen = version
         return False
 
     def check_in_background(self) -> bool:
         """After the first paint: a library too big to check on opening is checked now."""
-        library = self.window.context.library
+        library = self.context.library
         if library.path is None:
             return False
         try:
@@ -109,7 +111,7 @@ class LibraryGuard(QObject):
             return False
         if size <= QUICK_CHECK_MAX_BYTES:
             return False
-        self.window.context.tasks.submit(
+        self.context.tasks.submit(
             Task("integrity", _integrity_op, "read", lane="integrity"),
             on_failed=lambda message: None,  # damage arrives through the registry listener
         )
@@ -120,9 +122,9 @@ class LibraryGuard(QObject):
         if self._damage_shown:
             return
         self._damage_shown = True
-        self.window.statusBar().showMessage("The library is damaged: changes are not saved.")
-        if ask_restore_after_damage(self.window, message):
-            self.window.restore_backup()
+        self.context.status_requested.emit("The library is damaged: changes are not saved.", 0)
+        if ask_restore_after_damage(self.context.host, message):
+            self.restore()
 
 
 def ask_restore_after_damage(parent: Any, message: str) -> bool:

@@ -598,9 +598,9 @@ class SearchPanel(QWidget):
         self.refill_speakers()
         #: seq of the hit F3 last went to in the open transcript (reading order starts there)
         self._last_seq: int | None = None
-        # Word forms: the dictionaries load in the background now, not on the first search
-        # (on the search lane, which opens its connection early too).
-        self.context.tasks.submit(warm_task())
+        # Word forms: the dictionaries load in the background once the window has painted,
+        # not on the first search (on the search lane, which opens its connection early too).
+        self.context.after_first_paint(lambda: self.context.tasks.submit(warm_task()))
 
     def bridge(self) -> bool:
         """Whether other spellings count (the "Other spellings" switch)."""

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from intercept_viewer.core.errors import NotFound
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import VERIFICATION_STATES, Passage, Tag, Transcript
 from intercept_viewer.ui.transcript.turn_strip import tooltip_html
@@ -105,12 +106,18 @@ class PassageQueueModel(QAbstractTableModel):
         """Read the queue again (after any tagging action or filter change); ``transcripts``
         when the caller has just read them."""
         lib = self.library
-        if transcripts is None:
-            transcripts = lib.transcripts()
-        by_id = {t.id: t for t in transcripts}
+        # only the transcripts the passages belong to (a library may hold thousands)
+        by_id: dict[int, Transcript | None] = (
+            {t.id: t for t in transcripts} if transcripts is not None else {}
+        )
         names: dict[int, dict[int | None, str]] = {}
         rows = []
         for p in lib.passages(**{k: v for k, v in self.filters.items() if v not in (None, "")}):
+            if transcripts is None and p.transcript_id not in by_id:
+                try:
+                    by_id[p.transcript_id] = lib.transcript(p.transcript_id)
+                except NotFound:
+                    by_id[p.transcript_id] = None
             t = by_id.get(p.transcript_id)
             if t is None:
                 continue

@@ -237,12 +237,12 @@ class TagsPanel(QWidget):
                     next((i for i, t in enumerate(tags) if t.id == keep_tag.id), -1), 0
                 )
             )
-        transcripts = self.library.transcripts()
         self._refill(
             self.transcript_filter,
-            [("All transcripts", None)] + [(t.title, t.id) for t in transcripts],
+            [("All transcripts", None)]
+            + [(title, tid) for tid, title in self.library.transcript_titles()],
         )
-        self.reload_queue(transcripts)
+        self.reload_queue()
 
     @staticmethod
     def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
