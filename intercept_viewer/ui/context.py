@@ -124,7 +124,7 @@ class WindowContext(QObject):
         self.tasks = TaskRunner(library, self)
         self.current_transcript_id: int | None = None
 
-    def after_first_paint(self, callback: Callable[[], None]) -> None:
+    def after_first_paint(self, callback: Callable[[], object]) -> None:
         """Run ``callback`` once the window has first painted: background work a start would
         otherwise slow down (word forms, a big library's check) begins then."""
         from intercept_viewer.ui.widgets.first_paint import after_first_paint

@@ -24,7 +24,7 @@ class _FirstPaint(QObject):
     def __init__(self, widget: QWidget) -> None:
         super().__init__(widget)
         self.widget = widget
-        self.callbacks: list[Callable[[], None]] = []
+        self.callbacks: list[Callable[[], object]] = []
         self.done = False
         widget.installEventFilter(self)
         QTimer.singleShot(FALLBACK_MS, self, self._fire)
@@ -44,7 +44,7 @@ class _FirstPaint(QObject):
             callback()
 
 
-def after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
+def after_first_paint(widget: QWidget, callback: Callable[[], object]) -> None:
     """Call ``callback`` once, in the GUI thread, right after ``widget`` first paints (or
     ``FALLBACK_MS`` after this call if it never does; at once if it has painted already)."""
     hook = widget.findChild(_FirstPaint, options=_DIRECT)
