@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,7 +65,7 @@ def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
     give (0666 less the umask) — unlike mkstemp's 0600, and without touching the umask,
     which other threads may rely on."""
     for _ in range(100):
-        tmp = folder / f".{name}.{secrets.token_hex(_TOKEN_BYTES)}.part"
+        tmp = folder / f".{name}.{os.urandom(_TOKEN_BYTES).hex()}.part"
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
         except FileExistsError:

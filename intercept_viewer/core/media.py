@@ -12,7 +12,6 @@ the functions take the Library so they share its connection and transaction rule
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -88,6 +87,8 @@ def file_sha256(path: Path) -> str:
     """The file's SHA-256, read in chunks (a recording may be gigabytes)."""
     try:
         with path.open("rb") as fh:
+            import hashlib  # here: the start of the window needs none of it
+
             return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError as exc:
         raise MediaError(f"{path}: can't read the file ({exc.strerror or exc})") from None
