@@ -139,3 +139,15 @@ def test_worker_processes_give_the_same_library(tmp_path: Path) -> None:
             assert [o.duplicate for _p, o in again if isinstance(o, AddResult)] == [True] * 3
     finally:
         pool.close()
+
+
+def test_workers_run_at_a_lower_priority_than_the_writer() -> None:
+    """The writer every file passes through keeps its core: workers are niced."""
+    import os
+
+    pool = ImportPool(workers=1)
+    try:
+        worker_nice = pool._pool().submit(os.nice, 0).result(timeout=60)
+    finally:
+        pool.close()
+    assert worker_nice >= min(19, os.nice(0) + import_pool.WORKER_NICENESS)

@@ -268,3 +268,24 @@ def test_cli_attach_reports_a_missing_file_and_an_unknown_id(tmp_path: Path) -> 
     wav = write_wav(tmp_path / "rec.wav", [0.2])
     unknown = _run(lib, "attach", "9", str(wav))
     assert unknown.exit_code == 2 and "9" in unknown.output
+
+
+def test_the_recording_beside_a_file_is_found_through_a_folder_listing_that_stays_fresh(
+    tmp_path: Path,
+) -> None:
+    """``find_beside`` reads a folder's listing once while the folder is unchanged (a folder
+    import of thousands of files), and never misses a recording added since."""
+    import os
+
+    from intercept_viewer.core.media import find_beside
+
+    call = tmp_path / "call.srt"
+    call.write_text("1\n00:00:01,000 --> 00:00:02,000\nA: hi\n", encoding="utf-8")
+    os.utime(tmp_path, (1_000_000_000, 1_000_000_000))  # an old folder: its listing is kept
+    assert find_beside(call) is None
+    (tmp_path / "call.MP3").write_bytes(b"ID3")  # the folder's mtime moves: listed again
+    assert find_beside(call) == tmp_path / "call.MP3"
+    (tmp_path / "call.MP3").unlink()
+    assert find_beside(call) is None  # just changed: a listing this fresh is not trusted
+    (tmp_path / "call.wav").write_bytes(b"RIFF")
+    assert find_beside(call) == tmp_path / "call.wav"
