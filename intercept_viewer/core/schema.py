@@ -551,3 +551,24 @@ def _m0008_i16_spelling_keys(db: Database) -> None:
     )
     for sql in statements:
         conn.execute(sql)
+
+
+@migrations(name="0009_i15_turn_order")
+def _m0009_i15_turn_order(db: Database) -> None:
+    """Turns ordered by a sparse key (issue 15), so a split, merge, insert or delete writes only
+    the turns it changes instead of renumbering every turn after it.
+
+    ``utterances.seq`` stays the column that orders a transcript's turns (imports still write
+    1..n), but a correction gives a new turn a key between its neighbours' — a REAL such as
+    5.5, which the column's INTEGER affinity keeps as REAL — and never renumbers. The dense
+    turn number people see (1..n) is derived (``core.turn_order``). ``passages.first_seq`` /
+    ``last_seq`` hold keys too, so a turn inserted inside a passage falls inside it.
+
+    ``transcripts.turn_order_sparse`` is 1 while a transcript's keys are not exactly 1..n: the
+    readers derive dense numbers only then (rarely), and take the key as the number otherwise.
+    ``utterances_real_seq`` indexes the few REAL keys so that test is two index lookups.
+    """
+    db.execute("ALTER TABLE transcripts ADD COLUMN turn_order_sparse INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "CREATE INDEX utterances_real_seq ON utterances(transcript_id) WHERE typeof(seq) = 'real'"
+    )
