@@ -247,7 +247,8 @@ def _key_of_turn(conn: sqlite3.Connection, utterance_id: int | None) -> Key | No
     if utterance_id is None:
         return None
     row = conn.execute("SELECT seq FROM utterances WHERE id = ?", [utterance_id]).fetchone()
-    return None if row is None else row[0]  # type: ignore[no-any-return]
+    key: Key | None = None if row is None else row[0]
+    return key
 
 
 # ---------------------------------------------------------------- the one primitive

@@ -1299,7 +1299,7 @@ def step_in_transcript(
     order = "ASC" if step > 0 else "DESC"
     beyond = "u.seq > ?" if step > 0 else "u.seq < ?"
     sparse = turn_order.is_sparse(conn, transcript_id)
-    key = seq
+    key: turn_order.Key = seq
     if sparse and seq >= 1:
         key = turn_order.key_at(conn, transcript_id, seq, sparse=True)
     try:

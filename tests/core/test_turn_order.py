@@ -32,7 +32,7 @@ def rows_written(conn: sqlite3.Connection) -> Iterator[dict[str, set[int]]]:
         for event, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
             conn.execute(
                 f"CREATE TEMP TRIGGER IF NOT EXISTS count_{table}_{event} AFTER {event} "
-                f"ON main.{table} BEGIN INSERT INTO temp.touched VALUES ('{table}', {row}.id); END"
+                f"ON main.{table} BEGIN INSERT INTO touched VALUES ('{table}', {row}.id); END"
             )
     out: dict[str, set[int]] = {"utterances": set(), "passages": set()}
     yield out

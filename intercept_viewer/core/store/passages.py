@@ -217,7 +217,7 @@ class PassageStore(StoreBase):
         sparse = turn_order.is_sparse(conn, transcript_id)
         first = turn_order.key_at(conn, transcript_id, first_seq, sparse=sparse)
         last = turn_order.key_at(conn, transcript_id, last_seq, sparse=sparse)
-        return first, max(last, first)
+        return first, last
 
     def _passages_where(self, where: str, params: Sequence[Any], order: str) -> list[Passage]:
         rows = self.db.execute(
