@@ -262,7 +262,7 @@ def _bounds(
     if before:
         last = before[-1].key
         assert last is not None
-        return last, turn_order.neighbours(conn, tid, last)[1]
+        return last, turn_order.next_key(conn, tid, last)
     n = conn.execute("SELECT utterance_count FROM transcripts WHERE id = ?", [tid]).fetchone()[0]
     sparse = turn_order.is_sparse(conn, tid)
     lo = turn_order.key_at(conn, tid, seq - 1, sparse=sparse) if seq > 1 else None
@@ -370,6 +370,9 @@ def _replace(
             "UPDATE transcripts SET utterance_count = utterance_count + ? WHERE id = ?",
             [delta, tid],
         )
+    if k != m:
+        turn_order.keys_removed(conn, tid, [t.key for t in before[m:]])
+        turn_order.keys_added(conn, tid, keys)
         turn_order.update_flag(conn, tid)
     if any(t.start_ms is not None for t in after):
         conn.execute("UPDATE transcripts SET has_times = 1 WHERE id = ?", [tid])

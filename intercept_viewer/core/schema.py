@@ -565,10 +565,18 @@ def _m0009_i15_turn_order(db: Database) -> None:
     ``last_seq`` hold keys too, so a turn inserted inside a passage falls inside it.
 
     ``transcripts.turn_order_sparse`` is 1 while a transcript's keys are not exactly 1..n: the
-    readers derive dense numbers only then (rarely), and take the key as the number otherwise.
-    ``utterances_real_seq`` indexes the few REAL keys so that test is two index lookups.
+    readers derive numbers only then, and take the key as the number otherwise. Deriving one
+    costs no walk over the turns: the keys are the integers 1..T minus the *gaps* a delete or
+    merge left (``turn_order_gaps``), plus the few REAL keys (``utterances_real_seq``), so a
+    turn's number is its key's integer part corrected by the gaps and REAL keys before it.
     """
     db.execute("ALTER TABLE transcripts ADD COLUMN turn_order_sparse INTEGER NOT NULL DEFAULT 0")
     db.execute(
-        "CREATE INDEX utterances_real_seq ON utterances(transcript_id) WHERE typeof(seq) = 'real'"
+        "CREATE INDEX utterances_real_seq ON utterances(transcript_id, seq) "
+        "WHERE typeof(seq) = 'real'"
+    )
+    db.execute(
+        "CREATE TABLE turn_order_gaps ("
+        "transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE, "
+        "seq INTEGER NOT NULL, PRIMARY KEY (transcript_id, seq)) WITHOUT ROWID"
     )

@@ -9,9 +9,12 @@ The *turn number* a person sees or types (the window's row + 1, ``edit-turn ID S
 --json``, the history, exports, "turns 5–7") stays dense, 1..n. While a transcript's keys are
 exactly 1..n (``transcripts.turn_order_sparse`` = 0: every transcript as imported, and again
 after an undo puts the keys back) the key *is* the number and nothing is computed. Otherwise
-``number_of``/``key_at`` derive one from the other with one index range count (a covering
-index walk in C, no row read) and ``renumber`` writes 1..n again when keys between two
-neighbours run out of precision, which takes about fifty splits at one spot.
+``number_of``/``key_at`` derive one from the other without walking the turns: the keys are
+always the integers 1..T minus the *gaps* deletes and merges left (``turn_order_gaps``) plus
+the REAL keys splits and inserts added (``utterances_real_seq``); both sets are as small as
+the number of structural corrections, so a ``Grid`` of them answers in O(log) (see
+``Grid.count_below``). ``renumber`` writes 1..n again when keys between two neighbours run
+out of precision, which takes about fifty splits at one spot.
 
 Everything here runs on a plain ``sqlite3`` connection, inside the caller's transaction.
 """
@@ -19,8 +22,10 @@ Everything here runs on a plain ``sqlite3`` connection, inside the caller's tran
 from __future__ import annotations
 
 import bisect
+import math
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 #: A key as SQLite returns it: an int while the turn's place is an import's, a float otherwise.
 Key = int | float
@@ -70,27 +75,36 @@ def sparse_among(conn: sqlite3.Connection, tids: Iterable[int]) -> set[int]:
     }
 
 
+def keys_removed(conn: sqlite3.Connection, tid: int, keys: Iterable[Key | None]) -> None:
+    """Turns at ``keys`` were deleted: an integral key leaves a gap in the grid."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO turn_order_gaps (transcript_id, seq) VALUES (?, ?)",
+        [(tid, int(k)) for k in keys if k is not None and float(k).is_integer()],
+    )
+
+
+def keys_added(conn: sqlite3.Connection, tid: int, keys: Iterable[Key]) -> None:
+    """Turns were written at ``keys``: an integral one fills its gap (an undone delete)."""
+    conn.executemany(
+        "DELETE FROM turn_order_gaps WHERE transcript_id = ? AND seq = ?",
+        [(tid, int(k)) for k in keys if float(k).is_integer()],
+    )
+
+
 def update_flag(conn: sqlite3.Connection, tid: int) -> bool:
     """Recompute ``turn_order_sparse`` after turns were added or removed; returns it.
 
-    The keys are distinct and positive, so they are exactly 1..n when none is REAL (the
-    partial index ``utterances_real_seq`` answers that) and the largest is the count.
+    The keys are the integers 1..T minus the gaps plus the REAL keys, so they are exactly 1..n
+    when there is neither a gap nor a REAL key (two index lookups).
     """
-    real = conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM utterances INDEXED BY utterances_real_seq "
-        "WHERE transcript_id = ? AND typeof(seq) = 'real')",
-        [tid],
-    ).fetchone()[0]
-    if real:
-        sparse = True
-    else:
-        top = conn.execute(
-            "SELECT max(seq) FROM utterances WHERE transcript_id = ?", [tid]
+    sparse = bool(
+        conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM utterances INDEXED BY utterances_real_seq "
+            "WHERE transcript_id = ? AND typeof(seq) = 'real') OR EXISTS (SELECT 1 FROM "
+            "turn_order_gaps WHERE transcript_id = ?)",
+            [tid, tid],
         ).fetchone()[0]
-        count = conn.execute(
-            "SELECT utterance_count FROM transcripts WHERE id = ?", [tid]
-        ).fetchone()[0]
-        sparse = (top or 0) != count
+    )
     conn.execute(
         "UPDATE transcripts SET turn_order_sparse = ? WHERE id = ? AND turn_order_sparse != ?",
         [int(sparse), tid, int(sparse)],
@@ -98,31 +112,85 @@ def update_flag(conn: sqlite3.Connection, tid: int) -> bool:
     return sparse
 
 
-def key_at(conn: sqlite3.Connection, tid: int, number: int, *, sparse: bool | None = None) -> Key:
-    """The key of turn ``number`` (1-based); the caller checks that such a turn exists."""
-    if not (is_sparse(conn, tid) if sparse is None else sparse):
-        return number
-    row = conn.execute(
-        "SELECT seq FROM utterances WHERE transcript_id = ? ORDER BY seq LIMIT 1 OFFSET ?",
-        [tid, max(number - 1, 0)],
-    ).fetchone()
-    if row is None:  # past the end: a key after every turn
+@dataclass(frozen=True)
+class Grid:
+    """A sparse transcript's keys, described by what differs from 1..top: ``gaps`` (integers
+    in 1..top no turn has) and ``reals`` (the REAL keys), both sorted and small."""
+
+    top: int
+    gaps: list[int]
+    reals: list[float]
+
+    @classmethod
+    def read(cls, conn: sqlite3.Connection, tid: int) -> Grid:
+        gaps = [
+            int(r[0])
+            for r in conn.execute(
+                "SELECT seq FROM turn_order_gaps WHERE transcript_id = ? ORDER BY seq", [tid]
+            ).fetchall()
+        ]
+        reals = [
+            float(r[0])
+            for r in conn.execute(
+                "SELECT seq FROM utterances INDEXED BY utterances_real_seq "
+                "WHERE transcript_id = ? AND typeof(seq) = 'real' ORDER BY seq",
+                [tid],
+            ).fetchall()
+        ]
         top = conn.execute(
             "SELECT max(seq) FROM utterances WHERE transcript_id = ?", [tid]
         ).fetchone()[0]
-        return (top or 0) + 1
-    key: Key = row[0]
-    return key
+        # every integer up to the largest key or gap is a key or a gap
+        return cls(max(int((top or 0) // 1), gaps[-1] if gaps else 0), gaps, reals)
+
+    def count_below(self, key: Key) -> int:
+        """How many turns have a key < ``key``: the integers 1..top below it, less the gaps
+        below it, plus the REAL keys below it."""
+        whole = min(math.ceil(key) - 1, self.top)
+        ints = 0 if whole <= 0 else whole - bisect.bisect_right(self.gaps, whole)
+        return ints + bisect.bisect_left(self.reals, key)
+
+    def count_upto(self, key: Key) -> int:
+        """How many turns have a key <= ``key``."""
+        whole = min(math.floor(key), self.top)
+        ints = 0 if whole <= 0 else whole - bisect.bisect_right(self.gaps, whole)
+        return ints + bisect.bisect_right(self.reals, key)
+
+    def key_at(self, number: int) -> Key | None:
+        """The key of turn ``number`` (1-based), None past the last."""
+        if number < 1:
+            return None
+        lo, hi = 1, self.top
+        if self.count_upto(hi) < number:
+            return None
+        while lo < hi:  # the smallest integer x with count_upto(x) >= number
+            mid = (lo + hi) // 2
+            if self.count_upto(mid) >= number:
+                hi = mid
+            else:
+                lo = mid + 1
+        # the turn is among the REAL keys in (lo - 1, lo), or lo itself
+        before = self.count_upto(lo - 1)
+        i = bisect.bisect_right(self.reals, lo - 1) + (number - before - 1)
+        if i < len(self.reals) and self.reals[i] < lo:
+            return as_key(self.reals[i])
+        return lo
+
+
+def key_at(conn: sqlite3.Connection, tid: int, number: int, *, sparse: bool | None = None) -> Key:
+    """The key of turn ``number`` (1-based); past the last turn, a key after every turn."""
+    if not (is_sparse(conn, tid) if sparse is None else sparse):
+        return number
+    grid = Grid.read(conn, tid)
+    key = grid.key_at(max(number, 1))
+    return grid.top + 1 if key is None else key
 
 
 def number_of(conn: sqlite3.Connection, tid: int, key: Key, *, sparse: bool | None = None) -> int:
     """The turn number of the first turn at or after ``key`` (the count of turns before + 1)."""
     if not (is_sparse(conn, tid) if sparse is None else sparse):
         return _dense_number(key)
-    before = conn.execute(
-        "SELECT count(*) FROM utterances WHERE transcript_id = ? AND seq < ?", [tid, key]
-    ).fetchone()[0]
-    return int(before) + 1
+    return Grid.read(conn, tid).count_below(key) + 1
 
 
 def last_number_of(
@@ -131,10 +199,7 @@ def last_number_of(
     """The turn number of the last turn at or before ``key`` (0 when none is)."""
     if not (is_sparse(conn, tid) if sparse is None else sparse):
         return int(key // 1)
-    n = conn.execute(
-        "SELECT count(*) FROM utterances WHERE transcript_id = ? AND seq <= ?", [tid, key]
-    ).fetchone()[0]
-    return int(n)
+    return Grid.read(conn, tid).count_upto(key)
 
 
 def _dense_number(key: Key) -> int:
@@ -157,10 +222,16 @@ def numbers_for(conn: sqlite3.Connection, tid: int, keys: Sequence[Key]) -> dict
     """Turn numbers for several keys of one transcript (each the first turn at or after it)."""
     if not is_sparse(conn, tid):
         return {k: _dense_number(k) for k in keys}
-    if len(keys) <= 8:
-        return {k: number_of(conn, tid, k, sparse=True) for k in keys}
-    ordered = all_keys(conn, tid)
-    return {k: bisect.bisect_left(ordered, k) + 1 for k in keys}
+    grid = Grid.read(conn, tid)
+    return {k: grid.count_below(k) + 1 for k in keys}
+
+
+def next_key(conn: sqlite3.Connection, tid: int, key: Key) -> Key | None:
+    """The key of the turn just after ``key`` (None at the end)."""
+    nxt: Key | None = conn.execute(
+        "SELECT min(seq) FROM utterances WHERE transcript_id = ? AND seq > ?", [tid, key]
+    ).fetchone()[0]
+    return nxt
 
 
 def neighbours(conn: sqlite3.Connection, tid: int, key: Key) -> tuple[Key | None, Key | None]:
@@ -168,10 +239,7 @@ def neighbours(conn: sqlite3.Connection, tid: int, key: Key) -> tuple[Key | None
     lo = conn.execute(
         "SELECT max(seq) FROM utterances WHERE transcript_id = ? AND seq < ?", [tid, key]
     ).fetchone()[0]
-    hi = conn.execute(
-        "SELECT min(seq) FROM utterances WHERE transcript_id = ? AND seq > ?", [tid, key]
-    ).fetchone()[0]
-    return lo, hi
+    return lo, next_key(conn, tid, key)
 
 
 def renumber(conn: sqlite3.Connection, tid: int) -> dict[Key, Key]:
@@ -203,5 +271,6 @@ def renumber(conn: sqlite3.Connection, tid: int) -> dict[Key, Key]:
             "UPDATE passages SET first_seq = ?, last_seq = ? WHERE id = ?",
             [as_key(new_first), as_key(max(new_last, new_first)), pid],
         )
+    conn.execute("DELETE FROM turn_order_gaps WHERE transcript_id = ?", [tid])
     conn.execute("UPDATE transcripts SET turn_order_sparse = 0 WHERE id = ?", [tid])
     return mapping

@@ -262,3 +262,45 @@ def test_key_between() -> None:
     assert turn_order.key_between(4, 6) == 5 and isinstance(turn_order.key_between(4, 6), int)
     assert turn_order.key_between(1.0, 1.0000000000000002) is None  # no double between
     assert turn_order.as_key(6.0) == 6 and isinstance(turn_order.as_key(6.0), int)
+
+
+def test_numbers_from_the_grid_match_counting_the_keys(memory_library: Library) -> None:
+    """Random splits, merges, inserts and deletes (and undos): turn numbers derived from the
+    gaps and REAL keys are those of counting every key, and back."""
+    import random
+
+    lib = memory_library
+    conn = lib.db.conn
+    tid = long_call(lib, 40)
+    rng = random.Random(15)
+    done: list[Correction] = []
+    for step in range(160):
+        n = lib.utterance_count(tid)
+        kind = rng.choice(["split", "merge", "insert", "delete", "undo"])
+        at = rng.randint(1, max(1, n - 1))
+        if kind == "undo" and done:
+            lib.revert_correction(done.pop())
+        elif kind == "split" and len(lib.utterance(tid, at).text.split()) > 1:
+            done.append(lib.split_turn(tid, at, lib.utterance(tid, at).text.index(" ")))
+        elif kind == "merge" and n > 2:
+            done.append(lib.merge_turns(tid, at))
+        elif kind == "insert":
+            done.append(lib.insert_turn(tid, rng.randint(0, n), f"New {step}."))
+        elif kind == "delete" and n > 2:
+            done.append(lib.delete_turn(tid, at))
+        keys = lib.turn_keys(tid)
+        assert len(keys) == lib.utterance_count(tid)
+        grid = turn_order.Grid.read(conn, tid)
+        sparse = lib.turn_order_sparse(tid)
+        assert sparse == (keys != list(range(1, len(keys) + 1)))
+        if not sparse:
+            continue
+        for i, k in enumerate(keys):
+            assert grid.count_below(k) == i and grid.count_upto(k) == i + 1
+            assert grid.key_at(i + 1) == k
+            between = (k + keys[i + 1]) / 2 if i + 1 < len(keys) else k + 0.5
+            assert grid.count_below(between) == i + 1
+        assert grid.key_at(len(keys) + 1) is None
+    while done:
+        lib.revert_correction(done.pop())
+    assert not lib.turn_order_sparse(tid) and lib.turn_keys(tid) == list(range(1, 41))

@@ -364,6 +364,8 @@ def test_structural_corrections_mid_transcript_read_no_page(qtbot, library, make
     qtbot.waitExposed(w)
     model = w.transcript_view.model
     middle = n // 2
+    # the first correction brings the "edited" column in (every row laid out again, once)
+    w.corrections._commit_text(0, "Turn 1, corrected.")
     w.list_view.go_to_row(middle)
     qtbot.wait(50)
     for r in range(middle - 30, middle + 30):
@@ -379,7 +381,13 @@ def test_structural_corrections_mid_transcript_read_no_page(qtbot, library, make
 
     around = row_texts(middle - 20, middle + 20)
     select(w, middle)
+    delegate = w.list_view.utterance_delegate
+    measured, top = delegate.measured, w.list_view.visible_rows()[0]
     w.corrections._split_from_editor(middle, lines[middle][1], len("Turn"))
+    # the rows on screen keep their heights (only the cut turn, the new one and a row coming
+    # into view at the bottom are measured) and the top row stays where it was
+    assert delegate.measured - measured <= 3
+    assert w.list_view.visible_rows()[0] == top
     assert model.rowCount() == n + 1
     assert row_texts(middle, middle + 3) == [
         "Turn",
