@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from intercept_viewer.core import turn_order
 from intercept_viewer.core.colors import color_for
 from intercept_viewer.core.errors import NotFound
-from intercept_viewer.core.model import Speaker, Transcript, Utterance
+from intercept_viewer.core.model import HISTORY_KINDS, Speaker, Transcript, Utterance
 from intercept_viewer.core.translation_norm import searchable_norm
 from intercept_viewer.core.turn_order import Key
 from intercept_viewer.core.wordforms import normalize_text
@@ -49,16 +49,7 @@ if TYPE_CHECKING:
     from intercept_viewer.core.library import Library
 
 #: The kinds of history entry, as ``history`` and ``intercept-viewer history`` list them.
-KINDS: tuple[str, ...] = (
-    "text",
-    "speaker",
-    "split",
-    "merge",
-    "insert",
-    "delete",
-    "time",
-    "verification",
-)
+KINDS: tuple[str, ...] = HISTORY_KINDS
 #: What undoing a correction of each kind is.
 INVERSE: dict[str, str] = {
     "text": "text",
@@ -785,6 +776,8 @@ class HistoryEntry:
     after: Any
     reason: str | None
     utterance_id: int | None = None
+    #: the ``revisions`` row of a correction (None for a change of status)
+    revision_id: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -844,7 +837,12 @@ def history(lib: Library, tid: int, *, utterance_id: int | None = None) -> list[
     ).fetchall():
         b, a = json.loads(before), json.loads(after)
         entries.append(
-            (at, 0, rid, HistoryEntry(at, kind, seq, _shown(kind, b), _shown(kind, a), reason, uid))
+            (
+                at,
+                0,
+                rid,
+                HistoryEntry(at, kind, seq, _shown(kind, b), _shown(kind, a), reason, uid, rid),
+            )
         )
     if utterance_id is None:
         for eid, sb, nb, st, note, reason, at in lib.db.execute(
