@@ -304,3 +304,43 @@ def test_numbers_from_the_grid_match_counting_the_keys(memory_library: Library) 
     while done:
         lib.revert_correction(done.pop())
     assert not lib.turn_order_sparse(tid) and lib.turn_keys(tid) == list(range(1, 41))
+
+
+def test_publishing_numbers_the_turns_of_a_corrected_transcript(tmp_path) -> None:
+    """The published copy (datasette) and the publishing records (FollowTheMoney) show turn
+    numbers, not the ordering keys, for a transcript corrections made sparse."""
+    from intercept_viewer.core.publish.datasette import publish_datasette
+    from intercept_viewer.core.publish.records import releases
+
+    lib = Library(tmp_path / "lib.sqlite")
+    try:
+        tid = long_call(lib, 8)
+        dense = long_call(lib, 3)
+        lib.split_turn(tid, 2, len("Turn"))  # a REAL key
+        lib.delete_turn(tid, 6)  # a gap
+        p = lib.add_passage(tid, 3, 4, ["split"])
+        gone = lib.add_passage(tid, 7, 7, ["gone"], note="kept")
+        lib.delete_turn(tid, 7)
+        assert lib.turn_order_sparse(tid) and not lib.turn_order_sparse(dense)
+        report = publish_datasette(lib, tmp_path / "site")
+        release = {r.transcript.id: r for r in releases(lib)}
+        assert [line.seq for line in release[tid].lines] == list(range(1, 8))
+        assert [line.seq for line in release[dense].lines] == [1, 2, 3]
+    finally:
+        lib.close()
+    pub = sqlite3.connect(report.db_path)
+    seqs = [
+        r[0]
+        for r in pub.execute(
+            "SELECT seq FROM utterances WHERE transcript_id = ? ORDER BY seq", [tid]
+        ).fetchall()
+    ]
+    assert seqs == list(range(1, 8)) and all(isinstance(s, int) for s in seqs)
+    spans = dict(
+        pub.execute(
+            "SELECT id, first_seq || '-' || last_seq FROM passages WHERE transcript_id = ?", [tid]
+        ).fetchall()
+    )
+    assert spans == {p.id: "3-4", gone.id: "7-7"}
+    text = pub.execute("SELECT text FROM passages WHERE id = ?", [p.id]).fetchone()[0]
+    assert text == "2 about tanks. Turn 3 about tanks."
