@@ -107,10 +107,13 @@ class PassageStore(StoreBase):
                 f"got {first_seq}..{last_seq}."
             )
         self._check_char_range(transcript_id, first_seq, last_seq, start_char, end_char)
+        # read before the transaction: its first statement is then a write, which waits for
+        # another writer instead of failing on a snapshot that writer made stale
+        keys = self._keys_of(transcript_id, first_seq, last_seq)
         with self.db.atomic():
             pid = self._insert_passage(
                 transcript_id,
-                *self._keys_of(transcript_id, first_seq, last_seq),
+                *keys,
                 tags,
                 note=note,
                 state=state,
