@@ -845,6 +845,15 @@ def history(lib: Library, tid: int, *, utterance_id: int | None = None) -> list[
             )
         )
     if utterance_id is None:
+        # speakers merged (and unmerged): every turn of one speaker, so no turn number
+        for eid, before_name, after_name, reason, at in lib.db.execute(
+            "SELECT id, before, after, reason, at FROM speaker_events WHERE transcript_id = ? "
+            "ORDER BY id",
+            [tid],
+        ).fetchall():
+            entries.append(
+                (at, 2, eid, HistoryEntry(at, "speaker", None, before_name, after_name, reason))
+            )
         for eid, sb, nb, st, note, reason, at in lib.db.execute(
             "SELECT id, status_before, note_before, status, note, reason, at "
             "FROM verification_events WHERE transcript_id = ? ORDER BY id",

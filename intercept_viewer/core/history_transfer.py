@@ -5,7 +5,8 @@ speaker's name, the times). To put it back on re-import it also needs the turns 
 correction replaced and put in their place, so that the transcript as imported can be rebuilt
 by undoing them (``corrections.imported_turns``): each correction entry carries ``"turns":
 {"before": [...], "after": [...]}``, turns naming their speaker by *label* (as the file does),
-never by a row id of this library. Verification entries need nothing more.
+never by a row id of this library. Verification entries and merges of speakers (a
+``speaker`` entry without a turn number) need nothing more.
 
 ``export_entries`` writes them; ``parse_entries`` checks and reads them (the JSON importer);
 ``restore`` writes them into a newly added transcript, with the speaker ids of that library.
@@ -106,6 +107,10 @@ def parse_entries(raw: Any) -> list[ParsedHistoryEntry]:
                     raise HistoryFormatError(f'"{path}.{side}" must be a status and a note')
             if entry.after.get("status") is None:
                 raise HistoryFormatError(f'"{path}.after.status" is missing')
+        elif kind == "speaker" and seq is None:  # speakers merged: the two names
+            for side in ("before", "after"):
+                if e.get(side) is not None and not isinstance(e.get(side), str):
+                    raise HistoryFormatError(f'"{path}.{side}" must be a speaker\'s name')
         else:
             turns = e.get("turns")
             if turns is None:
@@ -153,6 +158,13 @@ def restore(
                 "INSERT INTO verification_events (transcript_id, status_before, note_before, "
                 "status, note, reason, at) VALUES (?,?,?,?,?,?,?)",
                 [tid, b.get("status"), b.get("note"), a["status"], a.get("note"), e.reason, e.at],
+            )
+            continue
+        if e.kind == "speaker" and e.seq is None:
+            conn.execute(
+                "INSERT INTO speaker_events (transcript_id, before, after, reason, at) "
+                "VALUES (?,?,?,?,?)",
+                [tid, e.before, e.after, e.reason, e.at],
             )
             continue
         conn.execute(

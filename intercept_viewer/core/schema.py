@@ -580,3 +580,17 @@ def _m0009_i15_turn_order(db: Database) -> None:
         "transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE, "
         "seq INTEGER NOT NULL, PRIMARY KEY (transcript_id, seq)) WITHOUT ROWID"
     )
+
+
+@migrations(name="0010_i15_speaker_merges")
+def _m0010_i15_speaker_merges(db: Database) -> None:
+    """Merging two speakers is a change of the transcript too (issue 15): each merge (and its
+    undo) is recorded, by the speakers' names, and listed in the history as a ``speaker``
+    entry without a turn number (it changes every turn of one speaker at once)."""
+    db.execute(
+        "CREATE TABLE speaker_events ("
+        "id INTEGER PRIMARY KEY, "
+        "transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE, "
+        "before TEXT, after TEXT, reason TEXT, at TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX speaker_events_transcript ON speaker_events(transcript_id, id)")

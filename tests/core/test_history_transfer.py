@@ -100,3 +100,36 @@ def test_a_malformed_history_is_refused_with_its_path(tmp_path: Path, entry: dic
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(ImportFailed, match=r"history\[0\]"):
         parse_path(path, format="json")
+
+
+def test_merging_speakers_is_in_the_history_and_travels(library: Library, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from intercept_viewer.cli import cli
+
+    tid = library.add(make_parsed(LINES)).id
+    soldier, mother = library.speakers(tid)
+    keys = library.merge_speakers(soldier.id, mother.id)
+    library.unmerge_speakers(soldier.id, mother, keys)
+    library.merge_speakers(soldier.id, mother.id, reason="one voice")
+    entries = [(e.kind, e.seq, e.before, e.after, e.reason) for e in library.history(tid)]
+    assert entries == [
+        ("speaker", None, "Mother", "Soldier", None),
+        ("speaker", None, "Soldier", "Mother", "undo"),
+        ("speaker", None, "Mother", "Soldier", "one voice"),
+    ]
+    assert not library.is_corrected(tid)  # no turn's text changed
+    out = CliRunner().invoke(cli, ["--library", str(library.path), "history", str(tid), "--json"])
+    assert out.exit_code == 0, out.output
+    assert [(e["kind"], e["seq"], e["after"]) for e in json.loads(out.output)][-1] == (
+        "speaker",
+        None,
+        "Soldier",
+    )
+    first = tmp_path / "project.json"
+    export_transcript(library, tid, "json", first)
+    with Library(tmp_path / "other.sqlite") as other:
+        new = other.add(parse_path(first, format="json").parsed).id
+        assert [(e.kind, e.before, e.after, e.reason) for e in other.history(new)] == [
+            (k, b, a, r) for k, _s, b, a, r in entries
+        ]

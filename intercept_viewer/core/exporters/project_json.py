@@ -63,8 +63,8 @@ def transcript_document(library: Library, transcript_id: int) -> dict[str, Any]:
         ],
         "passages": [passage_fields(p) for p in passages],
         **(
-            {"history": history_transfer.export_entries(library, transcript_id)}
-            if library.is_corrected(transcript_id) or library.verification_history(transcript_id)
+            {"history": history}
+            if (history := history_transfer.export_entries(library, transcript_id))
             else {}
         ),
         "tags": [{"name": t.name, "color": t.color, "description": t.description} for t in tags],
