@@ -356,3 +356,25 @@ def test_grid_keys_with_many_gaps_and_reals() -> None:
     small = turn_order.Grid(10, [3, 7], [0.5, 6.5])
     assert small.keys() == [0.5, 1, 2, 4, 5, 6, 6.5, 8, 9, 10]
     assert [small.key_at(i) for i in range(1, 11)] == small.keys()
+
+
+def test_a_library_from_schema_v1_corrects_with_sparse_keys(tmp_path) -> None:
+    """An old library (keys 1..n, passages by number) upgrades with dense keys and no gaps; a
+    split and a delete then keep its passage on its turns, numbered 1..n."""
+    import shutil
+
+    from tests.reliability.helpers import V1_LIBRARY
+
+    path = tmp_path / "library.sqlite"
+    shutil.copyfile(V1_LIBRARY, path)
+    with Library(path) as lib:
+        (p,) = lib.passages(transcript_id=2)  # turn 1 of a three-turn call
+        assert (p.first_seq, p.last_seq) == (1, 1) and not lib.turn_order_sparse(2)
+        first = lib.utterance(2, 1).text
+        lib.split_turn(2, 1, first.index(" "))
+        lib.delete_turn(2, 4)  # the last turn
+        assert lib.turn_order_sparse(2)
+        assert [u.seq for u in lib.utterances(2)] == [1, 2, 3]
+        p = lib.passage(p.id)
+        assert (p.first_seq, p.last_seq) == (1, 2)
+        assert " ".join(t for _, t in lib.passage_text(p)) == first
