@@ -352,10 +352,10 @@ def test_the_speaker_list_gives_the_selected_turns_to_a_speaker(qtbot, shown) ->
 
 
 def test_structural_corrections_mid_transcript_read_no_page(qtbot, library, make_window) -> None:
-    """Split, merge, insert and delete in the middle of a 3,000-turn transcript, and their
-    undo: the list reads only the changed rows (by key), never a page, and every row keeps
-    its text and turn number; a transcript corrected earlier opens with its keys."""
-    n = 3000
+    """Split, merge, insert and delete in the middle of a 900-turn transcript (pages of 200),
+    and their undo: the list reads only the changed rows (by key), never a page, and every row
+    keeps its text and turn number; a transcript corrected earlier opens with its keys."""
+    n = 900
     lines = [("A" if i % 2 else "B", f"Turn {i} of the long call.") for i in range(1, n + 1)]
     tid = library.add(make_parsed(lines)).id
     w = make_window(library)
