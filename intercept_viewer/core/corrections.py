@@ -5,11 +5,14 @@ Every correction is one *replacement*: ``k`` stored turns starting at ``seq`` ar
 merge 2 by 1, an insert 0 by 1, a delete 1 by 0). One primitive keeps the things that depend on
 turns in step for all of them:
 
-* the following turns are renumbered, so ``seq`` stays 1..n;
+* only the replaced rows are written: turns are ordered by a sparse key (``core.turn_order``),
+  so an added turn takes a key between its neighbours' and the turns after keep theirs (the
+  turn numbers people see stay 1..n: they are derived);
 * ``text_norm`` is recomputed with the importer's own word-form function (the FTS triggers
   then update the index);
-* passages move with the turns they cover (``_map_passage``); a passage whose turns were all
-  deleted keeps its note and is marked ``turns_deleted_at``;
+* passages are key ranges, so they cover a turn split or inserted inside them by themselves;
+  only a passage with an end on a changed turn moves (``_map_passage``); a passage whose turns
+  were all deleted keeps its note and is marked ``turns_deleted_at``;
 * ``transcripts.utterance_count``/``has_times`` follow; speaker statistics are computed from the
   rows, so they follow by themselves;
 * a ``revisions`` row records the kind, the turns before and after (JSON) and the reason.
@@ -34,26 +37,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from intercept_viewer.core import turn_order
 from intercept_viewer.core.colors import color_for
 from intercept_viewer.core.errors import NotFound
-from intercept_viewer.core.model import Passage, Speaker, Transcript, Utterance
+from intercept_viewer.core.model import HISTORY_KINDS, Speaker, Transcript, Utterance
 from intercept_viewer.core.translation_norm import searchable_norm
+from intercept_viewer.core.turn_order import Key
 from intercept_viewer.core.wordforms import normalize_text
 
 if TYPE_CHECKING:
     from intercept_viewer.core.library import Library
 
 #: The kinds of history entry, as ``history`` and ``intercept-viewer history`` list them.
-KINDS: tuple[str, ...] = (
-    "text",
-    "speaker",
-    "split",
-    "merge",
-    "insert",
-    "delete",
-    "time",
-    "verification",
-)
+KINDS: tuple[str, ...] = HISTORY_KINDS
 #: What undoing a correction of each kind is.
 INVERSE: dict[str, str] = {
     "text": "text",
@@ -75,7 +71,11 @@ def stamp() -> str:
 
 @dataclass(frozen=True)
 class Turn:
-    """The stored state of one turn, as a correction saves and restores it."""
+    """The stored state of one turn, as a correction saves and restores it.
+
+    ``key`` is its ordering key (``core.turn_order``): a restored turn gets it back when it
+    still fits between its neighbours; None for a turn a correction is adding (it gets one).
+    """
 
     id: int | None
     speaker_id: int | None
@@ -84,10 +84,7 @@ class Turn:
     text: str
     original_text: str | None = None
     context: str | None = None
-
-    @classmethod
-    def of(cls, u: Utterance) -> Turn:
-        return cls(u.id, u.speaker_id, u.start_ms, u.end_ms, u.text, u.original_text, u.context)
+    key: Key | None = None
 
     @property
     def original(self) -> str:
@@ -95,16 +92,39 @@ class Turn:
         return self.text if self.original_text is None else self.original_text
 
 
+@dataclass(frozen=True)
+class PassagePlace:
+    """Where a passage is, as stored: keys (not turn numbers) and character offsets.
+
+    ``first_turn``/``last_turn`` are the ids of the turns at its ends when it was read, so an
+    undo puts the ends back on those turns even when their keys changed since (a renumber).
+    """
+
+    id: int
+    first: Key
+    last: Key
+    start_char: int | None
+    end_char: int | None
+    turns_deleted_at: str | None
+    first_turn: int | None = None
+    last_turn: int | None = None
+
+
 @dataclass
 class Step:
-    """One replacement: ``before`` turns at ``seq`` became ``after``."""
+    """One replacement: ``before`` turns at turn number ``seq`` became ``after``."""
 
     kind: str
     seq: int
     before: list[Turn]
     after: list[Turn]
     #: every passage the step moved or changed, as it was before
-    passages: list[Passage] = field(default_factory=list)
+    passages: list[PassagePlace] = field(default_factory=list)
+
+    @property
+    def keys_after(self) -> list[Key]:
+        """The keys of the turns now in place (what the window's list puts in its rows)."""
+        return [t.key for t in self.after if t.key is not None]
 
 
 @dataclass
@@ -140,15 +160,30 @@ class Correction:
 
 # ---------------------------------------------------------------- reading
 
+_TURN_COLUMNS = "id, speaker_id, start_ms, end_ms, text, original_text, context, seq"
+
+
+def _turns_from_key(conn: sqlite3.Connection, tid: int, key: Key, count: int) -> list[Turn]:
+    rows = conn.execute(
+        f"SELECT {_TURN_COLUMNS} FROM utterances WHERE transcript_id = ? AND seq >= ? "
+        "ORDER BY seq LIMIT ?",
+        [tid, key, count],
+    ).fetchall()
+    return [Turn(*r) for r in rows]
+
 
 def _turns(lib: Library, tid: int, seq: int, count: int) -> list[Turn]:
+    """Turns ``seq .. seq + count - 1`` (turn numbers), with their keys."""
     if count <= 0:
         return []
-    rows = lib.utterances(tid, seq, count)
-    if len(rows) != count or rows[0].seq != seq:
-        n = lib.utterance_count(tid)
+    n = lib.utterance_count(tid)
+    if not (seq >= 1 and seq + count - 1 <= n):
         raise NotFound(f"Transcript {tid} has turns 1..{n}; got {seq}..{seq + count - 1}.")
-    return [Turn.of(u) for u in rows]
+    conn = lib.db.conn
+    turns = _turns_from_key(conn, tid, turn_order.key_at(conn, tid, seq), count)
+    if len(turns) != count:
+        raise NotFound(f"Transcript {tid} has turns 1..{n}; got {seq}..{seq + count - 1}.")
+    return turns
 
 
 def _language(lib: Library, tid: int) -> str | None:
@@ -168,7 +203,83 @@ def _speaker_names(lib: Library, tid: int) -> dict[int, str]:
     }
 
 
+_PLACE_SQL = (
+    "SELECT p.id, p.first_seq, p.last_seq, p.start_char, p.end_char, p.turns_deleted_at, "
+    "(SELECT u.id FROM utterances u WHERE u.transcript_id = p.transcript_id "
+    " AND u.seq = p.first_seq), "
+    "(SELECT u.id FROM utterances u WHERE u.transcript_id = p.transcript_id "
+    " AND u.seq = p.last_seq) FROM passages p WHERE p.transcript_id = ? AND "
+)
+
+
+def _places_at(conn: sqlite3.Connection, tid: int, keys: Sequence[Key]) -> list[PassagePlace]:
+    """The passages with an end on one of the turns at ``keys`` (a passage that merely covers
+    a changed turn is not touched by the change: its ends are keys, not numbers)."""
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    rows = conn.execute(
+        f"{_PLACE_SQL} p.turns_deleted_at IS NULL AND "
+        f"(p.first_seq IN ({marks}) OR p.last_seq IN ({marks})) ORDER BY p.id",
+        [tid, *keys, *keys],
+    ).fetchall()
+    return [PassagePlace(*r) for r in rows]
+
+
+def _places_by_id(conn: sqlite3.Connection, tid: int, ids: Sequence[int]) -> list[PassagePlace]:
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(f"{_PLACE_SQL} p.id IN ({marks}) ORDER BY p.id", [tid, *ids]).fetchall()
+    return [PassagePlace(*r) for r in rows]
+
+
+def _key_of_turn(conn: sqlite3.Connection, utterance_id: int | None) -> Key | None:
+    if utterance_id is None:
+        return None
+    row = conn.execute("SELECT seq FROM utterances WHERE id = ?", [utterance_id]).fetchone()
+    key: Key | None = None if row is None else row[0]
+    return key
+
+
 # ---------------------------------------------------------------- the one primitive
+
+
+def _bounds(
+    conn: sqlite3.Connection, tid: int, seq: int, before: list[Turn]
+) -> tuple[Key | None, Key | None]:
+    """The keys the added turns must fall between: after the last replaced turn (or the turn
+    before ``seq``) and before the turn that follows the replaced ones."""
+    if before:
+        last = before[-1].key
+        assert last is not None
+        return last, turn_order.next_key(conn, tid, last)
+    n = conn.execute("SELECT utterance_count FROM transcripts WHERE id = ?", [tid]).fetchone()[0]
+    sparse = turn_order.is_sparse(conn, tid)
+    lo = turn_order.key_at(conn, tid, seq - 1, sparse=sparse) if seq > 1 else None
+    hi = turn_order.key_at(conn, tid, seq, sparse=sparse) if seq <= n else None
+    return lo, hi
+
+
+def _keys_for(
+    conn: sqlite3.Connection, tid: int, seq: int, before: list[Turn], after: list[Turn]
+) -> list[Key] | None:
+    """Keys for the turns ``after`` adds beyond ``before``'s count; each turn's own key when it
+    still fits (an undo restores it exactly), a new one between otherwise. None when no key
+    fits (the keys there ran out of precision)."""
+    added = after[len(before) :]
+    if not added:
+        return []
+    lo, hi = _bounds(conn, tid, seq, before)
+    keys: list[Key] = []
+    for t in added:
+        fits = t.key is not None and (lo is None or lo < t.key) and (hi is None or t.key < hi)
+        key = t.key if fits else turn_order.key_between(lo, hi)
+        if key is None:
+            return None
+        keys.append(key)
+        lo = key
+    return keys
 
 
 def _replace(
@@ -180,21 +291,34 @@ def _replace(
     after: list[Turn],
     reason: str | None,
     *,
-    passages: list[Passage] | None = None,
+    passages: list[PassagePlace] | None = None,
 ) -> Step:
-    """Replace ``before`` (the stored turns at ``seq``) by ``after``, inside the caller's
-    transaction. ``passages``: the exact passages to write back (an undo); otherwise they are
-    moved by ``_map_passage``."""
+    """Replace ``before`` (the stored turns from turn number ``seq`` on) by ``after``, inside
+    the caller's transaction. Only those rows are written: the turns after them keep their
+    keys, so a split in a 100,000-turn transcript writes two rows, not 50,000.
+
+    ``passages``: the exact places to write back (an undo); otherwise the passages with an end
+    on a changed turn are moved by ``_map_passage`` (the others need nothing).
+    """
     conn = lib.db.conn
     k, m = len(before), len(after)
     delta = m - k
     language = _language(lib, tid)
-    # Passages that may move: every one reaching the first replaced turn or beyond.
-    affected = lib._passages_where(
-        "p.transcript_id = ? AND p.last_seq >= ?", [tid, max(seq - 1, 1)], "p.id"
-    )
+    keys = _keys_for(conn, tid, seq, before, after)
+    if keys is None:  # no room between the neighbours: 1..n once more (rare), then room
+        mapping = turn_order.renumber(conn, tid)
+        before = [replace(t, key=mapping[t.key]) for t in before if t.key is not None]
+        keys = _keys_for(conn, tid, seq, before, after)
+        assert keys is not None
+    # passages that may change, read before any write (their end turns still exist)
+    if passages is not None:
+        affected = _places_by_id(conn, tid, [p.id for p in passages])
+    elif kind in ("text", "split", "merge", "delete"):
+        affected = _places_at(conn, tid, [t.key for t in before if t.key is not None])
+    else:
+        affected = []
     written: list[Turn] = []
-    # 1. turns kept in place (same id): only the columns that changed
+    # 1. turns kept in place (same id, same key): only the columns that changed
     for old, new in zip(before, after, strict=False):
         if new.text != old.text:
             conn.execute(
@@ -206,19 +330,12 @@ def _replace(
             "context = ? WHERE id = ?",
             [new.speaker_id, new.start_ms, new.end_ms, new.original_text, new.context, old.id],
         )
-        written.append(replace(new, id=old.id))
+        written.append(replace(new, id=old.id, key=old.key))
     # 2. turns removed
     for old in before[m:]:
         conn.execute("DELETE FROM utterances WHERE id = ?", [old.id])
-    # 3. the following turns renumbered
-    if delta:
-        _renumber(conn, tid, seq + k, delta)
-        conn.execute(
-            "UPDATE transcripts SET utterance_count = utterance_count + ? WHERE id = ?",
-            [delta, tid],
-        )
-    # 4. turns added (an undone delete or merge gets its old id back when it is free)
-    for i, new in enumerate(after[k:], start=k):
+    # 3. turns added, each at its key (an undone delete or merge gets its old id back when free)
+    for new, key in zip(after[k:], keys, strict=True):
         free = new.id is not None and (
             conn.execute("SELECT 1 FROM utterances WHERE id = ?", [new.id]).fetchone() is None
         )
@@ -228,7 +345,7 @@ def _replace(
             [
                 new.id if free else None,
                 tid,
-                seq + i,
+                key,
                 new.speaker_id,
                 new.start_ms,
                 new.end_ms,
@@ -238,7 +355,16 @@ def _replace(
                 new.original_text,
             ],
         )
-        written.append(replace(new, id=int(cur.lastrowid or 0)))
+        written.append(replace(new, id=int(cur.lastrowid or 0), key=key))
+    if delta:
+        conn.execute(
+            "UPDATE transcripts SET utterance_count = utterance_count + ? WHERE id = ?",
+            [delta, tid],
+        )
+    if k != m:
+        turn_order.keys_removed(conn, tid, [t.key for t in before[m:]])
+        turn_order.keys_added(conn, tid, keys)
+        turn_order.update_flag(conn, tid)
     if any(t.start_ms is not None for t in after):
         conn.execute("UPDATE transcripts SET has_times = 1 WHERE id = ?", [tid])
     elif any(t.start_ms is not None for t in before):  # maybe the last time went
@@ -247,26 +373,25 @@ def _replace(
             "WHERE transcript_id = ? AND start_ms IS NOT NULL) WHERE id = ?",
             [tid, tid],
         )
-    # 5. passages
-    count = lib.utterance_count(tid)
+    # 4. passages
     if passages is not None:
-        targets = {p.id: p for p in passages}
-        ids = ",".join(str(int(i)) for i in targets) or "NULL"
-        affected = lib._passages_where(f"p.id IN ({ids})", [], "p.id")
+        targets = [_restored(conn, p) for p in passages]
     else:
-        targets = {}
-        for p in affected:
-            moved = _map_passage(p, kind, seq, before, after, count)
-            if moved != p:
-                targets[p.id] = moved
-    changed_before = [p for p in affected if p.id in targets]
-    for p in targets.values():
+        targets = [_map_passage(conn, tid, p, kind, before, written) for p in affected]
+    now = {p.id: p for p in affected}
+    changed_before: list[PassagePlace] = []
+    for p in targets:
+        old_place = now.get(p.id)
+        if old_place is not None and _same_place(old_place, p):
+            continue
+        if old_place is not None:
+            changed_before.append(old_place)
         conn.execute(
             "UPDATE passages SET first_seq = ?, last_seq = ?, start_char = ?, end_char = ?, "
             "turns_deleted_at = ? WHERE id = ?",
-            [p.first_seq, p.last_seq, p.start_char, p.end_char, p.turns_deleted_at, p.id],
+            [p.first, p.last, p.start_char, p.end_char, p.turns_deleted_at, p.id],
         )
-    # 6. history
+    # 5. history
     names = _speaker_names(lib, tid)
     conn.execute(
         "INSERT INTO revisions (transcript_id, utterance_id, kind, seq, before, after, reason, at) "
@@ -285,29 +410,25 @@ def _replace(
     return Step(kind, seq, before, written, changed_before)
 
 
-def _renumber(conn: sqlite3.Connection, tid: int, from_seq: int, delta: int) -> None:
-    """Move turns ``from_seq..`` by ``delta`` (seq is UNIQUE per transcript).
-
-    This is what a split, merge, insert or delete costs in a long transcript: every following
-    row is rewritten (about 0.3 s for 50,000 rows). Moving down, one pass works when SQLite
-    walks the rows in order (it does, through the (transcript_id, seq) index); should a row
-    still collide, the statement alone is rolled back and the safe way taken: through
-    negative numbers, which never collide, then back (two passes).
-    """
-    if delta < 0:
-        try:
-            conn.execute(
-                "UPDATE utterances SET seq = seq + ? WHERE transcript_id = ? AND seq >= ?",
-                [delta, tid, from_seq],
-            )
-            return
-        except sqlite3.IntegrityError:
-            pass
-    conn.execute(
-        "UPDATE utterances SET seq = -(seq + ?) WHERE transcript_id = ? AND seq >= ?",
-        [delta, tid, from_seq],
+def _same_place(a: PassagePlace, b: PassagePlace) -> bool:
+    return (a.first, a.last, a.start_char, a.end_char, a.turns_deleted_at) == (
+        b.first,
+        b.last,
+        b.start_char,
+        b.end_char,
+        b.turns_deleted_at,
     )
-    conn.execute("UPDATE utterances SET seq = -seq WHERE transcript_id = ? AND seq < 0", [tid])
+
+
+def _restored(conn: sqlite3.Connection, p: PassagePlace) -> PassagePlace:
+    """``p`` with its ends on the turns they were on (their keys now), for an undo."""
+    first = _key_of_turn(conn, p.first_turn)
+    last = _key_of_turn(conn, p.last_turn)
+    return replace(
+        p,
+        first=p.first if first is None else first,
+        last=p.last if last is None else last,
+    )
 
 
 def _turns_json(turns: Sequence[Turn], names: dict[int, str]) -> str:
@@ -330,79 +451,66 @@ def _turns_json(turns: Sequence[Turn], names: dict[int, str]) -> str:
 
 
 def _map_passage(
-    p: Passage, kind: str, seq: int, before: list[Turn], after: list[Turn], count: int
-) -> Passage:
-    """Where a passage goes when ``before`` at ``seq`` becomes ``after``.
+    conn: sqlite3.Connection,
+    tid: int,
+    p: PassagePlace,
+    kind: str,
+    before: list[Turn],
+    after: list[Turn],
+) -> PassagePlace:
+    """Where a passage with an end on a changed turn goes when ``before`` became ``after``.
 
-    Passages before the change stay; those after it shift. At the edges: a split gives the
-    part of the passage after the cut to the new turn; a merge re-bases character offsets into
-    the merged text; a delete narrows a passage to its remaining turns or, when none remain,
-    keeps it (and its note) marked ``turns_deleted_at``.
+    Ends are keys, so a passage around a split, insert or delete needs nothing, and one after
+    it neither. At the ends: a split gives the part of the passage after the cut to the new
+    turn; a merge re-bases character offsets into the merged text; a delete narrows a passage
+    to its remaining turns or, when none remain, keeps it (and its note) marked
+    ``turns_deleted_at``, at the deleted turn's key (it shows at the turn now in its place).
     """
-    k, m = len(before), len(after)
-    delta = m - k
-    end_old = seq + k - 1  # last replaced seq (seq - 1 for an insert)
-    first, last, sc, ec = p.first_seq, p.last_seq, p.start_char, p.end_char
-    if p.turns_deleted_at:
-        if first > end_old:
-            return replace(p, first_seq=max(first + delta, 1), last_seq=max(last + delta, 1))
-        return p
-    if last < seq and kind != "insert":
-        return p
-    if kind in ("text", "speaker", "time"):
-        if kind == "text" and first <= seq <= last:
-            # Offsets into an edited turn are kept where the text still reaches.
-            n = len(after[0].text)
-            if first == seq and sc is not None and sc >= n:
-                sc = None
-            if last == seq and ec is not None and ec > n:
-                ec = n
-            if first == last == seq and sc is not None and ec is not None and ec <= sc:
-                sc = ec = None
+    first, last, sc, ec = p.first, p.last, p.start_char, p.end_char
+    if kind == "text":
+        # Offsets into an edited turn are kept where the text still reaches.
+        key, n = before[0].key, len(after[0].text)
+        if first == key and sc is not None and sc >= n:
+            sc = None
+        if last == key and ec is not None and ec > n:
+            ec = n
+        if first == last == key and sc is not None and ec is not None and ec <= sc:
+            sc = ec = None
         return replace(p, start_char=sc, end_char=ec)
-    if kind == "insert":  # a new turn at seq: everything from seq on moves down one
-        if last < seq:
-            return p
-        return replace(p, first_seq=first + 1 if first >= seq else first, last_seq=last + 1)
-    if kind == "split":  # turn seq cut: head stays at seq, tail (from `cut`) is seq + 1
-        head = len(after[0].text)
-        cut = len(before[0].text) - len(after[1].text)
-        if first > seq:
-            first += 1
-        elif first == seq and sc is not None and sc >= head:
-            first, sc = seq + 1, max(sc - cut, 0)
-        if last > seq:
-            last += 1
-        elif last == seq:
+    if kind == "split":  # the head keeps the key; the tail (from `cut`) is the new turn
+        key, head_turn, tail_turn = before[0].key, after[0], after[1]
+        assert tail_turn.key is not None
+        head = len(head_turn.text)
+        cut = len(before[0].text) - len(tail_turn.text)
+        if first == key and sc is not None and sc >= head:
+            first, sc = tail_turn.key, max(sc - cut, 0)
+        if last == key:
             if ec is not None and ec <= cut:
                 ec = min(ec, head)
             else:
-                last, ec = seq + 1, (None if ec is None else ec - cut)
-        return replace(p, first_seq=first, last_seq=last, start_char=sc, end_char=ec)
-    if kind == "merge":  # turns seq, seq+1 became one; text of seq+1 starts at `shift`
-        shift = len(before[0].text) + len(MERGE_SEPARATOR)
-        if first == seq + 1:
-            first, sc = seq, (sc or 0) + shift
-        elif first > seq + 1:
-            first -= 1
-        if last == seq:
-            ec = ec if ec is not None else len(before[0].text)
-        elif last == seq + 1:
-            last, ec = seq, (None if ec is None else ec + shift)
-        elif last > seq + 1:
-            last -= 1
-        return replace(p, first_seq=first, last_seq=last, start_char=sc, end_char=ec)
+                last, ec = tail_turn.key, (None if ec is None else ec - cut)
+        return replace(p, first=first, last=last, start_char=sc, end_char=ec)
+    if kind == "merge":  # a and b became a; b's text starts at `shift`
+        a, b = before
+        assert a.key is not None
+        shift = len(a.text) + len(MERGE_SEPARATOR)
+        if first == b.key:
+            first, sc = a.key, (sc or 0) + shift
+        if last == a.key:
+            ec = ec if ec is not None else len(a.text)
+        elif last == b.key:
+            last, ec = a.key, (None if ec is None else ec + shift)
+        return replace(p, first=first, last=last, start_char=sc, end_char=ec)
     if kind == "delete":
-        if first > seq:
-            return replace(p, first_seq=first - 1, last_seq=last - 1)
-        if first == last == seq:
-            at = min(seq, max(count, 1))
-            return replace(p, first_seq=at, last_seq=at, turns_deleted_at=stamp())
-        if first == seq:
-            return replace(p, last_seq=last - 1, start_char=None)
-        if last == seq:
-            return replace(p, last_seq=seq - 1, end_char=None)
-        return replace(p, last_seq=last - 1)
+        key = before[0].key
+        assert key is not None
+        if first == last == key:
+            return replace(p, turns_deleted_at=stamp())
+        lo, hi = turn_order.neighbours(conn, tid, key)
+        if first == key and hi is not None:
+            return replace(p, first=hi, start_char=None)
+        if last == key and lo is not None:
+            return replace(p, last=lo, end_char=None)
     return p
 
 
@@ -571,8 +679,22 @@ def set_times(
     return previous
 
 
+def _now_at(lib: Library, tid: int, s: Step) -> tuple[int, list[Turn]]:
+    """Where step ``s``'s turns are now (turn number) and their stored state, found by the ids
+    of the turns it put in place; a delete's place is the number it had."""
+    conn = lib.db.conn
+    if not s.after:
+        return s.seq, []
+    key = _key_of_turn(conn, s.after[0].id)
+    current = [] if key is None else _turns_from_key(conn, tid, key, len(s.after))
+    if [t.id for t in current] != [t.id for t in s.after]:
+        raise ValueError("The transcript changed since; this correction can't be undone.")
+    assert key is not None
+    return turn_order.number_of(conn, tid, key), current
+
+
 def revert(lib: Library, c: Correction, reason: str | None = "undo") -> Correction:
-    """Undo ``c`` exactly (turns, passages, speakers it created); returns the redo."""
+    """Undo ``c`` exactly (turns, keys, passages, speakers it created); returns the redo."""
     steps: list[Step] = []
     tid = c.transcript_id
     with lib.db.atomic():
@@ -583,12 +705,10 @@ def revert(lib: Library, c: Correction, reason: str | None = "undo") -> Correcti
                 [sp.id, sp.transcript_id, sp.label, sp.name, sp.role, sp.color],
             )
         for s in reversed(c.steps):
-            current = _turns(lib, tid, s.seq, len(s.after))
-            if [t.id for t in current] != [t.id for t in s.after]:
-                raise ValueError("The transcript changed since; this correction can't be undone.")
+            seq, current = _now_at(lib, tid, s)
             steps.append(
                 _replace(
-                    lib, tid, INVERSE[s.kind], s.seq, current, s.before, reason, passages=s.passages
+                    lib, tid, INVERSE[s.kind], seq, current, s.before, reason, passages=s.passages
                 )
             )
         removed: list[Speaker] = []
@@ -656,6 +776,8 @@ class HistoryEntry:
     after: Any
     reason: str | None
     utterance_id: int | None = None
+    #: the ``revisions`` row of a correction (None for a change of status)
+    revision_id: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -715,9 +837,23 @@ def history(lib: Library, tid: int, *, utterance_id: int | None = None) -> list[
     ).fetchall():
         b, a = json.loads(before), json.loads(after)
         entries.append(
-            (at, 0, rid, HistoryEntry(at, kind, seq, _shown(kind, b), _shown(kind, a), reason, uid))
+            (
+                at,
+                0,
+                rid,
+                HistoryEntry(at, kind, seq, _shown(kind, b), _shown(kind, a), reason, uid, rid),
+            )
         )
     if utterance_id is None:
+        # speakers merged (and unmerged): every turn of one speaker, so no turn number
+        for eid, before_name, after_name, reason, at in lib.db.execute(
+            "SELECT id, before, after, reason, at FROM speaker_events WHERE transcript_id = ? "
+            "ORDER BY id",
+            [tid],
+        ).fetchall():
+            entries.append(
+                (at, 2, eid, HistoryEntry(at, "speaker", None, before_name, after_name, reason))
+            )
         for eid, sb, nb, st, note, reason, at in lib.db.execute(
             "SELECT id, status_before, note_before, status, note, reason, at "
             "FROM verification_events WHERE transcript_id = ? ORDER BY id",

@@ -13,7 +13,7 @@ No Qt and no SQL here: these are the contract between the layers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Verification = Literal["unverified", "corroborated", "verified", "disputed"]
 VERIFICATION_STATES: tuple[str, ...] = ("unverified", "corroborated", "verified", "disputed")
@@ -37,6 +37,19 @@ META_FIELDS: tuple[str, ...] = (
     "verification_note",
     "description",
     "media_path",
+)
+
+
+#: The kinds of history entry (``core.corrections``): the corrections and a status change.
+HISTORY_KINDS: tuple[str, ...] = (
+    "text",
+    "speaker",
+    "split",
+    "merge",
+    "insert",
+    "delete",
+    "time",
+    "verification",
 )
 
 
@@ -90,6 +103,8 @@ class ParsedUtterance:
     context: str | None = None
     line: int | None = None
     translation: str | None = None
+    #: the text as imported, when the file is our own export of a corrected turn
+    original_text: str | None = None
 
 
 @dataclass
@@ -130,6 +145,9 @@ class ParsedTranscript:
     tag_descriptions: dict[str, str] = field(default_factory=dict)
     #: What the importer assumed or skipped (the import report), in file order.
     warnings: list[ImportWarning] = field(default_factory=list)
+    #: The corrections and status changes our own export carried
+    #: (``history_transfer.ParsedHistoryEntry``), restored with the transcript.
+    history: list[Any] = field(default_factory=list)
 
     def warn(self, message: str, line: int | None = None) -> None:
         self.warnings.append(ImportWarning(message, line))

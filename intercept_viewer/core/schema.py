@@ -551,3 +551,46 @@ def _m0008_i16_spelling_keys(db: Database) -> None:
     )
     for sql in statements:
         conn.execute(sql)
+
+
+@migrations(name="0009_i15_turn_order")
+def _m0009_i15_turn_order(db: Database) -> None:
+    """Turns ordered by a sparse key (issue 15), so a split, merge, insert or delete writes only
+    the turns it changes instead of renumbering every turn after it.
+
+    ``utterances.seq`` stays the column that orders a transcript's turns (imports still write
+    1..n), but a correction gives a new turn a key between its neighbours' — a REAL such as
+    5.5, which the column's INTEGER affinity keeps as REAL — and never renumbers. The dense
+    turn number people see (1..n) is derived (``core.turn_order``). ``passages.first_seq`` /
+    ``last_seq`` hold keys too, so a turn inserted inside a passage falls inside it.
+
+    ``transcripts.turn_order_sparse`` is 1 while a transcript's keys are not exactly 1..n: the
+    readers derive numbers only then, and take the key as the number otherwise. Deriving one
+    costs no walk over the turns: the keys are the integers 1..T minus the *gaps* a delete or
+    merge left (``turn_order_gaps``), plus the few REAL keys (``utterances_real_seq``), so a
+    turn's number is its key's integer part corrected by the gaps and REAL keys before it.
+    """
+    db.execute("ALTER TABLE transcripts ADD COLUMN turn_order_sparse INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "CREATE INDEX utterances_real_seq ON utterances(transcript_id, seq) "
+        "WHERE typeof(seq) = 'real'"
+    )
+    db.execute(
+        "CREATE TABLE turn_order_gaps ("
+        "transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE, "
+        "seq INTEGER NOT NULL, PRIMARY KEY (transcript_id, seq)) WITHOUT ROWID"
+    )
+
+
+@migrations(name="0010_i15_speaker_merges")
+def _m0010_i15_speaker_merges(db: Database) -> None:
+    """Merging two speakers is a change of the transcript too (issue 15): each merge (and its
+    undo) is recorded, by the speakers' names, and listed in the history as a ``speaker``
+    entry without a turn number (it changes every turn of one speaker at once)."""
+    db.execute(
+        "CREATE TABLE speaker_events ("
+        "id INTEGER PRIMARY KEY, "
+        "transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE, "
+        "before TEXT, after TEXT, reason TEXT, at TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX speaker_events_transcript ON speaker_events(transcript_id, id)")

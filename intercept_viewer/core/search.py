@@ -40,9 +40,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from intercept_viewer.core import search_pool
+from intercept_viewer.core import search_pool, turn_order
 from intercept_viewer.core.errors import QueryError
 from intercept_viewer.core.model import VERIFICATION_STATES
 from intercept_viewer.core.wordforms import (
@@ -1171,8 +1171,21 @@ def _hit_rows(
         "WHERE u.id IN (SELECT value FROM json_each(?))",
         [json.dumps([i for _t, _s, i in page])],
     ).fetchall()
-    by_id = {r[0]: r for r in rows}
+    by_id = {r[0]: r for r in _numbered(conn, rows)}
     return [(by_id[i], t, s) for t, s, i in page if i in by_id]
+
+
+def _numbered(conn: sqlite3.Connection, rows: list[Any]) -> list[Any]:
+    """Hit rows with the turn number in place of the stored ordering key (``turn_order``):
+    the same thing except in a transcript a correction added turns to."""
+    sparse = turn_order.sparse_among(conn, {r[1] for r in rows})
+    if not sparse:
+        return rows
+    out = []
+    for tid in sparse:
+        numbers = turn_order.numbers_for(conn, tid, [r[3] for r in rows if r[1] == tid])
+        out += [(*r[:3], numbers[r[3]], *r[4:]) for r in rows if r[1] == tid]
+    return out + [r for r in rows if r[1] not in sparse]
 
 
 def _search_filtered(
@@ -1285,9 +1298,13 @@ def step_in_transcript(
         args = [match, *args, transcript_id]
     order = "ASC" if step > 0 else "DESC"
     beyond = "u.seq > ?" if step > 0 else "u.seq < ?"
+    sparse = turn_order.is_sparse(conn, transcript_id)
+    key: turn_order.Key = seq
+    if sparse and seq >= 1:
+        key = turn_order.key_at(conn, transcript_id, seq, sparse=True)
     try:
         row = conn.execute(
-            f"SELECT u.seq {base} AND {beyond} ORDER BY u.seq {order} LIMIT 1", [*args, seq]
+            f"SELECT u.seq {base} AND {beyond} ORDER BY u.seq {order} LIMIT 1", [*args, key]
         ).fetchone()
         if row is None:  # wrap around
             row = conn.execute(
@@ -1297,7 +1314,9 @@ def step_in_transcript(
         if "fts5" in str(exc).lower():
             raise _fail(str(exc)) from exc
         raise
-    return None if row is None else int(row[0])
+    if row is None:
+        return None
+    return turn_order.number_of(conn, transcript_id, row[0], sparse=sparse)
 
 
 def count_by_transcript(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
+from intercept_viewer.core import history_transfer
 from intercept_viewer.core.exporters.common import passage_fields
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import META_FIELDS, Passage
@@ -62,8 +63,8 @@ def transcript_document(library: Library, transcript_id: int) -> dict[str, Any]:
         ],
         "passages": [passage_fields(p) for p in passages],
         **(
-            {"history": [e.as_json() for e in library.history(transcript_id)]}
-            if library.is_corrected(transcript_id) or library.verification_history(transcript_id)
+            {"history": history}
+            if (history := history_transfer.export_entries(library, transcript_id))
             else {}
         ),
         "tags": [{"name": t.name, "color": t.color, "description": t.description} for t in tags],

@@ -35,6 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from intercept_viewer.core import history_transfer
 from intercept_viewer.core.importers.base import Importer, SourceFile
 from intercept_viewer.core.importers.metadata import normalise_language
 from intercept_viewer.core.model import (
@@ -188,6 +189,7 @@ def _own_export(data: dict[str, Any]) -> ParsedTranscript:
                     end_ms=_expect_int(u.get("end_ms"), f"{path}.end_ms"),
                     context=_expect_str(u.get("context"), f"{path}.context"),
                     translation=_expect_str(u.get("translation"), f"{path}.translation"),
+                    original_text=_expect_str(u.get("original_text"), f"{path}.original_text"),
                 ),
             )
         )
@@ -239,6 +241,10 @@ def _own_export(data: dict[str, Any]) -> ParsedTranscript:
                 updated_at=_expect_str(p.get("updated_at"), f"{path}.updated_at"),
             )
         )
+    try:
+        history = history_transfer.parse_entries(data.get("history"))
+    except history_transfer.HistoryFormatError as exc:
+        raise _Fail(str(exc)) from None
     return ParsedTranscript(
         meta=meta,
         speakers=speakers,
@@ -247,6 +253,7 @@ def _own_export(data: dict[str, Any]) -> ParsedTranscript:
         passages=passages,
         tag_colors=tag_colors,
         tag_descriptions=tag_descriptions,
+        history=history,
     )
 
 

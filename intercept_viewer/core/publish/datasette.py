@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +139,7 @@ def _fill(lib: Library, target: Path, counts: dict[str, int]) -> Iterator[str]:
             "t.verification, p.created_at, p.updated_at FROM main.passages p "
             "JOIN main.transcripts t ON t.id = p.transcript_id"
         )
+        _number_sparse_turns(conn)
         for name in ("transcripts", "utterances", "passages"):
             counts[name] = conn.execute(f"SELECT count(*) FROM pub.{name}").fetchone()[0]
         conn.execute("COMMIT")
@@ -147,6 +149,38 @@ def _fill(lib: Library, target: Path, counts: dict[str, int]) -> Iterator[str]:
         raise
     finally:
         conn.execute("DETACH DATABASE pub")
+
+
+def _number_sparse_turns(conn: sqlite3.Connection) -> None:
+    """Turn numbers in place of ordering keys (``core.turn_order``), for the few transcripts a
+    correction added turns to (the keys of all others are their numbers)."""
+    sparse = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM main.transcripts WHERE turn_order_sparse = 1"
+        ).fetchall()
+    ]
+    for tid in sparse:
+        conn.execute(
+            "UPDATE pub.utterances SET seq = r.n FROM (SELECT id, row_number() OVER "
+            "(ORDER BY seq) AS n FROM main.utterances WHERE transcript_id = ?) AS r "
+            "WHERE pub.utterances.id = r.id",
+            [tid],
+        )
+        conn.execute(
+            "UPDATE pub.passages SET first_seq = min(max((SELECT count(*) FROM main.utterances u "
+            "WHERE u.transcript_id = ?1 AND u.seq < p.first_seq) + 1, 1), "
+            "max((SELECT utterance_count FROM main.transcripts WHERE id = ?1), 1)), "
+            "last_seq = (SELECT count(*) FROM main.utterances u WHERE u.transcript_id = ?1 "
+            "AND u.seq <= p.last_seq) FROM main.passages p "
+            "WHERE pub.passages.id = p.id AND p.transcript_id = ?1",
+            [tid],
+        )
+        conn.execute(
+            "UPDATE pub.passages SET last_seq = first_seq "
+            "WHERE transcript_id = ? AND last_seq < first_seq",
+            [tid],
+        )
 
 
 def _index(target: Path) -> None:

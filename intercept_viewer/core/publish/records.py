@@ -106,8 +106,10 @@ def releases(lib: Library, ids: Iterable[int] | None = None) -> Iterator[Release
     translation = "translation" if has_column(lib, "utterances", "translation") else "NULL"
     for tid in transcript_ids(lib, ids):
         t = lib.transcript(tid)
+        # the turn number: the stored key is it unless a correction added turns between two
+        number = "row_number() OVER (ORDER BY seq)" if lib.turn_order_sparse(tid) else "seq"
         rows = lib.db.execute(
-            f"SELECT seq, speaker_id, start_ms, text, {translation} FROM utterances "
+            f"SELECT {number}, speaker_id, start_ms, text, {translation} FROM utterances "
             "WHERE transcript_id = ? ORDER BY seq",
             [tid],
         ).fetchall()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from intercept_viewer.core import import_report, schema
+from intercept_viewer.core import history_transfer, import_report, schema
 from intercept_viewer.core.colors import color_for
 from intercept_viewer.core.errors import (
     ImportFailed,
@@ -177,6 +177,17 @@ class ImportStore(StoreBase):
                 ),
             )
             self._resume_fts_trigger(fts_trigger, tid)
+            # our own export of a corrected transcript: the text as imported, and the history
+            conn.executemany(
+                "UPDATE utterances SET original_text = ? WHERE transcript_id = ? AND seq = ?",
+                [
+                    (u.original_text, tid, seq)
+                    for seq, u in enumerate(parsed.utterances, start=1)
+                    if u.original_text is not None
+                ],
+            )
+            if parsed.history:
+                history_transfer.restore(conn, tid, parsed.history, speaker_ids)
             import_report.store_warnings(
                 conn, tid, parsed.warnings, [u.line for u in parsed.utterances]
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from intercept_viewer.core import turn_order
 from intercept_viewer.core.errors import (
     NotFound,
 )
@@ -14,6 +15,7 @@ from intercept_viewer.core.model import (
     Utterance,
 )
 from intercept_viewer.core.store.base import StoreBase, named_rows, now_iso
+from intercept_viewer.core.turn_order import Key
 
 
 class PassageStore(StoreBase):
@@ -33,8 +35,8 @@ class PassageStore(StoreBase):
     def _insert_passage(
         self,
         transcript_id: int,
-        first_seq: int,
-        last_seq: int,
+        first_seq: Key,
+        last_seq: Key,
         tags: Sequence[str],
         *,
         note: str | None = None,
@@ -105,11 +107,13 @@ class PassageStore(StoreBase):
                 f"got {first_seq}..{last_seq}."
             )
         self._check_char_range(transcript_id, first_seq, last_seq, start_char, end_char)
+        # read before the transaction: its first statement is then a write, which waits for
+        # another writer instead of failing on a snapshot that writer made stale
+        keys = self._keys_of(transcript_id, first_seq, last_seq)
         with self.db.atomic():
             pid = self._insert_passage(
                 transcript_id,
-                first_seq,
-                last_seq,
+                *keys,
                 tags,
                 note=note,
                 state=state,
@@ -156,8 +160,7 @@ class PassageStore(StoreBase):
         """Write back a passage read earlier, with its id and times (for every undo)."""
         return self._insert_passage(
             passage.transcript_id,
-            passage.first_seq,
-            passage.last_seq,
+            *self._keys_of(passage.transcript_id, passage.first_seq, passage.last_seq),
             passage.tags,
             note=passage.note,
             state=passage.state,
@@ -211,6 +214,14 @@ class PassageStore(StoreBase):
             self.db.conn.execute("DELETE FROM passages WHERE id = ?", [passage_id])
         return p
 
+    def _keys_of(self, transcript_id: int, first_seq: int, last_seq: int) -> tuple[Key, Key]:
+        """The ordering keys a passage over turns ``first_seq..last_seq`` is stored with."""
+        conn = self.db.conn
+        sparse = turn_order.is_sparse(conn, transcript_id)
+        first = turn_order.key_at(conn, transcript_id, first_seq, sparse=sparse)
+        last = turn_order.key_at(conn, transcript_id, last_seq, sparse=sparse)
+        return first, last
+
     def _passages_where(self, where: str, params: Sequence[Any], order: str) -> list[Passage]:
         rows = self.db.execute(
             "SELECT p.id, p.transcript_id, p.first_seq, p.last_seq, p.note, p.state, "
@@ -221,10 +232,44 @@ class PassageStore(StoreBase):
             f"WHERE {where} ORDER BY {order}",
             list(params),
         )
-        return [
+        passages = [
             Passage(**{**r, "tags": r["tags"].split("\x1f") if r["tags"] else []})
             for r in named_rows(rows)
         ]
+        self._number_passages(passages)
+        return passages
+
+    def _number_passages(self, passages: list[Passage]) -> None:
+        """Stored ends are keys (``core.turn_order``); a Passage shows turn numbers: the first
+        turn at or after ``first_seq`` to the last at or before ``last_seq``. One whose turns
+        were deleted shows at the turn now in their place."""
+        conn = self.db.conn
+        sparse = turn_order.sparse_among(conn, {p.transcript_id for p in passages})
+        counts: dict[int, int] = {}
+        grids: dict[int, turn_order.Grid] = {}
+
+        def grid(tid: int) -> turn_order.Grid:
+            if tid not in grids:
+                grids[tid] = turn_order.Grid.read(conn, tid)
+            return grids[tid]
+
+        for p in passages:
+            tid = p.transcript_id
+            is_sparse = tid in sparse
+            if not is_sparse and isinstance(p.first_seq, int) and isinstance(p.last_seq, int):
+                first, last = p.first_seq, p.last_seq  # the common case: keys are the numbers
+            elif not is_sparse:
+                first = turn_order.number_of(conn, tid, p.first_seq, sparse=False)
+                last = turn_order.last_number_of(conn, tid, p.last_seq, sparse=False)
+            else:
+                first = grid(tid).count_below(p.first_seq) + 1
+                last = grid(tid).count_upto(p.last_seq)
+            if p.turns_deleted_at:
+                if tid not in counts:
+                    counts[tid] = self.utterance_count(tid)
+                p.first_seq = p.last_seq = max(1, min(first, counts[tid]))
+            else:
+                p.first_seq, p.last_seq = first, max(last, first)
 
     def passage(self, passage_id: int) -> Passage:
         rows = self._passages_where("p.id = ?", [passage_id], "p.id")

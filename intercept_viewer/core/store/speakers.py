@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 
 from intercept_viewer.core.errors import (
@@ -11,6 +12,18 @@ from intercept_viewer.core.model import (
     Speaker,
 )
 from intercept_viewer.core.store.base import StoreBase, named_row, named_rows
+
+
+def record_speaker_merge(
+    conn: sqlite3.Connection, tid: int, before: str, after: str, reason: str | None
+) -> None:
+    """A merge of speakers (or its undo) in the history: whose turns became whose."""
+    from intercept_viewer.core.corrections import stamp
+
+    conn.execute(
+        "INSERT INTO speaker_events (transcript_id, before, after, reason, at) VALUES (?,?,?,?,?)",
+        [tid, before, after, reason, stamp()],
+    )
 
 
 class SpeakerStore(StoreBase):
@@ -80,10 +93,14 @@ class SpeakerStore(StoreBase):
         with self.db.atomic():
             self.db.conn.execute("UPDATE speakers SET color = ? WHERE id = ?", [color, speaker_id])
 
-    def merge_speakers(self, keep_id: int, merge_id: int) -> list[int]:
-        """Give ``merge_id``'s utterances to ``keep_id`` and delete ``merge_id``.
+    def merge_speakers(
+        self, keep_id: int, merge_id: int, *, reason: str | None = None
+    ) -> list[int]:
+        """Give ``merge_id``'s utterances to ``keep_id`` and delete ``merge_id``; the history
+        records it (a ``speaker`` entry, the two names).
 
-        Returns the seqs that moved, so the merge can be undone with ``unmerge_speakers``.
+        Returns the ordering keys of the turns that moved, so the merge can be undone with
+        ``unmerge_speakers``.
         """
         self._writable()
         keep, gone = self.speaker(keep_id), self.speaker(merge_id)
@@ -102,11 +119,15 @@ class SpeakerStore(StoreBase):
                 "UPDATE utterances SET speaker_id = ? WHERE speaker_id = ?", [keep_id, merge_id]
             )
             self.db.conn.execute("DELETE FROM speakers WHERE id = ?", [merge_id])
+            record_speaker_merge(self.db.conn, keep.transcript_id, gone.name, keep.name, reason)
         return seqs
 
-    def unmerge_speakers(self, keep_id: int, restored: Speaker, seqs: Sequence[int]) -> int:
-        """Undo a merge: recreate ``restored`` (same id) and give it back ``seqs``."""
+    def unmerge_speakers(
+        self, keep_id: int, restored: Speaker, seqs: Sequence[int], *, reason: str | None = "undo"
+    ) -> int:
+        """Undo a merge: recreate ``restored`` (same id) and give it back ``seqs`` (recorded)."""
         self._writable()
+        keep = self.speaker(keep_id)
         with self.db.atomic():
             self.db.conn.execute(
                 "INSERT INTO speakers (id, transcript_id, label, name, role, color) "
@@ -123,5 +144,8 @@ class SpeakerStore(StoreBase):
             self.db.conn.executemany(
                 "UPDATE utterances SET speaker_id = ? WHERE transcript_id = ? AND seq = ?",
                 [(restored.id, restored.transcript_id, s) for s in seqs],
+            )
+            record_speaker_merge(
+                self.db.conn, restored.transcript_id, keep.name, restored.name, reason
             )
         return restored.id

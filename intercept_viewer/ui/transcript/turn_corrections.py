@@ -469,7 +469,7 @@ class TurnCorrections(QObject):
         model = self.view.model
         for c in steps:
             for s in c.steps:
-                model.turns_replaced(s.seq, len(s.before), len(s.after))
+                model.turns_replaced(s.seq, len(s.before), len(s.after), s.keys_after)
             if c.row_delta or c.kind in ("speaker", "split", "merge"):
                 self._structure_changed = True
             if c.created_speakers or c.removed_speakers:

@@ -120,6 +120,11 @@ class UtteranceDelegate(QStyledItemDelegate):
             for r in rows:
                 self._heights.pop(r, None)
 
+    def shift_rows(self, first: int, delta: int) -> None:
+        """Rows were inserted at ``first`` (``delta`` > 0) or ``-delta`` rows removed from
+        ``first``: the cached heights of the rows after them move with them."""
+        self._heights = shifted_rows(self._heights, first, delta)
+
     def row_width(self) -> int:
         return self._row_width
 
@@ -362,3 +367,12 @@ class UtteranceDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(chip, fm.height() / 2, fm.height() / 2)
             painter.setPen(text_color_on(bg))
             painter.drawText(chip, int(Qt.AlignmentFlag.AlignCenter), self._chip_label(name))
+
+
+def shifted_rows(by_row: dict[int, int], first: int, delta: int) -> dict[int, int]:
+    """``by_row`` after ``delta`` rows were inserted at ``first`` (or ``-delta`` removed
+    from it): rows before ``first`` stay, removed rows go, the others move by ``delta``."""
+    gone_end = first - delta if delta < 0 else first
+    return {
+        (r + delta if r >= first else r): h for r, h in by_row.items() if r < first or r >= gone_end
+    }

@@ -1,14 +1,21 @@
 """The utterance list model: a window onto a transcript's utterances, fetched in pages.
 
 A transcript may hold 100,000 utterances, so the model never reads them all. It knows the
-count up front (``Library.utterance_count``) and reads pages of ``PAGE_SIZE`` rows by seq when
-a view asks for data, keeping the last ``MAX_PAGES`` pages in an LRU cache. ``peek`` answers
-without fetching, so a delegate can size rows nobody has looked at yet from an estimate.
+count up front (``Library.utterance_count``) and reads pages of ``PAGE_SIZE`` rows when a view
+asks for data, keeping the rows of the last ``MAX_PAGES`` pages read in an LRU cache. ``peek``
+answers without fetching, so a delegate can size rows nobody has looked at yet from an
+estimate.
 
-A correction (``turns_replaced``) patches the model in place: the changed rows are read
-again, rows inserted or removed are announced as such, and cached pages after the change are
-dropped (their rows moved), so nothing else is re-read or repainted. ``set_fixed_rows`` shows a
-list held in memory instead (View ▸ Show as imported).
+Rows are cached by the turn's *ordering key* (``core.turn_order``), not by row: row r is the
+turn with the r-th key. While the keys are 1..n (every transcript as imported) that is r + 1
+and nothing is held; once a correction adds a turn between two, the model keeps the
+transcript's keys in a list (100,000 numbers), so a row still maps to its key in O(1).
+
+A correction (``turns_replaced``) patches the model in place: the changed rows are read by
+key, their keys are put into (or taken out of) the list, and rows inserted or removed are
+announced as such. Every other cached row keeps its key, so nothing else is re-read or
+repainted, however far the rows after the change moved. ``set_fixed_rows`` shows a list held
+in memory instead (View ▸ Show as imported).
 
 Signals:
     page_loaded(first_row, last_row): a page arrived from the library (rows may change height).
@@ -17,6 +24,7 @@ Signals:
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -25,6 +33,7 @@ from PySide6.QtGui import QColor
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import Speaker, Utterance
 from intercept_viewer.core.timefmt import format_ms
+from intercept_viewer.core.turn_order import Key
 from intercept_viewer.ui.widgets.roles import UtteranceRole
 from intercept_viewer.ui.widgets.safe_text import tooltip_html
 
@@ -34,7 +43,7 @@ UNKNOWN_COLOR = "#808080"
 
 
 class UtteranceListModel(QAbstractListModel):
-    """Rows are utterances of one transcript in seq order (row = seq - 1).
+    """Rows are utterances of one transcript in order (row = turn number - 1).
 
     Attributes:
         pages_fetched: every page number read from the library, in order (tests count these).
@@ -50,7 +59,12 @@ class UtteranceListModel(QAbstractListModel):
         self._library = library
         self._transcript_id: int | None = None
         self._count = 0
-        self._pages: OrderedDict[int, list[Utterance]] = OrderedDict()
+        #: page number -> the keys that page read (LRU; evicting a page drops its rows)
+        self._pages: OrderedDict[int, list[Key]] = OrderedDict()
+        #: key -> the utterance (its ``seq`` is set to the row's number when it is handed out)
+        self._rows: dict[Key, Utterance] = {}
+        #: every turn's key in order, or None while they are 1..n (row r has key r + 1)
+        self._keys: list[Key] | None = None
         self._speakers: dict[int, Speaker] = {}
         self._highlights: dict[int, list[tuple[int, int]]] = {}
         self._tags: dict[int, list[tuple[str, str]]] = {}
@@ -73,7 +87,7 @@ class UtteranceListModel(QAbstractListModel):
         """Show another transcript. Only the first page is read now."""
         self.beginResetModel()
         self._transcript_id = transcript_id
-        self._pages.clear()
+        self._clear_rows()
         self._highlights.clear()
         self._tags.clear()
         self._fixed = None
@@ -81,6 +95,7 @@ class UtteranceListModel(QAbstractListModel):
         self.pages_fetched = []
         self._speakers = {s.id: s for s in speakers}
         self._count = 0 if transcript_id is None else self._library.utterance_count(transcript_id)
+        self._load_keys()
         if self._count:
             self._page(0, announce=False)
         self.endResetModel()
@@ -92,8 +107,25 @@ class UtteranceListModel(QAbstractListModel):
 
     def reload(self) -> None:
         """Forget cached pages (speaker ids moved in a merge) and repaint."""
-        self._pages.clear()
+        self._clear_rows()
+        self._load_keys()
         self._changed_all()
+
+    def _clear_rows(self) -> None:
+        self._pages.clear()
+        self._rows.clear()
+        self._keys = None
+
+    def _load_keys(self) -> None:
+        """A transcript corrected earlier (turns added between two): read its keys once."""
+        tid = self._transcript_id
+        if tid is not None and self._fixed is None and self._library.turn_order_sparse(tid):
+            self._keys = self._library.turn_keys(tid)
+            self._count = len(self._keys)
+
+    def key_at(self, row: int) -> Key:
+        """The ordering key of the turn at ``row``."""
+        return row + 1 if self._keys is None else self._keys[row]
 
     @property
     def showing_fixed(self) -> bool:
@@ -104,37 +136,48 @@ class UtteranceListModel(QAbstractListModel):
         """Show ``rows`` (read-only, e.g. the transcript as imported); None: the library again."""
         self.beginResetModel()
         self._fixed = rows
-        self._pages.clear()
+        self._clear_rows()
         self._history_tips.clear()
         if rows is not None:
             self._count = len(rows)
         elif self._transcript_id is not None:
             self._count = self._library.utterance_count(self._transcript_id)
+            self._load_keys()
         else:
             self._count = 0
         self.endResetModel()
 
-    def turns_replaced(self, seq: int, removed: int, inserted: int) -> None:
-        """The library replaced ``removed`` turns at ``seq`` by ``inserted`` ones: re-read the
-        changed rows, announce inserted/removed rows, shift the decorations below them."""
+    def turns_replaced(
+        self, seq: int, removed: int, inserted: int, keys: Sequence[Key] | None = None
+    ) -> None:
+        """The library replaced ``removed`` turns at turn number ``seq`` by ``inserted`` ones,
+        now at ``keys`` (None: the same keys, an in-place change): read those rows by key,
+        put their keys in place, announce inserted/removed rows, shift the decorations below.
+
+        Nothing else is read: every other cached row is found by its key as before.
+        """
         if self._transcript_id is None or self._fixed is not None:
             return
         row, delta = seq - 1, inserted - removed
         self._history_tips.clear()
-        page_no = row // self.PAGE_SIZE
-        if delta:
-            # rows from the change on moved: drop their pages (read again when painted)
-            for p in [p for p in self._pages if p >= page_no]:
-                del self._pages[p]
+        if keys is None:
+            if delta:
+                raise ValueError("Added or removed turns need their keys.")
+            keys = [self.key_at(r) for r in range(row, row + inserted)]
+        if delta or (self._keys is None and list(keys) != list(range(seq, seq + inserted))):
+            if self._keys is None:
+                self._keys = list(range(1, self._count + 1))
+            for k in self._keys[row : row + removed]:
+                self._rows.pop(k, None)
+            self._keys[row : row + removed] = list(keys)
             self._highlights = _shifted(self._highlights, seq + removed, delta)
             self._tags = _shifted(self._tags, seq + removed, delta)
-        else:
-            fresh = self._library.utterances(self._transcript_id, seq, inserted)
-            for u in fresh:
-                page = self._pages.get((u.seq - 1) // self.PAGE_SIZE)
-                i = (u.seq - 1) % self.PAGE_SIZE
-                if page is not None and i < len(page):
-                    page[i] = u
+        fresh = self._library.utterances_at_keys(self._transcript_id, list(keys))
+        newest = next(reversed(self._pages.values()), None) if self._pages else None
+        for key, u in fresh:
+            if key not in self._rows and newest is not None:
+                newest.append(key)  # evicted with the newest page
+            self._rows[key] = u
         common = min(removed, inserted)
         if delta > 0:
             self.beginInsertRows(QModelIndex(), row + removed, row + inserted - 1)
@@ -151,44 +194,54 @@ class UtteranceListModel(QAbstractListModel):
         if self._count:
             self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, 0))
 
-    def _page(self, page_no: int, *, announce: bool = True) -> list[Utterance]:
-        page = self._pages.get(page_no)
-        if page is not None:
-            self._pages.move_to_end(page_no)
-            return page
-        if self._fixed is not None:
-            start = page_no * self.PAGE_SIZE
-            page = self._fixed[start : start + self.PAGE_SIZE]
-            self._pages[page_no] = page
-            return page
+    def _page(self, page_no: int, *, announce: bool = True) -> None:
+        """Read page ``page_no`` (rows ``page_no * PAGE_SIZE`` on) into the cache: a row of it
+        was asked for and is not cached (a page read before a correction moved the rows may
+        miss some now, so it is read again)."""
         assert self._transcript_id is not None
-        page = self._library.utterances(
-            self._transcript_id, page_no * self.PAGE_SIZE + 1, self.PAGE_SIZE
+        self._pages.pop(page_no, None)
+        first = page_no * self.PAGE_SIZE
+        if not 0 <= first < self._count:
+            return
+        pairs = self._library.utterances_by_key(
+            self._transcript_id, self.key_at(first), self.PAGE_SIZE
         )
         self.pages_fetched.append(page_no)
-        self._pages[page_no] = page
+        for key, u in pairs:
+            self._rows[key] = u
+        self._pages[page_no] = [key for key, _u in pairs]
         while len(self._pages) > self.MAX_PAGES:
-            self._pages.popitem(last=False)
-        if announce and page:
-            first = page_no * self.PAGE_SIZE
-            self.page_loaded.emit(first, first + len(page) - 1)
-        return page
+            _old, gone = self._pages.popitem(last=False)
+            kept = {k for ks in self._pages.values() for k in ks}
+            for k in gone:
+                if k not in kept:
+                    self._rows.pop(k, None)
+        if announce and pairs:
+            self.page_loaded.emit(first, first + len(pairs) - 1)
+
+    def _cached(self, row: int) -> Utterance | None:
+        if self._fixed is not None:
+            return self._fixed[row] if 0 <= row < len(self._fixed) else None
+        if not 0 <= row < self._count:
+            return None
+        u = self._rows.get(self.key_at(row))
+        if u is not None and u.seq != row + 1:
+            u.seq = row + 1  # the turn number: rows above it were added or removed
+        return u
 
     def peek(self, row: int) -> Utterance | None:
         """The utterance at ``row`` if its page is in memory; never reads the library."""
-        page = self._pages.get(row // self.PAGE_SIZE)
-        if page is None:
-            return None
-        i = row % self.PAGE_SIZE
-        return page[i] if i < len(page) else None
+        return self._cached(row)
 
     def utterance_at(self, row: int) -> Utterance | None:
         """The utterance at ``row``, reading its page when needed."""
         if not 0 <= row < self._count or self._transcript_id is None:
             return None
-        page = self._page(row // self.PAGE_SIZE)
-        i = row % self.PAGE_SIZE
-        return page[i] if i < len(page) else None
+        u = self._cached(row)
+        if u is None:
+            self._page(row // self.PAGE_SIZE)
+            u = self._cached(row)
+        return u
 
     @staticmethod
     def row_for_seq(seq: int) -> int:

@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intercept_viewer.ui.transcript.utterance_delegate import UtteranceDelegate
+from intercept_viewer.ui.transcript.utterance_delegate import UtteranceDelegate, shifted_rows
 from intercept_viewer.ui.transcript.utterance_model import UtteranceListModel
 
 RESIZE_DEBOUNCE_MS = 150
@@ -96,6 +96,14 @@ class RowHeights:
                 tree[i] += diff
                 i += i & -i
         return diff
+
+    def shifted(self, first: int, delta: int) -> RowHeights:
+        """These heights after ``delta`` rows were inserted at ``first`` (or ``-delta``
+        removed from it): every measured row keeps its height (O(measured rows × log n))."""
+        out = RowHeights(self.count + delta, self.estimate)
+        for row, h in shifted_rows(self.known, first, delta).items():
+            out.set(row, h)
+        return out
 
     def forget(self, row: int) -> None:
         """Back to the estimate (its text or decorations changed)."""
@@ -176,7 +184,9 @@ class UtteranceView(QAbstractItemView):
     def set_utterance_model(self, model: UtteranceListModel) -> None:
         self.setModel(model)
         model.modelReset.connect(self._on_reset)
-        for sig in (model.rowsInserted, model.rowsRemoved, model.rowsMoved, model.layoutChanged):
+        model.rowsInserted.connect(self._rows_inserted)
+        model.rowsRemoved.connect(self._rows_removed)
+        for sig in (model.rowsMoved, model.layoutChanged):
             sig.connect(self._structure_changed)
 
     def utterance_model(self) -> UtteranceListModel:
@@ -207,8 +217,48 @@ class UtteranceView(QAbstractItemView):
         self.utterance_delegate.invalidate()
 
     def _structure_changed(self, *_: object) -> None:
-        """Rows were inserted, removed or moved: measure again, keeping the top row's number."""
+        """Rows were moved or laid out anew: measure again, keeping the top row's number."""
         self._remeasure_all()
+
+    def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self._rows_shifted(first, last - first + 1)
+
+    def _rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self._rows_shifted(first, -(last - first + 1))
+
+    def _rows_shifted(self, first: int, delta: int) -> None:
+        """Rows were inserted at ``first`` (``delta`` > 0) or removed from it (a correction):
+        the measured heights move with their rows, so nothing is measured again but the new
+        rows on screen; what was on screen stays there unless the change is on screen, and
+        only the rows from the change down are repainted."""
+        if self.heights.count + delta != self._row_count():
+            self._remeasure_all()  # out of step (several changes at once): start again
+            return
+        hs = self.heights
+        bar = self.verticalScrollBar()
+        v = bar.value()
+        top = hs.row_at(v) if hs.count else 0
+        into = v - hs.offset(top) if hs.count else 0
+        if first < top:  # above the screen: the rows on screen keep their place
+            top = max(first, top + delta)
+            if top == first and delta < 0:
+                into = 0
+        self.utterance_delegate.shift_rows(first, delta)
+        self.heights = hs.shifted(first, delta)
+        hs = self.heights
+        self._sync_scrollbar()
+        if hs.count:
+            self._in_layout = True
+            try:
+                bar.setValue(hs.offset(min(top, hs.count - 1)) + into)
+            finally:
+                self._in_layout = False
+            self._anchor = (min(top, hs.count - 1), hs.offset(min(top, hs.count - 1)))
+        self._ensure_layout()
+        vp = self.viewport()
+        y = hs.offset(min(first, hs.count)) - bar.value()
+        if y < vp.height():
+            vp.update(QRect(0, max(0, y), vp.width(), vp.height()))
 
     def dataChanged(
         self, top_left: AnyIndex, bottom_right: AnyIndex, roles: Sequence[int] = ()
@@ -377,6 +427,8 @@ class UtteranceView(QAbstractItemView):
             return
         row = index.row()
         hs = self.heights
+        was_measured = hs.is_known(row)
+        before = self.verticalScrollBar().value()
         h = self._measure(row)
         self._sync_scrollbar()
         bar = self.verticalScrollBar()
@@ -401,7 +453,10 @@ class UtteranceView(QAbstractItemView):
         finally:
             self._in_layout = False
         self._ensure_layout()
-        self.viewport().update()
+        if bar.value() != before or not was_measured:
+            # a row already on screen and in place (the current row after a correction)
+            # needs no repaint: the change repaints what it changed itself
+            self.viewport().update()
 
     def scrollToTop(self) -> None:
         if self.heights.count:

@@ -349,3 +349,76 @@ def test_the_speaker_list_gives_the_selected_turns_to_a_speaker(qtbot, shown) ->
     action.trigger()
     assert [lib.utterance(tid, s).speaker_id for s in (3, 4)] == [mother.id, mother.id]
     assert w.corrections.speaker_list_menu(7) is None
+
+
+def test_structural_corrections_mid_transcript_read_no_page(qtbot, library, make_window) -> None:
+    """Split, merge, insert and delete in the middle of a 900-turn transcript (pages of 200),
+    and their undo: the list reads only the changed rows (by key), never a page, and every row
+    keeps its text and turn number; a transcript corrected earlier opens with its keys."""
+    n = 900
+    lines = [("A" if i % 2 else "B", f"Turn {i} of the long call.") for i in range(1, n + 1)]
+    tid = library.add(make_parsed(lines)).id
+    w = make_window(library)
+    w.show_transcript(tid)
+    w.show()
+    qtbot.waitExposed(w)
+    model = w.transcript_view.model
+    middle = n // 2
+    # the first correction brings the "edited" column in (every row laid out again, once)
+    w.corrections._commit_text(0, "Turn 1, corrected.")
+    w.list_view.go_to_row(middle)
+    qtbot.wait(50)
+    for r in range(middle - 30, middle + 30):
+        model.utterance_at(r)  # the rows around the middle are cached, as after scrolling
+    fetched = list(model.pages_fetched)
+    undo = w.undo_stack
+
+    def row_texts(first: int, last: int) -> list[str]:
+        return [model.index(r, 0).data() for r in range(first, last)]
+
+    def numbers(first: int, last: int) -> list[int]:
+        return [model.index(r, 0).data(UtteranceRole.Seq) for r in range(first, last)]
+
+    around = row_texts(middle - 20, middle + 20)
+    select(w, middle)
+    delegate = w.list_view.utterance_delegate
+    measured, top = delegate.measured, w.list_view.visible_rows()[0]
+    w.corrections._split_from_editor(middle, lines[middle][1], len("Turn"))
+    # the rows on screen keep their heights (only the cut turn, the new one and a row coming
+    # into view at the bottom are measured) and the top row stays where it was
+    assert delegate.measured - measured <= 3
+    assert w.list_view.visible_rows()[0] == top
+    assert model.rowCount() == n + 1
+    assert row_texts(middle, middle + 3) == [
+        "Turn",
+        f"{middle + 1} of the long call.",
+        lines[middle + 1][1],
+    ]
+    assert numbers(middle - 2, middle + 4) == list(range(middle - 1, middle + 5))
+    undo.undo()
+    assert row_texts(middle - 20, middle + 20) == around
+    select(w, middle)
+    w.corrections.merge_selection()
+    assert model.rowCount() == n - 1
+    assert row_texts(middle, middle + 1) == [f"{lines[middle][1]} {lines[middle + 1][1]}"]
+    undo.undo()
+    assert row_texts(middle - 20, middle + 20) == around
+    w.corrections._run("insert", lambda: [library.insert_turn(tid, middle, "New turn.")])
+    assert row_texts(middle - 1, middle + 2) == [
+        lines[middle - 1][1],
+        "New turn.",
+        lines[middle][1],
+    ]
+    undo.undo()
+    select(w, middle)
+    w.corrections.delete_selection()
+    assert row_texts(middle - 1, middle + 1) == [lines[middle - 1][1], lines[middle + 1][1]]
+    assert numbers(middle - 1, middle + 1) == [middle, middle + 1]
+    assert model.pages_fetched == fetched  # only changed rows were read, by key
+    # left corrected (a gap where the turn was): reopened, the list reads the keys once
+    model.set_transcript(tid, library.speakers(tid))
+    assert library.turn_order_sparse(tid) and model.rowCount() == n - 1
+    assert row_texts(middle - 1, middle + 1) == [lines[middle - 1][1], lines[middle + 1][1]]
+    assert model.index(n - 2, 0).data() == lines[-1][1]
+    undo.undo()
+    assert model.index(middle, 0).data() == lines[middle][1]

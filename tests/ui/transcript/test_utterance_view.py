@@ -251,3 +251,19 @@ def test_empty_model_paints_nothing(qtbot, shown, memory_library):
     assert not view.indexAt(QPoint(5, 5)).isValid()
     view.scrollToBottom()
     view.go_to_row(3)
+
+
+def test_row_heights_shift_with_inserted_and_removed_rows() -> None:
+    """A correction inserts or removes rows: measured heights move with their rows."""
+    from intercept_viewer.ui.transcript.utterance_view import RowHeights
+
+    hs = RowHeights(10, 20)
+    for row, h in ((2, 40), (5, 60), (9, 25)):
+        hs.set(row, h)
+    grown = hs.shifted(5, 2)  # two rows inserted before row 5
+    assert grown.count == 12
+    assert grown.known == {2: 40, 7: 60, 11: 25}
+    assert grown.offset(7) == 7 * 20 + 20 and grown.total() == hs.total() + 40
+    shrunk = hs.shifted(4, -2)  # rows 4 and 5 removed
+    assert shrunk.known == {2: 40, 7: 25} and shrunk.count == 8
+    assert shrunk.total() == hs.total() - 20 - 60
