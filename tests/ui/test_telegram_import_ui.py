@@ -69,11 +69,33 @@ def test_import_in_worker_with_progress_and_summary(
     assert library.transcript_count() == 6
 
 
-def test_cancel_stops_between_posts(qtbot, make_window, library, prompts) -> None:
+def test_cancel_stops_between_posts(qtbot, make_window, library, prompts, monkeypatch) -> None:
+    import threading
+
+    from intercept_viewer.core.telegram.importer import TelegramImport
+
+    # The worker waits after its 4th post until the window has asked to cancel, so the test
+    # doesn't race it (a fast machine used to finish all six posts before the cancel came).
+    asked = threading.Event()
+    real_run = TelegramImport.run
+
+    def run(self):  # type: ignore[no-untyped-def]
+        for step in real_run(self):
+            yield step
+            if step.done >= 4:
+                asked.wait(10)
+
+    monkeypatch.setattr(TelegramImport, "run", run)
     w = make_window(library)
     handle = w.telegram_importer.start(TG / "channel_ru")
     assert handle is not None
-    handle.progress.connect(lambda value: value[0].done >= 4 and handle.cancel())
+
+    def on_progress(value) -> None:  # type: ignore[no-untyped-def]
+        if value[0].done >= 4:
+            handle.cancel()
+            asked.set()
+
+    handle.progress.connect(on_progress)
     with qtbot.waitSignal(handle.finished, timeout=30_000):
         pass
     report = prompts["summaries"][-1]
