@@ -287,3 +287,23 @@ def test_nothing_committed_is_lost_when_tagging_is_killed(tmp_path: Path) -> Non
             assert p.state == ("done" if i % 3 == 0 else "open")
         assert lib.tag("kill-test").passage_count >= len(committed)
         assert lib.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_the_queues_quotes_are_the_passages_texts(two) -> None:
+    """``passage_quotes`` (one statement for the follow-up queue) quotes what ``passage_text``
+    quotes: character ranges, several turns, a corrected (sparse) transcript, deleted turns."""
+    lib, a, b = two
+    text = lib.utterance(b, 1).text
+    start = text.index("під")
+    lib.add_passage(a, 1, 3, ["x"])
+    lib.add_passage(a, 1, 2, ["x"], start_char=12, end_char=7)
+    lib.add_passage(b, 1, 1, ["y"], start_char=start, end_char=text.index(",", start))
+    lib.add_passage(b, 2, 3, ["y"])
+    lib.insert_turn(b, 1, "Вставлена репліка.")  # b's keys are no longer its numbers
+    lib.add_passage(a, 3, 3, ["gone"])
+    lib.delete_turn(a, 3)
+    passages = lib.passages(state=None)
+    assert len(passages) == 5 and any(p.turns_deleted_at for p in passages)
+    expected = [[(u.speaker_id, t) for u, t in lib.passage_text(p)] for p in passages]
+    assert lib.passage_quotes(passages) == expected
+    assert any(len(parts) >= 2 for parts in expected) and [] in expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -306,6 +307,45 @@ class PassageStore(StoreBase):
             params.append(verification)
         order = "p.created_at DESC, p.id DESC" if newest_first else "p.created_at, p.id"
         return self._passages_where(" AND ".join(where), params, order)
+
+    def passage_quotes(self, passages: Sequence[Passage]) -> list[list[tuple[int | None, str]]]:
+        """For each passage, ``(speaker_id, quoted text)`` of its utterances, as
+        ``passage_text`` gives them: the follow-up queue quotes thousands of passages.
+
+        Passages of transcripts whose keys are their numbers (all but corrected ones) are read
+        in one statement; the others one by one through ``passage_text``.
+        """
+        conn = self.db.conn
+        sparse = turn_order.sparse_among(conn, {p.transcript_id for p in passages})
+        out: list[list[tuple[int | None, str]]] = [[] for _ in passages]
+        batch = []
+        for i, p in enumerate(passages):
+            if p.turns_deleted_at:
+                continue
+            if p.transcript_id in sparse:
+                out[i] = [(u.speaker_id, text) for u, text in self.passage_text(p)]
+            else:
+                batch.append([i, p.transcript_id, p.first_seq, p.last_seq])
+        if batch:
+            rows = conn.execute(
+                "SELECT CAST(json_extract(x.value, '$[0]') AS INTEGER), u.speaker_id, u.text "
+                "FROM json_each(?) x JOIN utterances u "
+                "ON u.transcript_id = json_extract(x.value, '$[1]') "
+                "AND u.seq BETWEEN json_extract(x.value, '$[2]') AND json_extract(x.value, '$[3]') "
+                "ORDER BY x.key, u.seq",
+                [json.dumps(batch)],
+            )
+            for i, speaker_id, text in rows:
+                out[i].append((speaker_id, text))
+            for i, *_rest in batch:
+                parts, p = out[i], passages[i]
+                if parts and p.end_char is not None:
+                    sid, text = parts[-1]
+                    parts[-1] = (sid, text[: p.end_char])
+                if parts and p.start_char is not None:
+                    sid, text = parts[0]
+                    parts[0] = (sid, text[p.start_char :])
+        return out
 
     def passage_text(self, passage: Passage) -> list[tuple[Utterance, str]]:
         """The utterances of a passage with the quoted part of each (character range applied).

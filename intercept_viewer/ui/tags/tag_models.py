@@ -102,17 +102,24 @@ class PassageQueueModel(QAbstractTableModel):
         self._rows: list[QueueRow] = []
         self._sort = (self.DATE_COL, Qt.SortOrder.DescendingOrder)
 
+    #: Passages from more transcripts than this: read every transcript at once.
+    READ_ALL_FROM = 50
+
     def reload(self, transcripts: list[Transcript] | None = None) -> None:
         """Read the queue again (after any tagging action or filter change); ``transcripts``
         when the caller has just read them."""
         lib = self.library
-        # only the transcripts the passages belong to (a library may hold thousands)
+        passages = lib.passages(**{k: v for k, v in self.filters.items() if v not in (None, "")})
+        if transcripts is None and len({p.transcript_id for p in passages}) > self.READ_ALL_FROM:
+            transcripts = lib.transcripts()  # one query beats thousands of look-ups
+        # else only the transcripts the passages belong to (a library may hold thousands)
         by_id: dict[int, Transcript | None] = (
             {t.id: t for t in transcripts} if transcripts is not None else {}
         )
         names: dict[int, dict[int | None, str]] = {}
         rows = []
-        for p in lib.passages(**{k: v for k, v in self.filters.items() if v not in (None, "")}):
+        quotes = lib.passage_quotes(passages)
+        for p, parts in zip(passages, quotes, strict=True):
             if transcripts is None and p.transcript_id not in by_id:
                 try:
                     by_id[p.transcript_id] = lib.transcript(p.transcript_id)
@@ -122,12 +129,11 @@ class PassageQueueModel(QAbstractTableModel):
             if t is None:
                 continue
             if p.transcript_id not in names:
-                names[p.transcript_id] = {s.id: s.name for s in lib.speakers(p.transcript_id)}
-            parts = lib.passage_text(p)
-            quote = " / ".join(" ".join(text.split()) for _u, text in parts)
-            who = list(
-                dict.fromkeys(names[p.transcript_id].get(u.speaker_id, "?") for u, _ in parts)
-            )
+                names[p.transcript_id] = {
+                    s.id: s.name for s in lib.speakers(p.transcript_id, with_stats=False)
+                }
+            quote = " / ".join(" ".join(text.split()) for _sid, text in parts)
+            who = list(dict.fromkeys(names[p.transcript_id].get(sid, "?") for sid, _ in parts))
             rows.append(QueueRow(p, quote, ", ".join(who), t))
         self.beginResetModel()
         self._rows = rows

@@ -96,10 +96,18 @@ class Tagging(QObject):
         context.current_changed.connect(lambda _tid: self.refresh_chips())
         context.changed.connect(self._changed)
         context.library_replaced.connect(self._library_replaced)
-        self.panel.refresh()
+        # The queue quotes every passage (thousands, in a library tagged for months): it is
+        # read once the window has painted; the tag list and the filters are there at once.
+        self.panel.refresh(queue=False)
+        context.after_first_paint(self._first_queue)
         self.refresh_chips()
 
     # ---------------------------------------------------------------- refresh
+
+    def _first_queue(self) -> None:
+        """After the first paint: the queue, unless something has read it already."""
+        if not self.panel.queue_loaded:
+            self.panel.reload_queue()
 
     @property
     def library(self) -> Library:
@@ -125,7 +133,10 @@ class Tagging(QObject):
 
     def _library_replaced(self) -> None:
         self.panel.set_library(self.context.library)
-        self.panel.refresh()
+        # The queue quotes every passage (thousands, in a library tagged for months): it is
+        # read once the window has painted; the tag list and the filters are there at once.
+        self.panel.refresh(queue=False)
+        context.after_first_paint(self._first_queue)
         self.refresh_chips()
 
     def refresh_chips(self) -> None:

@@ -98,6 +98,8 @@ class TagsPanel(QWidget):
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library = library
+        #: whether the follow-up queue has been read (the window reads it after its first paint)
+        self.queue_loaded = False
         self.tag_model = TagListModel(self)
         self.tag_view = QListView(self)
         self.tag_view.setModel(self.tag_model)
@@ -225,8 +227,9 @@ class TagsPanel(QWidget):
         self.library = library
         self.queue_model.library = library
 
-    def refresh(self) -> None:
-        """Re-read tags, the transcript choices and the queue, keeping filters and selection."""
+    def refresh(self, *, queue: bool = True) -> None:
+        """Re-read tags, the transcript choices and the queue (unless ``queue`` is False),
+        keeping filters and selection."""
         tags = self.library.tags()
         keep_tag = self.current_tag()
         self.tag_model.set_tags(tags)
@@ -242,7 +245,8 @@ class TagsPanel(QWidget):
             [("All transcripts", None)]
             + [(title, tid) for tid, title in self.library.transcript_titles()],
         )
-        self.reload_queue()
+        if queue:
+            self.reload_queue()
 
     @staticmethod
     def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
@@ -256,6 +260,7 @@ class TagsPanel(QWidget):
         combo.blockSignals(False)
 
     def reload_queue(self, transcripts: list[Transcript] | None = None) -> None:
+        self.queue_loaded = True
         pid = self.current_passage_id()
         self.queue_model.reload(transcripts)
         n = self.queue_model.rowCount()
@@ -285,6 +290,8 @@ class TagsPanel(QWidget):
             i = combo.findData(value)
             if i >= 0:
                 combo.setCurrentIndex(i)
+        if not self.queue_loaded:  # the queue read after the first paint: read it now
+            self.reload_queue()
 
     def _filters_edited(self) -> None:
         self.queue_model.filters = self.filters()
