@@ -133,10 +133,7 @@ class Tagging(QObject):
 
     def _library_replaced(self) -> None:
         self.panel.set_library(self.context.library)
-        # The queue quotes every passage (thousands, in a library tagged for months): it is
-        # read once the window has painted; the tag list and the filters are there at once.
-        self.panel.refresh(queue=False)
-        context.after_first_paint(self._first_queue)
+        self.panel.refresh()
         self.refresh_chips()
 
     def refresh_chips(self) -> None:
