@@ -48,6 +48,11 @@ CHUNK = 5_000
 #: A batch (one transaction) closes after this many utterances or files.
 BATCH_UTTERANCES = 50_000
 BATCH_FILES = 100
+#: Files prepared ahead per worker: enough that the workers keep going while the writer fills
+#: the FTS index and commits a batch (about 100 files at a time) ...
+AHEAD_PER_WORKER = 48
+#: ... but never more than this many bytes of files in flight (parsed files wait in memory).
+AHEAD_BYTES = 32 * 1024 * 1024
 #: Below this many bytes in all, or for a single file below ``SPLIT_BYTES``, the import runs in
 #: the calling process: starting workers costs more than it saves.
 POOL_FROM_BYTES = 512 * 1024
@@ -304,7 +309,9 @@ class ImportPool:
         executor: Any = self._pool() if use_workers and self.workers > 0 else _InlineExecutor()
         writer = _Writer(library, executor, cancelled, progress, todo)
         try:
-            yield from writer.run(format, ahead=max(4, 8 * self.workers) if use_workers else 1)
+            yield from writer.run(
+                format, ahead=max(4, AHEAD_PER_WORKER * self.workers) if use_workers else 1
+            )
         finally:
             if writer.abandoned and executor is not None:
                 self.abandoned = True
@@ -331,6 +338,11 @@ class _Writer:
         self.done_bytes = 0
         self.abandoned = False  # set when work was still running in a worker at the end
 
+    def _size(self, index: int) -> int:
+        if self.sizes:
+            return self.sizes[index]
+        return _total_bytes([self.paths[index]])[0]
+
     def _report(self, extra: float = 0.0) -> None:
         if self.progress is not None:
             self.progress(min(self.total, self.done_bytes + int(extra)), self.total)
@@ -340,15 +352,21 @@ class _Writer:
     ) -> Iterator[tuple[Path, AddResult | ImportFailed]]:
         lib_path = str(self.lib.path) if self.lib.path is not None else None
         pending: deque[tuple[int, Future[Prepared]]] = deque()
+        in_flight = 0  # bytes of the files being prepared or waiting to be stored
         nxt = 0
         batch: list[tuple[Path, AddResult | ImportFailed]] = []
         batch_utts = 0
         in_batch = contextlib.ExitStack()
         try:
             while nxt < len(self.paths) or pending:
-                while nxt < len(self.paths) and len(pending) < ahead:
+                while (
+                    nxt < len(self.paths)
+                    and len(pending) < ahead
+                    and (not pending or in_flight < AHEAD_BYTES)
+                ):
                     f = self.executor.submit(prepare_file, str(self.paths[nxt]), format, lib_path)
                     pending.append((nxt, f))
+                    in_flight += self._size(nxt)
                     nxt += 1
                 if self.cancelled():
                     break
@@ -363,6 +381,7 @@ class _Writer:
                         failure=(f"the import worker failed ({exc})", str(self.paths[index]), None),
                     )
                 pending.popleft()
+                in_flight -= self._size(index)
                 path = self.paths[index]
                 big = prepared.parsed_file is not None and prepared.norms is None
                 if batch and (big or batch_utts + prepared.utterances > BATCH_UTTERANCES):
