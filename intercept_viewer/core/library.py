@@ -178,6 +178,11 @@ class Library(
         if damage is not None:
             raise LibraryDamaged(damage)
 
+    @property
+    def closed(self) -> bool:
+        """True once ``close`` has run (work deferred by a window checks it)."""
+        return self._closed
+
     def close(self) -> None:
         if self._closed:
             return

@@ -53,3 +53,14 @@ def test_the_window_loads_word_forms_only_after_it_has_painted(make_window, libr
     window.show()
     qtbot.waitUntil(lambda: "warm-words" in submitted, timeout=3000)
     qtbot.waitUntil(lambda: not tasks.running("warm-words"), timeout=10_000)
+
+
+def test_a_widget_closed_before_it_painted_runs_nothing(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(first_paint, "FALLBACK_MS", 30)
+    widget = QLabel("closed at once")
+    qtbot.addWidget(widget)
+    calls: list[int] = []
+    after_first_paint(widget, lambda: calls.append(1))
+    widget.close()
+    qtbot.wait(100)
+    assert calls == []

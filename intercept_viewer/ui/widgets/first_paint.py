@@ -30,9 +30,17 @@ class _FirstPaint(QObject):
         QTimer.singleShot(FALLBACK_MS, self, self._fire)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.widget and event.type() == QEvent.Type.Paint and not self.done:
-            QTimer.singleShot(0, self, self._fire)  # after this paint has finished
+        if watched is self.widget and not self.done:
+            if event.type() == QEvent.Type.Paint:
+                QTimer.singleShot(0, self, self._fire)  # after this paint has finished
+            elif event.type() == QEvent.Type.Close:
+                self._drop()  # closed before it painted: what it would start is not wanted
         return False
+
+    def _drop(self) -> None:
+        self.done = True
+        self.callbacks = []
+        self.widget.removeEventFilter(self)
 
     def _fire(self) -> None:
         if self.done:
