@@ -160,6 +160,8 @@ class AlephPublisher:
         from alephclient.errors import AlephException
 
         media = release.media
+        if media is None:  # only releases with a recording are uploaded
+            return
         t = release.transcript
         entity = next(e for e in entities if e.schema.name in ("Audio", "Video"))
         meta = {

@@ -160,6 +160,7 @@ class EntityBuilder:
             yield media
         yield call
         yield note
+        assert doc.id is not None  # make() gives every entity its id
         for p in r.passages:
             yield self.passage_note(r, p, doc.id, keywords, status)
 

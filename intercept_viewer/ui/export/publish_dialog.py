@@ -78,6 +78,7 @@ def _aleph(
     for done, total in publisher.releases_pushed():
         yield done, total, f"Release {done} of {total}"
     report = publisher.report
+    assert report is not None  # set by releases_pushed() before its first step
     return (
         f"Published {report.releases} releases to collection {report.collection_id}: "
         f"{report.entities} entities, {report.files} recordings."

@@ -96,7 +96,9 @@ def telegram_task(export: Path, usernames: dict[str, str]) -> Task:
     post — the report so far, so a cancelled import (stopped at a yield, every finished post
     committed) still says what it did — and returns the final report."""
 
-    def op(library: Library) -> Generator[tuple[TelegramProgress, TelegramImportReport]]:
+    def op(
+        library: Library,
+    ) -> Generator[tuple[TelegramProgress, TelegramImportReport], None, TelegramImportReport]:
         from intercept_viewer.core.telegram.importer import TelegramImport
 
         job = TelegramImport(library, export, usernames=usernames)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -31,6 +32,11 @@ from intercept_viewer.ui.media.player_bar import PlayerBar
 from intercept_viewer.ui.media.tap_to_time import TapToTime
 from intercept_viewer.ui.tasks import Task, TaskHandle
 from intercept_viewer.ui.widgets.prompts import Prompts
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimediaWidgets import QVideoWidget
+
+    from intercept_viewer.ui.media.player import MediaPlayer
 
 K_FOLLOW, K_REWIND, K_VOLUME = "media/follow", "media/rewind_on_resume", "media/volume"
 NO_MEDIA = "No recording attached. File ▸ Attach media…, or drop a recording on the window."
@@ -88,8 +94,8 @@ class MediaController(QObject):
         self.tap = TapToTime(context, self._times_written)
         #: why playback is off (None: it works, or nothing was played yet)
         self.unavailable: str | None = None
-        self.player = None
-        self.video = None
+        self.player: MediaPlayer | None = None  # made on first use (QtMultimedia is slow to load)
+        self.video: QVideoWidget | None = None
         self.video_dock: QDockWidget | None = None
         settings = context.settings
         self.bar.follow_check.setChecked(_flag(settings.value(K_FOLLOW), True))
@@ -300,11 +306,15 @@ class MediaController(QObject):
         holds up search, outlines or writes); the result is stored and drawn here."""
         self._stop_decode()
         task = Task("waveform", waveform_op(media.resolved), access="read", lane="waveform")
+
+        def done(peaks: Peaks) -> None:
+            self._decoded(media, peaks)
+
+        def failed(message: str) -> None:
+            self._decode_failed(media, message)
+
         self.waveform_task = self.context.tasks.submit(
-            task,
-            supersede=True,
-            on_done=lambda peaks, m=media: self._decoded(m, peaks),
-            on_failed=lambda message, m=media: self._decode_failed(m, message),
+            task, supersede=True, on_done=done, on_failed=failed
         )
         if self.waveform_task.is_finished:  # an in-memory library runs it at once
             self.waveform_task = None
@@ -397,15 +407,15 @@ class MediaController(QObject):
         return self.player is not None and self.player.path is not None
 
     def toggle(self) -> None:
-        if self._playable():
+        if self.player is not None and self._playable():
             self.player.toggle()
 
     def skip(self, delta_ms: int) -> None:
-        if self._playable():
+        if self.player is not None and self._playable():
             self.player.skip(delta_ms)
 
     def seek(self, ms: int) -> None:
-        if self._playable():
+        if self.player is not None and self._playable():
             self.player.seek(ms)
             self._position(ms)
 

@@ -59,7 +59,7 @@ class MediaPlayer(QObject):
         self.player.setSource(QUrl.fromLocalFile(str(path)) if path is not None else QUrl())
 
     def set_video_output(self, widget: QObject | None) -> None:
-        self.player.setVideoOutput(widget)
+        self.player.setVideoOutput(widget)  # type: ignore[arg-type]  # None detaches it
 
     # ---------------------------------------------------------------- verbs
 

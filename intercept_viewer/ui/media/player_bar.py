@@ -101,6 +101,7 @@ class PlayerBar(QWidget):
         self.attach_button = QPushButton("Attach media…", self)
         controls = QHBoxLayout()
         controls.setContentsMargins(0, 0, 0, 0)
+        w: QWidget
         for w in (self.play_button, self.back_button, self.forward_button):
             controls.addWidget(w)
         controls.addWidget(self.position_slider, 1)

@@ -22,6 +22,8 @@ REASON = "tap to time"
 class TapCommand(_Applied):
     """One tap, already written when pushed: ``before`` puts the old times back."""
 
+    target: TapToTime
+
     def __init__(
         self,
         target: TapToTime,
