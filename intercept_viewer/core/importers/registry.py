@@ -74,18 +74,37 @@ def max_file_bytes() -> int:
 
 
 def detect(source: SourceFile) -> Importer:
-    """Pick the importer for ``source`` by sniffing plus file ending; raise if none fits."""
-    best: Importer | None = None
-    best_score = 0.0
-    for imp in IMPORTERS:
+    """Pick the importer for ``source`` by sniffing plus file ending; raise if none fits.
+
+    The importers claiming the file's ending sniff first. A sniff is 0..1 and the ending adds
+    ``SUFFIX_WEIGHT``, so a claimant scoring above 1.0 cannot be beaten by an importer without
+    the ending: the others are not asked (an SRT or a JSON file is never run through the
+    labelled-dialogue statistics). Otherwise every importer sniffs, and the best score wins,
+    the first in ``IMPORTERS`` on a tie, as if all had been asked in order.
+    """
+    scores: dict[int, float] = {}
+
+    def score_of(imp: Importer) -> float:
         try:
-            score = imp.sniff(source)
+            score = min(max(float(imp.sniff(source)), 0.0), 1.0)
         except Exception:  # a sniffer must not decide the fate of an import by crashing
             score = 0.0
         if source.suffix in imp.suffixes and score > 0:
             score += SUFFIX_WEIGHT
-        if score > best_score:
-            best, best_score = imp, score
+        return score
+
+    for i, imp in enumerate(IMPORTERS):
+        if source.suffix in imp.suffixes:
+            scores[i] = score_of(imp)
+    if not scores or max(scores.values()) <= 1.0:
+        for i, imp in enumerate(IMPORTERS):
+            if i not in scores:
+                scores[i] = score_of(imp)
+    best: Importer | None = None
+    best_score = 0.0
+    for i in sorted(scores):
+        if scores[i] > best_score:
+            best, best_score = IMPORTERS[i], scores[i]
     if best is None:
         # Nothing recognised the content, but an ending only one importer claims (.srt, .eaf,
         # .json, .docx) says what the file was meant to be: let that importer say what is
