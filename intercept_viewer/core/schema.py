@@ -486,6 +486,17 @@ def _folded_sql(column: str) -> str:
     return f"replace(replace({expr}, char(769), ''), char(768), '')"
 
 
+_FTS_FOLD = str.maketrans(
+    {"'": None, "’": None, "ʼ": None, "`": None, "ё": "е", "Ё": "Е", "\u0301": None, "\u0300": None}
+)
+
+
+def fts_folded(text: str) -> str:
+    """What ``_folded_sql`` makes of ``text``, in Python (one C pass): a bulk import hands the
+    index its rows ready, instead of running eight ``replace`` calls per row in SQL."""
+    return text.translate(_FTS_FOLD)
+
+
 #: The two indexed columns of an utterance, as an FTS5 insert (or ``'delete'``) gets them:
 #: ``text`` folded (the words as written: exact forms and phrases) and ``text_norm`` (lemmas
 #: that differ from the word, spelling keys of names; see ``wordforms.normalize_text``).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,72 @@ def test_workers_run_at_a_lower_priority_than_the_writer() -> None:
     finally:
         pool.close()
     assert worker_nice >= min(19, os.nice(0) + import_pool.WORKER_NICENESS)
+
+
+def test_the_python_fold_is_the_sql_fold() -> None:
+    """A bulk import hands the index ``schema.fts_folded`` text; the trigger folds in SQL."""
+    import sqlite3
+
+    from intercept_viewer.core import schema
+
+    conn = sqlite3.connect(":memory:")
+    samples = [
+        "Куп'янськ, Куп’янськ, Купʼянськ, Куп`янськ",
+        "Ёлки, ещё, ЁЖ",
+        "стре\u0301сс и гра\u0300вис",
+        "plain English, no change",
+        "",
+    ]
+    expr = schema.FTS_TEXT_SQL.format(row="x")
+    for text in samples:
+        (sql_fold,) = conn.execute(f"SELECT {expr} FROM (SELECT ? AS text) x", [text]).fetchone()
+        assert schema.fts_folded(text) == sql_fold, text
+
+
+def test_a_batch_indexes_what_the_per_row_trigger_would(tmp_path: Path, monkeypatch) -> None:
+    """The same files stored in a batch (index rows gathered in Python) and one by one through
+    the per-row trigger give the same search results; a file that fails inside the batch
+    (its savepoint rolled back) leaves nothing in the index."""
+    from intercept_viewer.core import import_report
+
+    texts = [
+        "Солдат: Мы под Куп’янськом, мам.\nМать: Ёлки, ты где?\n",
+        "Окупант: Ми під Купʼянськом, мам.\nМати: Синку!\n",
+        "Soldier: Bakhmut is lost, mum.\nMother: Come home.\n",
+    ]
+    paths = []
+    for i, text in enumerate(texts):
+        p = tmp_path / f"call_{i}.txt"
+        p.write_text(text * 120, encoding="utf-8")  # over BULK_FTS_FROM: the bulk path
+        paths.append(p)
+    batched, single = Library(tmp_path / "batched.sqlite"), Library(tmp_path / "single.sqlite")
+    single.BULK_FTS_FROM = 10**9  # type: ignore[misc]  # every row through the trigger
+    real_store = import_report.store_warnings
+    calls: list[int] = []
+
+    def failing_second(conn, tid, *args):  # type: ignore[no-untyped-def]
+        calls.append(tid)
+        if len(calls) == 2:  # the second file, after its rows went in
+            raise sqlite3.IntegrityError("planted failure")
+        return real_store(conn, tid, *args)
+
+    try:
+        with batched.batch():
+            monkeypatch.setattr(import_report, "store_warnings", failing_second)
+            for p in paths:
+                try:
+                    batched.import_file(p)
+                except ImportFailed:
+                    pass
+            monkeypatch.setattr(import_report, "store_warnings", real_store)
+        assert batched.transcript_count() == 2
+        for p in (paths[0], paths[2]):
+            single.import_file(p)
+        for query in ("Купянськ", "Куп'янськ", "елки", "Bakhmut", "синку", "мам", "home"):
+            a, b = batched.search(query), single.search(query)
+            assert a.total == b.total, query
+            assert [h.text for h in a.hits] == [h.text for h in b.hits], query
+        assert batched.search("мам").total > 0 and batched.search("синку").total == 0
+    finally:
+        batched.close()
+        single.close()

@@ -156,11 +156,21 @@ class ImportStore(StoreBase):
             fts_trigger = self._pause_fts_trigger(len(parsed.utterances))
             if norms is None:
                 norms = searchable_norms(parsed.utterances, language)
-            conn.executemany(
-                "INSERT INTO utterances (transcript_id, seq, speaker_id, start_ms, end_ms, "
-                "text, text_norm, context, translation) VALUES (?,?,?,?,?,?,?,?,?)",
-                (
-                    (
+            # With the per-row trigger off (a big file, or a batch), the index gets its rows
+            # from here, folded in Python; the ids are given so the index knows them.
+            fts_rows: list[tuple[int, str, str]] | None = (
+                [] if fts_trigger is not None or self._fts_pending is not None else None
+            )
+            base = conn.execute("SELECT coalesce(max(id), 0) FROM utterances").fetchone()[0]
+
+            def rows() -> Iterator[tuple[object, ...]]:
+                for seq, (u, norm) in enumerate(
+                    zip(parsed.utterances, norms, strict=True), start=1
+                ):
+                    if fts_rows is not None:
+                        fts_rows.append((base + seq, schema.fts_folded(u.text), norm))
+                    yield (
+                        base + seq,
                         tid,
                         seq,
                         speaker_ids.get(u.speaker) if u.speaker is not None else None,
@@ -171,12 +181,15 @@ class ImportStore(StoreBase):
                         u.context,
                         u.translation,
                     )
-                    for seq, (u, norm) in enumerate(
-                        zip(parsed.utterances, norms, strict=True), start=1
-                    )
-                ),
+
+            conn.executemany(
+                "INSERT INTO utterances (id, transcript_id, seq, speaker_id, start_ms, end_ms, "
+                "text, text_norm, context, translation) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                rows(),
             )
-            self._resume_fts_trigger(fts_trigger, tid)
+            if fts_trigger is not None:
+                self._index_rows(fts_rows or [])
+                conn.execute(fts_trigger)
             # our own export of a corrected transcript: the text as imported, and the history
             conn.executemany(
                 "UPDATE utterances SET original_text = ? WHERE transcript_id = ? AND seq = ?",
@@ -206,6 +219,8 @@ class ImportStore(StoreBase):
                     tag_colors=parsed.tag_colors,
                     tag_descriptions=parsed.tag_descriptions,
                 )
+        if fts_rows is not None and fts_trigger is None and self._fts_pending is not None:
+            self._fts_pending.extend(fts_rows)  # indexed when the batch ends (this file kept)
         return AddResult(
             tid,
             meta.title or file_name or "Untitled",
@@ -219,6 +234,8 @@ class ImportStore(StoreBase):
     #: the benchmark (tests/benchmarks): already at 500 utterances, one INSERT ... SELECT
     #: halves the time ``add`` spends in SQLite compared with the per-row trigger.
     BULK_FTS_FROM = 100
+    #: A batch's index rows, gathered file by file while it runs (None: no batch).
+    _fts_pending: list[tuple[int, str, str]] | None = None
 
     def _pause_fts_trigger(self, n_utterances: int) -> str | None:
         """For a big import, drop the per-row FTS trigger inside the open transaction.
@@ -237,16 +254,11 @@ class ImportStore(StoreBase):
         self.db.conn.execute("DROP TRIGGER utterances_ai")
         return str(row[0])
 
-    def _resume_fts_trigger(self, trigger_sql: str | None, transcript_id: int) -> None:
-        """Index the transcript's utterances in one go and put the trigger back."""
-        if trigger_sql is None:
-            return
-        self.db.conn.execute(
-            "INSERT INTO utterances_fts(rowid, text, text_norm) "
-            f"SELECT {schema.FTS_ROW_SELECT} FROM utterances WHERE transcript_id = ?",
-            [transcript_id],
+    def _index_rows(self, rows: list[tuple[int, str, str]]) -> None:
+        """(id, folded text, text_norm) into the index at once (``schema.fts_folded``)."""
+        self.db.conn.executemany(
+            "INSERT INTO utterances_fts(rowid, text, text_norm) VALUES (?,?,?)", rows
         )
-        self.db.conn.execute(trigger_sql)
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -260,16 +272,16 @@ class ImportStore(StoreBase):
         self._writable()
         conn = self.db.conn
         with self.db.atomic():
-            first_id = conn.execute("SELECT coalesce(max(id), 0) FROM utterances").fetchone()[0]
             trigger_sql = self._pause_fts_trigger(self.BULK_FTS_FROM)
-            yield
             if trigger_sql is not None:
-                conn.execute(
-                    "INSERT INTO utterances_fts(rowid, text, text_norm) "
-                    f"SELECT {schema.FTS_ROW_SELECT} FROM utterances WHERE id > ?",
-                    [first_id],
-                )
-                conn.execute(trigger_sql)
+                self._fts_pending = []  # each stored file's rows (a file rolled back adds none)
+            try:
+                yield
+                if trigger_sql is not None:
+                    self._index_rows(self._fts_pending or [])
+                    conn.execute(trigger_sql)
+            finally:
+                self._fts_pending = None
 
     def import_file(self, path: str | os.PathLike[str], format: str | None = None) -> AddResult:
         """Read, dedupe, parse and store one file (``core.import_pipeline``). Raises
