@@ -333,15 +333,14 @@ class _Writer:
         self.cancelled = cancelled or (lambda: False)
         self.progress = progress
         self.paths = paths
-        self.sizes = [_total_bytes([p])[0] or 1 for p in paths] if progress else []
+        # sizes once: the progress bar counts them, and the look-ahead stops at AHEAD_BYTES
+        self.sizes = [_total_bytes([p])[0] or 1 for p in paths]
         self.total = sum(self.sizes)
         self.done_bytes = 0
         self.abandoned = False  # set when work was still running in a worker at the end
 
     def _size(self, index: int) -> int:
-        if self.sizes:
-            return self.sizes[index]
-        return _total_bytes([self.paths[index]])[0]
+        return self.sizes[index]
 
     def _report(self, extra: float = 0.0) -> None:
         if self.progress is not None:
