@@ -44,6 +44,14 @@ def test_cli_and_window_modules_import_no_parsing_libraries() -> None:
     assert "intercept_viewer.core.importers.registry" not in modules
 
 
+def test_window_start_leaves_the_writers_for_the_first_export() -> None:
+    modules = _modules_after(
+        "import intercept_viewer.ui.app\nimport intercept_viewer.ui.main_window"
+    )
+    assert "intercept_viewer.ui.export.export_dialog" in modules  # File > Export is there
+    assert not [m for m in modules if m.startswith("intercept_viewer.core.exporters")]
+
+
 def test_help_runs_without_the_importers() -> None:
     modules = _modules_after(
         "from intercept_viewer.cli import cli\n"

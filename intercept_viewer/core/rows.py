@@ -14,8 +14,11 @@ from typing import Any
 def named_rows(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
     """The cursor's rows as ``{column name: value}`` (names as the SELECT spells them)."""
     names = [d[0] for d in cursor.description]
-    for row in cursor:
-        yield dict(zip(names, row, strict=True))
+    # In batches: one C call per thousand rows rather than a (guarded) ``__next__`` per row,
+    # which was most of reading the library list at start.
+    while batch := cursor.fetchmany(1024):
+        for row in batch:
+            yield dict(zip(names, row, strict=True))
 
 
 def named_row(cursor: sqlite3.Cursor) -> dict[str, Any] | None:

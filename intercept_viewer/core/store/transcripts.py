@@ -29,7 +29,8 @@ class TranscriptStore(StoreBase):
     """Transcripts: listing, reading one, editing its source fields, deleting."""
 
     def _transcript_from_row(self, row: dict[str, Any]) -> Transcript:
-        return Transcript(**{**row, "has_times": bool(row["has_times"])})
+        row["has_times"] = bool(row["has_times"])
+        return Transcript(**row)
 
     def transcripts(self) -> list[Transcript]:
         """Every transcript, newest release first (unknown dates last), then by title."""

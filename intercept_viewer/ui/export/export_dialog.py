@@ -14,24 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from intercept_viewer.core.errors import NotFound
-from intercept_viewer.core.exporters import (
-    PASSAGE_FORMATS,
-    TRANSCRIPT_FORMATS,
-    ExportResult,
-    export_passages,
-    export_transcript,
-    format_for_path,
-)
 from intercept_viewer.core.library import Library
 from intercept_viewer.ui.context import WindowContext
 from intercept_viewer.ui.tasks import Task, TaskHandle
+
+if TYPE_CHECKING:
+    from intercept_viewer.core.exporters import ExportResult
+
+# ``core.exporters`` (every writer, csv among them) is imported when an export is asked for,
+# not with the window: the start pays only for the menu entries.
 
 TRANSCRIPT_FILTERS: dict[str, str] = {
     "txt": "Plain text, Speaker: text (*.txt)",
@@ -47,7 +45,7 @@ PASSAGE_FILTERS: dict[str, str] = {
     "md": "Markdown (*.md)",
 }
 
-ExportJob = Callable[[Library], ExportResult]
+ExportJob = Callable[[Library], "ExportResult"]
 
 
 def safe_file_stem(title: str) -> str:
@@ -65,6 +63,8 @@ def resolve_choice(path: str, selected_filter: str, filters: dict[str, str]) -> 
     chosen = next((k for k, v in filters.items() if v == selected_filter), None)
     if chosen is not None and path.lower().endswith(suffixes[chosen]):
         return path, chosen
+    from intercept_viewer.core.exporters import format_for_path
+
     fmt = format_for_path(path, suffixes)
     if fmt is None:
         fmt = next((k for k, v in filters.items() if v == selected_filter), next(iter(filters)))
@@ -92,6 +92,8 @@ def export_folder(settings: QSettings) -> Path:
 
 
 def _suffixes(filters: dict[str, str]) -> dict[str, str]:
+    from intercept_viewer.core.exporters import PASSAGE_FORMATS, TRANSCRIPT_FORMATS
+
     return {k: (TRANSCRIPT_FORMATS | PASSAGE_FORMATS)[k] for k in filters}
 
 
@@ -189,6 +191,8 @@ class Exporter(QObject):
             return False
         path, fmt = choice
         self._remember(path)
+        from intercept_viewer.core.exporters import export_transcript
+
         return self._run(
             path, lambda lib: export_transcript(lib, t.id, fmt, path, original=original)
         )
@@ -205,6 +209,8 @@ class Exporter(QObject):
             return False
         path, fmt = choice
         self._remember(path)
+        from intercept_viewer.core.exporters import export_passages
+
         return self._run(path, lambda lib: export_passages(lib, lib.passages(**filters), fmt, path))
 
     def _folder(self) -> Path:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from intercept_viewer.core.library import Library
 from intercept_viewer.core.model import VERIFICATION_STATES, Tag, Transcript
+from intercept_viewer.ui.widgets.lazy_combo import LazyComboBox
 from intercept_viewer.ui.widgets.style import VERIFICATION_LABELS
 
 if TYPE_CHECKING:
@@ -134,7 +135,15 @@ class TagsPanel(QWidget):
             + [(VERIFICATION_LABELS[v].capitalize(), v) for v in VERIFICATION_STATES],
             "Verification status of the transcript",
         )
-        self.transcript_filter = _combo(self, [("All transcripts", None)], "Transcript")
+        # Its choices (every transcript's title: thousands) are read when it is first
+        # opened, focused or set, not with the panel (``refresh`` only marks them stale).
+        self.transcript_filter = LazyComboBox(self, self._fill_transcript_choices)
+        self.transcript_filter.addItem("All transcripts", None)
+        self.transcript_filter.setToolTip("Transcript")
+        self.transcript_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.transcript_filter.setMinimumContentsLength(8)
         for combo in (
             self.tag_filter,
             self.state_filter,
@@ -240,13 +249,16 @@ class TagsPanel(QWidget):
                     next((i for i, t in enumerate(tags) if t.id == keep_tag.id), -1), 0
                 )
             )
+        self.transcript_filter.mark_stale()
+        if queue:
+            self.reload_queue()
+
+    def _fill_transcript_choices(self) -> None:
         self._refill(
             self.transcript_filter,
             [("All transcripts", None)]
             + [(title, tid) for tid, title in self.library.transcript_titles()],
         )
-        if queue:
-            self.reload_queue()
 
     @staticmethod
     def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
@@ -287,6 +299,8 @@ class TagsPanel(QWidget):
         }
         for key, value in values.items():
             combo = combos[key]
+            if isinstance(combo, LazyComboBox):
+                combo.fill()
             i = combo.findData(value)
             if i >= 0:
                 combo.setCurrentIndex(i)

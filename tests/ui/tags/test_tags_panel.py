@@ -4,7 +4,9 @@ double-click to jump, and rename/recolour/merge/delete of tags with undo."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QApplication
 
 from intercept_viewer.ui.tags.tag_models import PassageQueueModel
 from intercept_viewer.ui.tags.tag_prompts import (
@@ -202,3 +204,37 @@ def test_describe_a_tag_with_undo_and_its_tooltip(setup, monkeypatch):
     prompt(monkeypatch, "ask_description", None)  # cancelled: nothing changes
     t.describe_tag(unit.id)
     assert w.undo_stack.count() == 1
+
+
+def _choices(combo) -> list[str]:  # type: ignore[no-untyped-def]
+    return [combo.itemText(i) for i in range(combo.count())]
+
+
+# the popup, offscreen, can neither raise itself nor grab the keyboard
+@pytest.mark.qt_log_ignore("propagateSizeHints", "support raise", "grabbing the keyboard")
+def test_transcript_filter_reads_its_choices_when_opened_not_at_start(setup, library):
+    w, (a, _b), _ps = setup
+    combo = w.tagging.panel.transcript_filter
+    assert _choices(combo) == ["All transcripts"]  # nothing read with the window
+    combo.showPopup()
+    assert _choices(combo) == ["All transcripts", "Call A", "Call B"]
+    combo.hidePopup()
+    combo.setCurrentIndex(combo.findData(a))
+    # a new transcript marks the list stale; the choice made is kept until it is read again
+    library.add_passage(a, 1, 1, ["x"])
+    w.tagging.panel.refresh()
+    assert combo.currentData() == a
+    assert combo.stale
+    # keyboard focus (the arrow keys step through the choices without a popup) reads them
+    QApplication.sendEvent(combo, QFocusEvent(QEvent.Type.FocusIn))
+    assert not combo.stale
+    assert combo.currentData() == a
+    assert "Call A" in _choices(combo)
+
+
+def test_transcript_filter_set_from_code_reads_the_choices(setup):
+    w, (_a, b), _ps = setup
+    panel = w.tagging.panel
+    panel.set_filter(transcript_id=b, state=None)
+    assert panel.transcript_filter.currentData() == b
+    assert ids(panel) == [3]
