@@ -33,14 +33,14 @@ class LazyComboBox(QComboBox):
             self.stale = False
             self._filler()
 
-    def showPopup(self) -> None:  # noqa: N802 (Qt's name)
+    def showPopup(self) -> None:
         self.fill()
         super().showPopup()
 
-    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt's name)
+    def focusInEvent(self, event: QFocusEvent) -> None:
         self.fill()
         super().focusInEvent(event)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt's name)
+    def wheelEvent(self, event: QWheelEvent) -> None:
         self.fill()
         super().wheelEvent(event)
