@@ -80,9 +80,10 @@ def test_filters_act_inside_the_ranking_statement(
     result, stmts = fts_statements(memory_library, "speaker:A танк", limit=5)
     assert result.total == 15 and result.total_exact  # type: ignore[attr-defined]
     assert [h.seq for h in result.hits] == [2, 4, 6, 8, 10]  # type: ignore[attr-defined]
-    # Every statement that touches the index carries the speaker's row set: none ranks or
-    # counts all matches to filter them afterwards, none joins each match to its utterance.
-    assert stmts and all("speaker_id IN" in s for s in stmts)
+    # Every statement that touches the index carries the speaker's row set (a temporary
+    # table of their ids): none ranks or counts all matches to filter them afterwards, none
+    # joins each match to its utterance.
+    assert stmts and all("IN temp.iv_ids_" in s for s in stmts)
     assert not any("JOIN utterances u ON u.id = utterances_fts.rowid" in s for s in stmts)
     nobody = memory_library.search("speaker:A нетакого", limit=5)
     assert nobody.total == 0 and not nobody.hits
@@ -122,6 +123,47 @@ def test_speaker_names_are_reread_after_any_change(tmp_path: Path, parsed_factor
         other.add(parsed_factory([("Ёжик", "танк два")], title="other"))
         assert lib.search("speaker:ежик танк").total == 1  # another connection's commit
     finally:
+        other.close()
+        lib.close()
+
+
+def _fills(seen: list[str]) -> list[str]:
+    return [s for s in seen if s.startswith("INSERT OR IGNORE INTO temp.iv_ids_")]
+
+
+def test_a_filters_rows_are_read_once_and_again_after_any_change(
+    tmp_path: Path,
+    parsed_factory,  # type: ignore[no-untyped-def]
+) -> None:
+    path = tmp_path / "lib.sqlite"
+    lib = Library(path)
+    other = Library(path)
+    seen: list[str] = []
+    try:
+        tid = lib.add(
+            parsed_factory([("A" if i % 2 else "B", f"танк номер {i}") for i in range(30)])
+        ).id
+        lib.add_passage(tid, 1, 4, ["check"])
+        lib.db.conn.set_trace_callback(seen.append)
+        assert lib.search("speaker:A танк", limit=5).total == 15
+        assert lib.search("tag:check танк", limit=2).total == 4
+        assert len(_fills(seen)) == 2  # on this connection; the workers fill their own
+        seen.clear()
+        assert lib.search("speaker:A номер", limit=5).total == 15  # other words, same speaker
+        assert lib.search("tag:check номер", limit=2).total == 4
+        assert _fills(seen) == []  # the tables were kept
+        # a change on this connection: a turn of B's given to A (A's speaker id is the same)
+        speaker_a = lib.db.conn.execute(
+            "SELECT id FROM speakers WHERE transcript_id = ? AND label = 'A'", [tid]
+        ).fetchone()[0]
+        lib.reassign_turns(tid, [1], speaker_a)
+        assert lib.search("speaker:A танк", limit=5).total == 16
+        # another connection's commit: the tag now covers one more turn
+        other.add_passage(tid, 5, 5, ["check"])
+        assert lib.search("tag:check танк", limit=2).total == 5
+        assert len(_fills(seen)) == 2
+    finally:
+        lib.db.conn.set_trace_callback(None)
         other.close()
         lib.close()
 
