@@ -381,9 +381,16 @@ def table(fig: dict[str, Any], missed: list[str]) -> str:
 def class_table(fig: dict[str, Any]) -> str:
     """Search p50 / p95 per query class."""
     classes = fig.get("search_classes") or {}
-    lines = [f"{'search class':<14} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}", "-" * 40]
+    lines = [
+        f"{'search class':<14} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'first run p50':>14}",
+        "-" * 55,
+    ]
     for name, c in classes.items():
-        lines.append(f"{name:<14} {c['queries']:>7} {c['p50_ms']:>8.1f} {c['p95_ms']:>8.1f}")
+        first = c.get("first_p50_ms")
+        lines.append(
+            f"{name:<14} {c['queries']:>7} {c['p50_ms']:>8.1f} {c['p95_ms']:>8.1f}"
+            + (f" {first:>14.1f}" if first is not None else "")
+        )
     return "\n".join(lines)
 
 
