@@ -623,6 +623,8 @@ class SearchResult:
             count stops at ``COUNT_CAP`` (counting is cheap, but not free at a million).
         approximate: always False: every match is ranked (kept for callers that ask).
         next_cursor: pass as ``cursor=`` for the next page; None on the last page.
+        counted: False when the caller asked for no count (``search(count=False)``) and the
+            page did not hold every match: ``total`` is then the matches found so far.
     """
 
     hits: list[SearchHit]
@@ -634,6 +636,7 @@ class SearchResult:
     #: {transcript id: matches}, when the caller asked (``count_by_transcript``)
     by_transcript: dict[int, int] | None = None
     by_transcript_exact: bool = True
+    counted: bool = True
 
     @property
     def total_label(self) -> str:
@@ -1100,6 +1103,7 @@ def search(
     cursor: Cursor | None = None,
     bridge: bool = True,
     exhaustive: bool = True,
+    count: bool = True,
 ) -> SearchResult:
     """Run ``query`` over the library (or one transcript) and return one page of hits.
 
@@ -1108,6 +1112,12 @@ def search(
     Kupyansk then finds only Kupyansk, not Купянск. Pages: pass the previous result's
     ``next_cursor`` as ``cursor`` (``offset`` works too). ``exhaustive`` is accepted for old
     callers: every match is always ranked.
+
+    ``count=False`` leaves the count out when the page does not already hold every match:
+    the result's ``counted`` is then False and ``total`` only says how many were found so far
+    ("100+"). The window shows a page that way at once and counts after it
+    (``count_by_transcript``, which it needs for the groups anyway): the count is a second
+    pass over every match, as long as ranking the first page for a filtered query.
     """
     del exhaustive
     library = _source(lib_or_db)
@@ -1127,12 +1137,16 @@ def search(
             rf = _row_filter(library, q, transcript_id, speaker)
             if rf is None:
                 return SearchResult([], 0, query=q)
-            return _search_fts(library, q, query, bool(bridge), rf, limit, offset, cursor)
+            return _search_fts(
+                library, q, query, bool(bridge), rf, limit, offset, cursor, bool(count)
+            )
         filt = _filters(library, q, transcript_id, speaker)
         if filt is None:
             return SearchResult([], 0, query=q)
         where, params, needs_t = filt
-        return _search_filtered(library, q, where, params, needs_t, limit, offset, cursor)
+        return _search_filtered(
+            library, q, where, params, needs_t, limit, offset, cursor, bool(count)
+        )
     except sqlite3.OperationalError as exc:
         if "fts5" in str(exc).lower():
             raise _fail(str(exc)) from exc
@@ -1197,6 +1211,7 @@ def _search_fts(
     limit: int,
     offset: int,
     cursor: Cursor | None,
+    count: bool = True,
 ) -> SearchResult:
     """Words (and maybe filters): each tier ranked in turn until the page is full.
 
@@ -1229,7 +1244,7 @@ def _search_fts(
             c_score, c_id = float(cursor[1]), int(cursor[2])
             page = (" WHERE s > ? OR (s = ? AND rowid > ?)", [c_score, c_score, c_id])
         statements = [_rank_statement(match, rf, part, page, need + 1) for part in parts]
-        with_count = parallel and counted is None
+        with_count = parallel and counted is None and count
         if with_count:
             statements.append(_count_statement(widest, rf))
         results = search_pool.run_all(library, statements, _setup_connection, rf.prepare)
@@ -1245,6 +1260,9 @@ def _search_fts(
     page_rows = picked[offset:]
     if cursor is None and offset == 0 and exhausted:
         n, exact = len(picked), True
+    elif not count:  # found so far; the caller counts later if it wants
+        hits = _hit_rows(conn, page_rows)
+        return _result(q, hits, len(picked), False, limit, bridge, counted=False)
     else:
         if counted is None:
             rf.prepare(conn)
@@ -1291,6 +1309,7 @@ def _search_filtered(
     limit: int,
     offset: int,
     cursor: Cursor | None,
+    count: bool = True,
 ) -> SearchResult:
     """Filters only (``speaker:Mother``): everything they select, in transcript order."""
     conn = library.db.conn
@@ -1311,6 +1330,9 @@ def _search_filtered(
     page = [(0, 0.0, int(r[0])) for r in ids]
     if cursor is None and offset == 0 and len(page) < limit:
         n = len(page)
+    elif not count:
+        found = offset + len(page)
+        return _result(q, _hit_rows(conn, page), found, False, limit, True, counted=False)
     else:
         count_sql = f"SELECT count(*) FROM ({base} LIMIT ?)"
         n = conn.execute(count_sql, [*args, COUNT_CAP + 1]).fetchone()[0]
@@ -1324,6 +1346,8 @@ def _result(
     total_exact: bool,
     limit: int,
     bridge: bool,
+    *,
+    counted: bool = True,
 ) -> SearchResult:
     spans_of = Highlighter(q, bridge).spans
     hits = []
@@ -1345,7 +1369,7 @@ def _result(
     next_cursor = None
     if hits and len(hits) == limit:
         next_cursor = (hits[-1].tier, hits[-1].score, hits[-1].utterance_id)
-    return SearchResult(hits, total, total_exact, False, next_cursor, q)
+    return SearchResult(hits, total, total_exact, False, next_cursor, q, counted=counted)
 
 
 # ---------------------------------------------------------------------------- the window's helpers

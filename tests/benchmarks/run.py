@@ -232,6 +232,7 @@ def measure_all(
         fig["search_ratio"] = s.ratio
         fig["search_plain_ratio"] = s.plain_ratio
         fig["search_p50_ms"] = s.p50_ms
+        fig["search_count_p50_ms"] = s.count_p50_ms
         fig["search_p95_ms"] = s.p95_ms
         fig["search_own_p50_ms"] = s.own_p50_ms
         fig["search_plain_p50_ms"] = s.plain_p50_ms
@@ -348,6 +349,7 @@ def table(fig: dict[str, Any], missed: list[str]) -> str:
         ("search_plain_ratio", "Library.search ÷ plain table + FTS5, typed words", ""),
         ("search_p50_ms", "search p50, ms (all queries)", ""),
         ("search_p95_ms", "search p95, ms (all queries)", ""),
+        ("search_count_p50_ms", "  the count after the page (by transcript) p50, ms", ""),
         ("search_class_p50_max_ms", "  worst class p50, ms", "≤ 30"),
         ("search_class_p95_max_ms", "  worst class p95, ms", "≤ 100"),
         ("search_own_p50_ms", "  own tiers as bare FTS5 p50, ms", ""),
@@ -382,14 +384,16 @@ def class_table(fig: dict[str, Any]) -> str:
     """Search p50 / p95 per query class."""
     classes = fig.get("search_classes") or {}
     lines = [
-        f"{'search class':<14} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'first run p50':>14}",
-        "-" * 55,
+        f"{'search class':<14} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'first run p50':>14}"
+        f" {'count p50':>10}",
+        "-" * 66,
     ]
     for name, c in classes.items():
-        first = c.get("first_p50_ms")
+        first, count = c.get("first_p50_ms"), c.get("count_p50_ms")
         lines.append(
             f"{name:<14} {c['queries']:>7} {c['p50_ms']:>8.1f} {c['p95_ms']:>8.1f}"
-            + (f" {first:>14.1f}" if first is not None else "")
+            + (f" {first:>14.1f}" if first is not None else f" {'':>14}")
+            + (f" {count:>10.1f}" if count is not None else "")
         )
     return "\n".join(lines)
 

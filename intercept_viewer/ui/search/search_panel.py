@@ -64,6 +64,7 @@ from PySide6.QtWidgets import (
 
 from intercept_viewer.core.errors import QueryError
 from intercept_viewer.core.search import (
+    COUNT_CAP,
     MARK_END,
     MARK_START,
     Query,
@@ -75,7 +76,12 @@ from intercept_viewer.core.search import (
 )
 from intercept_viewer.core.timefmt import format_ms
 from intercept_viewer.ui.context import Change, WindowContext
-from intercept_viewer.ui.search.search_worker import SearchRequest, search_task, warm_task
+from intercept_viewer.ui.search.search_worker import (
+    SearchRequest,
+    count_task,
+    search_task,
+    warm_task,
+)
 from intercept_viewer.ui.transcript.transcript_view import TranscriptView
 from intercept_viewer.ui.widgets.highlight_layout import highlighted_layout
 from intercept_viewer.ui.widgets.safe_text import tooltip_html
@@ -127,6 +133,8 @@ def hit_count_label(result: SearchResult, *, in_transcript: bool) -> str:
     ranked, but counting stops at ``COUNT_CAP``, and the label says so."""
     if result.total == 0:
         return "No hits in this transcript" if in_transcript else "No hits"
+    if not result.counted:  # the page is shown; its count follows (``count_task``)
+        return f"{result.total_label} hits, counting…"
     noun = "hit" if result.total == 1 and result.total_exact else "hits"
     label = f"{result.total_label} {noun}"
     if in_transcript:
@@ -253,6 +261,15 @@ class SearchResultsModel(QAbstractListModel):
 
     def is_header(self, row: int) -> bool:
         return 0 <= row < len(self._rows) and not isinstance(self._rows[row], SearchHit)
+
+    def set_counts(self, counts: dict[int, int], exact: bool) -> None:
+        """The matches per transcript, counted after the page was shown: the headers say so."""
+        self._counts = dict(counts)
+        self._counts_exact = exact
+        for row, r in enumerate(self._rows):
+            if not isinstance(r, SearchHit):
+                index = self.index(row, 0)
+                self.dataChanged.emit(index, index)
 
     def group_label(self, tid: int) -> str:
         """``"12 hits"`` in the whole transcript (``"50,000+"`` past the count's bound), or the
@@ -489,9 +506,12 @@ class SearchPanel(QWidget):
 
     Signals:
         results_shown(generation): a first page of hits (or a message) is on screen.
+        counted(generation): that page's matches were counted after it (library searches
+            whose first page does not hold every match).
     """
 
     results_shown = Signal(int)
+    counted = Signal(int)
 
     def __init__(
         self, context: WindowContext, view: TranscriptView, parent: QWidget | None = None
@@ -503,6 +523,9 @@ class SearchPanel(QWidget):
         self._generation = 0
         self._shown_generation = 0
         self._searched_text: str | None = None
+        #: the generation whose page is shown but not counted yet (None: nothing to count)
+        self._counting: int | None = None
+        self._result: SearchResult | None = None
         self._query: Query | None = None
         self._highlights: dict[int, list[tuple[int, int]]] = {}
         self._checked: set[int] = set()
@@ -673,6 +696,7 @@ class SearchPanel(QWidget):
         text = self.query_edit.text()
         speaker = self.speaker_combo.currentData()
         self._generation += 1
+        self._counting = None
         self._searched_text = text
         try:
             self._query = parse_query(text) if text.strip() else None
@@ -732,7 +756,45 @@ class SearchPanel(QWidget):
             self._update_marks()
             return
         in_transcript = self._request is not None and self._request.transcript_id is not None
+        self._result = result
+        self._counting = None
+        if not result.counted and self._request is not None:
+            self._counting = generation
+            self._count(self._request)
         self._show(result, hit_count_label(result, in_transcript=in_transcript))
+
+    def _count(self, request: SearchRequest) -> None:
+        """Count the matches of the page just shown (by transcript, for the group headers)."""
+
+        def done(outcome: tuple[dict[int, int], bool] | str) -> None:
+            self._counted(request.generation, outcome)
+
+        self.context.tasks.submit(
+            count_task(request),
+            on_done=done,
+            on_failed=lambda message: self._counted(request.generation, message),
+            on_cancelled=lambda: self._counted(request.generation, None),
+        )
+
+    def _counted(self, generation: int, outcome: tuple[dict[int, int], bool] | str | None) -> None:
+        if generation != self._counting or generation != self._generation:
+            return
+        self._counting = None
+        result = self._result
+        if result is None or not isinstance(outcome, tuple):
+            # failed or stopped: the page stays, its label without "counting"
+            if result is not None:
+                self.status_label.setText(f"{result.total_label} hits")
+            return
+        counts, exact = outcome
+        total = sum(counts.values())
+        result.total = min(total, COUNT_CAP) if not exact else total
+        result.total_exact = exact
+        result.counted = True
+        result.by_transcript, result.by_transcript_exact = counts, exact
+        self.results_model.set_counts(counts, exact)
+        self.status_label.setText(hit_count_label(result, in_transcript=False))
+        self.counted.emit(generation)
 
     def _failed(self, generation: int, message: str) -> None:
         if generation != self._generation:
@@ -767,8 +829,12 @@ class SearchPanel(QWidget):
     # ---------------------------------------------------------------- hits
 
     def is_current(self) -> bool:
-        """The hits on screen answer the query and filters now in the bar."""
-        return not self._timer.isActive() and self._shown_generation == self._generation
+        """The hits on screen answer the query and filters now in the bar, and are counted."""
+        return (
+            not self._timer.isActive()
+            and self._shown_generation == self._generation
+            and self._counting is None
+        )
 
     def open_hit(self, row: int) -> bool:
         """Show hit ``row``: its transcript, scrolled to the utterance, the words highlighted."""

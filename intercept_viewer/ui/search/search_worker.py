@@ -11,10 +11,16 @@ anyway, the request fails with the reason and the next one tries again.
 
 Requests carry a generation number; the panel bumps it for every new query, whose task
 supersedes (cancels, interrupting SQLite) the older ones; the panel drops any stale answer.
+
+A first page of the whole library is shown before it is counted: the count (matches per
+transcript, for the groups, and so the total) is a second pass over every match, as long as
+ranking the page when a filter is on, so it is its own task (``count_task``), run after the
+page on the same lane and cancelled with it by the next query.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Generator
 from dataclasses import dataclass
 
@@ -45,8 +51,14 @@ class SearchRequest:
 
 
 def run_request(library: Library, request: SearchRequest) -> SearchResult | str:
-    """Run one request: the result, or the message to show instead (never raises). A first
-    page of the whole library also counts the matches per transcript, for the groups."""
+    """Run one request: the result, or the message to show instead (never raises).
+
+    A first page of the whole library is not counted (``counted`` False) unless it holds
+    every match, when its own hits give the counts per transcript; ``count_task`` counts the
+    rest. A page of one transcript is counted at once (a rowid range: cheap), a later page
+    never (the total is known by then).
+    """
+    library_wide = request.transcript_id is None
     try:
         result = library.search(
             request.query,
@@ -55,16 +67,38 @@ def run_request(library: Library, request: SearchRequest) -> SearchResult | str:
             speaker=request.speaker,
             cursor=request.cursor,
             bridge=request.bridge,
+            count=not (library_wide or request.appended),
         )
-        if request.transcript_id is None and not request.appended and result.hits:
-            result.by_transcript, result.by_transcript_exact = count_by_transcript(
-                library, request.query, request.speaker, bridge=request.bridge
-            )
+        if library_wide and not request.appended and result.hits and result.counted:
+            result.by_transcript = dict(Counter(h.transcript_id for h in result.hits))
+            result.by_transcript_exact = True
         return result
     except QueryError as exc:
         return str(exc)
     except InterceptViewerError as exc:
         return f"Search failed: {exc}"
+
+
+def run_count(library: Library, request: SearchRequest) -> tuple[dict[int, int], bool] | str:
+    """{transcript id: matches} over the library and whether that is every match (counting
+    stops at ``COUNT_CAP``), or the message to show instead (never raises)."""
+    try:
+        return count_by_transcript(library, request.query, request.speaker, bridge=request.bridge)
+    except QueryError as exc:
+        return str(exc)
+    except InterceptViewerError as exc:
+        return f"Counting failed: {exc}"
+
+
+def count_task(request: SearchRequest) -> Task:
+    """The runner's task counting ``request``'s matches after its first page is shown."""
+
+    def op(library: Library) -> Generator[None, None, tuple[dict[int, int], bool] | str]:
+        yield from ()
+        return run_count(library, request)
+
+    # Named "search": the next query supersedes it like any page of the last one.
+    return Task("search", op, access="read", lane="search")
 
 
 def search_task(request: SearchRequest) -> Task:

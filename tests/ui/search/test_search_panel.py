@@ -374,12 +374,19 @@ def test_the_spellings_switch_turns_the_bridge_off(qtbot, window: MainWindow, tw
 
 def test_library_hits_are_grouped_by_transcript_with_counts(two_calls) -> None:  # type: ignore[no-untyped-def]
     lib, ru, en = two_calls
-    from intercept_viewer.ui.search.search_worker import SearchRequest, run_request
+    from intercept_viewer.ui.search.search_worker import SearchRequest, run_count, run_request
 
     model = SearchResultsModel()
-    first = run_request(lib, SearchRequest(1, "Kupyansk OR Купянск", limit=2))
-    assert isinstance(first, SearchResult) and first.by_transcript == {ru: 2, en: 3}
+    request = SearchRequest(1, "Kupyansk OR Купянск", limit=2)
+    first = run_request(lib, request)
+    # the page comes first, uncounted: its headers say what is shown until the count is in
+    assert isinstance(first, SearchResult) and not first.counted and first.by_transcript is None
+    assert hit_count_label(first, in_transcript=False) == "2+ hits, counting…"
     model.set_result(first, grouped=True)
+    assert model.index(0, 0).data(HitRole.Group)[1] == "2 hits shown"
+    counts = run_count(lib, request)
+    assert counts == ({ru: 2, en: 3}, True)
+    model.set_counts(*counts)
     rows = [model.hit(r) or model.index(r, 0).data(HitRole.Group) for r in range(model.rowCount())]
     assert isinstance(rows[0], tuple) and rows[0][1] == "3 hits"  # en ranks first: 3 in all
     assert [h.transcript_id for h in model.hits()] == [en, en]
@@ -421,3 +428,26 @@ def test_word_forms_are_warmed_in_the_background(window: MainWindow) -> None:
 
     window.context.tasks.wait_idle("warm-words")
     assert {"ru", "uk"} <= set(wordforms._analyzers)
+
+
+def test_a_library_page_shows_before_its_count(qtbot, make_window, library: Library) -> None:  # type: ignore[no-untyped-def]
+    lines = [("Soldier" if i % 2 else "Mother", f"line {i} about Kupyansk") for i in range(250)]
+    library.add(make_parsed(lines, title="Long call"))
+    w = make_window(library)
+    panel = panel_of(w)
+    seen: list[tuple[str, str, bool]] = []
+    panel.results_shown.connect(
+        lambda _g: seen.append(("shown", panel.status_label.text(), panel.is_current()))
+    )
+    panel.counted.connect(
+        lambda _g: seen.append(("counted", panel.status_label.text(), panel.is_current()))
+    )
+    search(qtbot, panel, "kupyansk")
+    # the page first (not yet "current": its count is running), then the count
+    assert seen == [("shown", "100+ hits, counting…", False), ("counted", "250 hits", True)]
+    header = panel.results_model.index(0, 0).data(HitRole.Group)
+    assert header[1] == "250 hits"
+    # a page that holds every match is counted by its own hits: no second pass
+    seen.clear()
+    search(qtbot, panel, "line 7 about")
+    assert [s[0] for s in seen] == ["shown"] and panel.status_label.text() == "1 hit"
