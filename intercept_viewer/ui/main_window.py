@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -56,7 +56,6 @@ from intercept_viewer.ui.library.library_guard import LibraryGuard
 from intercept_viewer.ui.library.library_panel import LibraryPanel
 from intercept_viewer.ui.library.telegram_import import TelegramImporter
 from intercept_viewer.ui.media.install import MediaController
-from intercept_viewer.ui.search.search_panel import SearchPanel
 from intercept_viewer.ui.tags.tagging import Tagging
 from intercept_viewer.ui.tasks import TaskHandle
 from intercept_viewer.ui.transcript.commands import (
@@ -76,6 +75,9 @@ from intercept_viewer.ui.widgets.feedback import UndoFeedback
 from intercept_viewer.ui.widgets.layout_defaults import default_layout
 from intercept_viewer.ui.widgets.prompts import DELETE_WITH_PASSAGES, Prompts
 from intercept_viewer.ui.widgets.safe_text import tooltip_html
+
+if TYPE_CHECKING:
+    from intercept_viewer.ui.search.search_panel import SearchPanel
 
 MAX_RECENT = 10
 K_GEOMETRY, K_STATE = "window/geometry", "window/state"
@@ -246,20 +248,47 @@ class MainWindow(QMainWindow):
 
     def _add_search(self) -> None:
         """The search panel: a tab beside the library (both list what is in it, and the hits
-        need the height); Ctrl+F brings it forward, F3 / Shift+F3 step through the hits."""
-        panel = SearchPanel(self.context, self.transcript_view, self)
-        self.search_panel = panel
-        panel.dock = self.search_dock = self.add_dock(
-            panel, "Search", Qt.DockWidgetArea.LeftDockWidgetArea, "search"
+        need the height); Ctrl+F brings it forward, F3 / Shift+F3 step through the hits.
+
+        The tab starts behind the library, so the panel (and ``core.search`` with it, the
+        word forms, the search pool) is built when first needed: its tab shown, Ctrl+F, F3,
+        ``search_panel`` read, or else just after the window's first paint. It cost the first
+        paint about 30 ms.
+        """
+        self._search_panel: SearchPanel | None = None
+        self.search_dock = self.add_dock(
+            QWidget(self), "Search", Qt.DockWidgetArea.LeftDockWidgetArea, "search"
         )
         self.tabifyDockWidget(self.library_dock, self.search_dock)
         self.library_dock.raise_()
-        self.find_handler = panel.focus_search
-        self.find_next_action = panel.find_next_action
-        self.find_previous_action = panel.find_previous_action
+        self.search_dock.visibilityChanged.connect(
+            lambda shown: self.search_panel if shown else None
+        )
+        self.find_handler = lambda: self.search_panel.focus_search()
+        self.find_next_action = self._action(
+            "Find &next", lambda: self.search_panel.next_hit(1), "F3"
+        )
+        self.find_previous_action = self._action(
+            "Find pre&vious", lambda: self.search_panel.next_hit(-1), "Shift+F3"
+        )
         for action in (self.find_next_action, self.find_previous_action):
-            self.addAction(action)
             self.edit_menu.addAction(action)
+        self.context.after_first_paint(lambda: self.search_panel)
+
+    @property
+    def search_panel(self) -> SearchPanel:
+        """The search panel, built on first use (``_add_search``)."""
+        if self._search_panel is None:
+            from intercept_viewer.ui.search.search_panel import SearchPanel
+
+            panel = SearchPanel(self.context, self.transcript_view, self)
+            panel.dock = self.search_dock
+            placeholder = self.search_dock.widget()
+            self.search_dock.setWidget(panel)
+            if placeholder is not None:
+                placeholder.deleteLater()
+            self._search_panel = panel
+        return self._search_panel
 
     def _add_corrections(self) -> None:
         """Correcting turns (Edit ▸ Correct turn, also on the list's right-click), View ▸ Show
@@ -856,7 +885,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # An import stops after its current file; an export or a backup is let finish.
-        self.search_panel.shutdown()
+        if self._search_panel is not None:
+            self._search_panel.shutdown()
         self.media.shutdown()
         self.context.tasks.shutdown(keep=("export", "backup"))
         self.save_state()

@@ -64,3 +64,29 @@ def test_a_widget_closed_before_it_painted_runs_nothing(qtbot, monkeypatch) -> N
     widget.close()
     qtbot.wait(100)
     assert calls == []
+
+
+def test_the_search_panel_is_built_after_the_first_paint(make_window, library, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(library)
+    qtbot.wait(50)
+    assert window._search_panel is None  # its tab starts behind the library
+    window.show()
+    qtbot.waitUntil(lambda: window._search_panel is not None, timeout=3000)
+    assert window.search_dock.widget() is window.search_panel
+
+
+@pytest.mark.parametrize("how", ["find", "f3", "tab", "attribute"])
+def test_the_search_panel_is_built_when_first_needed(make_window, library, qtbot, how) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(library)
+    assert window._search_panel is None
+    if how == "find":
+        window.find_action.trigger()
+    elif how == "f3":
+        window.find_next_action.trigger()  # no query yet: nothing to step to, but ready
+    elif how == "tab":
+        window.search_dock.visibilityChanged.emit(True)
+    else:
+        window.search_panel.set_scope(0)
+    assert window._search_panel is not None
+    assert window.search_dock.widget() is window._search_panel
+    assert window.find_next_action.shortcut().toString() == "F3"

@@ -35,12 +35,10 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
-    QAction,
     QColor,
     QFont,
     QFontMetrics,
     QKeyEvent,
-    QKeySequence,
     QPainter,
     QPalette,
     QTextLayout,
@@ -502,7 +500,8 @@ class SearchPanel(QWidget):
     """Attributes:
     query_edit, scope_combo, speaker_combo, status_label, results_view, results_model.
     dock: the dock it lives in (set by the window).
-    find_next_action (F3), find_previous_action (Shift+F3): for the window's Edit menu.
+    (F3 and Shift+F3 are the window's actions, calling ``next_hit``: the window builds this
+    panel only when first needed.)
 
     Signals:
         results_shown(generation): a first page of hits (or a message) is on screen.
@@ -612,12 +611,6 @@ class SearchPanel(QWidget):
         context.library_replaced.connect(self.refill_speakers)
         view.list_view.visible_range_changed.connect(lambda *_: self._highlight_timer.start())
         view.model.page_loaded.connect(lambda *_: self._highlight_timer.start())
-        self.find_next_action = QAction("Find &next", self)
-        self.find_next_action.setShortcut(QKeySequence("F3"))
-        self.find_next_action.triggered.connect(lambda: self.next_hit(1))
-        self.find_previous_action = QAction("Find pre&vious", self)
-        self.find_previous_action.setShortcut(QKeySequence("Shift+F3"))
-        self.find_previous_action.triggered.connect(lambda: self.next_hit(-1))
         self.refill_speakers()
         #: seq of the hit F3 last went to in the open transcript (reading order starts there)
         self._last_seq: int | None = None
