@@ -307,3 +307,15 @@ def test_the_queues_quotes_are_the_passages_texts(two) -> None:
     expected = [[(u.speaker_id, t) for u, t in lib.passage_text(p)] for p in passages]
     assert lib.passage_quotes(passages) == expected
     assert any(len(parts) >= 2 for parts in expected) and [] in expected
+
+
+def test_speaker_name_map_names_the_speakers_of_the_transcripts_asked_for(
+    memory_library: Library,
+) -> None:
+    a = memory_library.add(make_parsed([("Мать", "Алло"), ("Сын", "Да")], title="A")).id
+    b = memory_library.add(make_parsed([("Жена", "Ну")], title="B")).id
+    names = memory_library.speaker_name_map([a, a])
+    assert sorted(names.values()) == ["Мать", "Сын"]
+    assert names == {s.id: s.name for s in memory_library.speakers(a, with_stats=False)}
+    assert set(memory_library.speaker_name_map([a, b]).values()) == {"Мать", "Сын", "Жена"}
+    assert memory_library.speaker_name_map([]) == {}

@@ -334,7 +334,7 @@ class PassageStore(StoreBase):
                 "AND u.seq BETWEEN json_extract(x.value, '$[2]') AND json_extract(x.value, '$[3]') "
                 "ORDER BY x.key, u.seq",
                 [json.dumps(batch)],
-            )
+            ).fetchall()  # one C call, not a guarded Python ``__next__`` per row
             for i, speaker_id, text in rows:
                 out[i].append((speaker_id, text))
             for i, *_rest in batch:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from intercept_viewer.core.errors import (
     NotFound,
@@ -51,6 +52,15 @@ class SpeakerStore(StoreBase):
             [transcript_id],
         )
         return [Speaker(**r) for r in named_rows(rows)]
+
+    def speaker_name_map(self, transcript_ids: Iterable[int]) -> dict[int, str]:
+        """{speaker id: display name} of the speakers of ``transcript_ids``, in one statement
+        (the follow-up queue names the speakers of passages from thousands of transcripts)."""
+        rows = self.db.execute(
+            "SELECT id, name FROM speakers WHERE transcript_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted(set(transcript_ids)))],
+        ).fetchall()
+        return {int(sid): str(name) for sid, name in rows}
 
     def speaker_names(self) -> list[str]:
         """Distinct speaker display names across the library, for a library-wide filter.

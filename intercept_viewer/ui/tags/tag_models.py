@@ -79,6 +79,43 @@ class QueueRow:
     transcript: Transcript
 
 
+#: Passages from more transcripts than this: read every transcript at once.
+READ_ALL_FROM = 50
+
+
+def read_queue_rows(
+    lib: Library, filters: dict[str, Any], transcripts: list[Transcript] | None = None
+) -> list[QueueRow]:
+    """The queue's rows for ``filters`` (``Library.passages`` keywords), unsorted: passages
+    with their quotes, speakers and transcript. Reads only; any thread that owns ``lib``."""
+    passages = lib.passages(**{k: v for k, v in filters.items() if v not in (None, "")})
+    if transcripts is None and len({p.transcript_id for p in passages}) > READ_ALL_FROM:
+        transcripts = lib.transcripts()  # one query beats thousands of look-ups
+    # else only the transcripts the passages belong to (a library may hold thousands)
+    by_id: dict[int, Transcript | None] = (
+        {t.id: t for t in transcripts} if transcripts is not None else {}
+    )
+    # speaker ids are the library's, so one map names them all (was a query per transcript)
+    names = lib.speaker_name_map({p.transcript_id for p in passages})
+    rows = []
+    quotes = lib.passage_quotes(passages)
+    for p, parts in zip(passages, quotes, strict=True):
+        if transcripts is None and p.transcript_id not in by_id:
+            try:
+                by_id[p.transcript_id] = lib.transcript(p.transcript_id)
+            except NotFound:
+                by_id[p.transcript_id] = None
+        t = by_id.get(p.transcript_id)
+        if t is None:
+            continue
+        quote = " / ".join(" ".join(text.split()) for _sid, text in parts)
+        who = list(
+            dict.fromkeys(names.get(sid, "?") if sid is not None else "?" for sid, _ in parts)
+        )
+        rows.append(QueueRow(p, quote, ", ".join(who), t))
+    return rows
+
+
 class PassageQueueModel(QAbstractTableModel):
     """The follow-up queue: passages across the library, with the current filters.
 
@@ -102,41 +139,15 @@ class PassageQueueModel(QAbstractTableModel):
         self._rows: list[QueueRow] = []
         self._sort = (self.DATE_COL, Qt.SortOrder.DescendingOrder)
 
-    #: Passages from more transcripts than this: read every transcript at once.
-    READ_ALL_FROM = 50
-
     def reload(self, transcripts: list[Transcript] | None = None) -> None:
         """Read the queue again (after any tagging action or filter change); ``transcripts``
         when the caller has just read them."""
-        lib = self.library
-        passages = lib.passages(**{k: v for k, v in self.filters.items() if v not in (None, "")})
-        if transcripts is None and len({p.transcript_id for p in passages}) > self.READ_ALL_FROM:
-            transcripts = lib.transcripts()  # one query beats thousands of look-ups
-        # else only the transcripts the passages belong to (a library may hold thousands)
-        by_id: dict[int, Transcript | None] = (
-            {t.id: t for t in transcripts} if transcripts is not None else {}
-        )
-        names: dict[int, dict[int | None, str]] = {}
-        rows = []
-        quotes = lib.passage_quotes(passages)
-        for p, parts in zip(passages, quotes, strict=True):
-            if transcripts is None and p.transcript_id not in by_id:
-                try:
-                    by_id[p.transcript_id] = lib.transcript(p.transcript_id)
-                except NotFound:
-                    by_id[p.transcript_id] = None
-            t = by_id.get(p.transcript_id)
-            if t is None:
-                continue
-            if p.transcript_id not in names:
-                names[p.transcript_id] = {
-                    s.id: s.name for s in lib.speakers(p.transcript_id, with_stats=False)
-                }
-            quote = " / ".join(" ".join(text.split()) for _sid, text in parts)
-            who = list(dict.fromkeys(names[p.transcript_id].get(sid, "?") for sid, _ in parts))
-            rows.append(QueueRow(p, quote, ", ".join(who), t))
+        self.set_rows(read_queue_rows(self.library, self.filters, transcripts))
+
+    def set_rows(self, rows: list[QueueRow]) -> None:
+        """Show ``rows`` (read by ``read_queue_rows``, maybe on another thread), sorted."""
         self.beginResetModel()
-        self._rows = rows
+        self._rows = list(rows)
         self._sort_rows()
         self.endResetModel()
 

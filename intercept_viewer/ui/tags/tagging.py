@@ -8,8 +8,8 @@ tooltips are escaped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import (
     QEvent,
@@ -35,8 +35,10 @@ from intercept_viewer.ui.tags.tag_commands import (
     UpdateTagCommand,
 )
 from intercept_viewer.ui.tags.tag_dialog import TagDialog, TagRequest
+from intercept_viewer.ui.tags.tag_models import QueueRow, read_queue_rows
 from intercept_viewer.ui.tags.tag_prompts import DELETE_PASSAGES, TagPrompts
 from intercept_viewer.ui.tags.tags_panel import TagsPanel
+from intercept_viewer.ui.tasks import Task
 from intercept_viewer.ui.transcript.transcript_view import TranscriptView
 from intercept_viewer.ui.widgets.roles import UtteranceRole
 from intercept_viewer.ui.widgets.safe_text import tooltip_html
@@ -71,6 +73,7 @@ class Tagging(QObject):
         self.view = view
         self.host = context.host
         self.panel = TagsPanel(context.library, parent)
+        self.panel.read_in_background = self._read_queue_in_background
         self.menu_actions: list[QAction] = []
         self.chip_passages: dict[int, list[Passage]] = {}
         list_view = view.list_view
@@ -103,6 +106,23 @@ class Tagging(QObject):
         self.refresh_chips()
 
     # ---------------------------------------------------------------- refresh
+
+    def _read_queue_in_background(
+        self, filters: dict[str, Any], apply: Callable[[list[QueueRow]], None]
+    ) -> bool:
+        """Read the queue as a task of the window's runner (its own read-only connection);
+        False for a library in memory, which only this connection sees."""
+        if self.context.library.path is None:
+            return False
+
+        def op(library: Library) -> Generator[None, None, list[QueueRow]]:
+            yield from ()
+            return read_queue_rows(library, filters)
+
+        self.context.tasks.submit(
+            Task("queue", op, access="read", lane="read"), supersede=True, on_done=apply
+        )
+        return True
 
     def _first_queue(self) -> None:
         """After the first paint: the queue, unless something has read it already."""

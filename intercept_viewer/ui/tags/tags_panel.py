@@ -11,6 +11,7 @@ Signals (TagsPanel):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -42,7 +43,15 @@ from intercept_viewer.ui.widgets.style import VERIFICATION_LABELS
 
 if TYPE_CHECKING:
     pass
-from intercept_viewer.ui.tags.tag_models import PassageQueueModel, TagListModel
+from intercept_viewer.ui.tags.tag_models import (
+    PassageQueueModel,
+    QueueRow,
+    TagListModel,
+    read_queue_rows,
+)
+
+#: A queue this long (rows shown now) is read again off the GUI thread.
+BACKGROUND_FROM = 500
 
 
 class QueueView(QTableView):
@@ -101,6 +110,12 @@ class TagsPanel(QWidget):
         self.library = library
         #: whether the follow-up queue has been read (the window reads it after its first paint)
         self.queue_loaded = False
+        #: (filters, apply) -> True when it will read the queue off the GUI thread and call
+        #: ``apply`` with the rows (``Tagging`` sets it: the window's task runner)
+        self.read_in_background: (
+            Callable[[dict[str, Any], Callable[[list[QueueRow]], None]], bool] | None
+        ) = None
+        self._queue_generation = 0
         self.tag_model = TagListModel(self)
         self.tag_view = QListView(self)
         self.tag_view.setModel(self.tag_model)
@@ -272,11 +287,31 @@ class TagsPanel(QWidget):
         combo.blockSignals(False)
 
     def reload_queue(self, transcripts: list[Transcript] | None = None) -> None:
+        """Read the queue again. A long one (``BACKGROUND_FROM`` rows or more) is read off the
+        GUI thread when ``read_in_background`` is set: thousands of passages took a third of a
+        second to quote, after every tag, note or done mark. A short one is read at once, so
+        the row just tagged is there when the dialog closes."""
         self.queue_loaded = True
+        self._queue_generation += 1
+        generation = self._queue_generation
+        filters = dict(self.queue_model.filters)
+        if (
+            transcripts is None
+            and self.read_in_background is not None
+            and self.queue_model.rowCount() >= BACKGROUND_FROM
+            and self.read_in_background(filters, lambda rows: self._show_rows(generation, rows))
+        ):
+            self.count_label.setText(f"{self.queue_model.rowCount():,} passages, updating…")
+            return
+        self._show_rows(generation, read_queue_rows(self.library, filters, transcripts))
+
+    def _show_rows(self, generation: int, rows: list[QueueRow]) -> None:
+        if generation != self._queue_generation:
+            return  # a newer reading was asked for since
         pid = self.current_passage_id()
-        self.queue_model.reload(transcripts)
+        self.queue_model.set_rows(rows)
         n = self.queue_model.rowCount()
-        self.count_label.setText(f"{n} passage{'s' if n != 1 else ''}")
+        self.count_label.setText(f"{n:,} passage{'s' if n != 1 else ''}")
         if pid is not None:
             self.select_passage(pid)
 

@@ -238,3 +238,36 @@ def test_transcript_filter_set_from_code_reads_the_choices(setup):
     panel.set_filter(transcript_id=b, state=None)
     assert panel.transcript_filter.currentData() == b
     assert ids(panel) == [3]
+
+
+def test_a_long_queue_is_read_again_off_the_gui_thread(setup, library, qtbot, monkeypatch):
+    import threading
+
+    from intercept_viewer.ui.tags import tag_models, tags_panel
+
+    w, (_a, b), _ps = setup
+    panel = w.tagging.panel
+    panel.set_filter(state=None)
+    assert ids(panel) == [3, 2, 1]
+    monkeypatch.setattr(tags_panel, "BACKGROUND_FROM", 2)  # "long" from two rows
+    readers: list[bool] = []
+    real = tag_models.read_queue_rows
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        readers.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tags_panel, "read_queue_rows", spy)
+    monkeypatch.setattr("intercept_viewer.ui.tags.tagging.read_queue_rows", spy)
+    p4 = library.add_passage(b, 1, 1, ["later"]).id
+    panel.reload_queue()
+    assert ids(panel) == [3, 2, 1]  # still the rows shown, while the new ones are read
+    assert panel.count_label.text() == "3 passages, updating…"
+    qtbot.waitUntil(lambda: ids(panel) == [p4, 3, 2, 1], timeout=5000)
+    assert readers == [False] and panel.count_label.text() == "4 passages"
+    # a reading overtaken by a newer one is dropped: the last one asked for is what shows
+    panel.reload_queue()
+    panel.set_filter(state="done")
+    qtbot.waitUntil(lambda: ids(panel) == [2], timeout=5000)
+    qtbot.wait(100)
+    assert ids(panel) == [2]
