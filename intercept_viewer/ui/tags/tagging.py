@@ -127,7 +127,7 @@ class Tagging(QObject):
     def _first_queue(self) -> None:
         """After the first paint: the queue, unless something has read it already."""
         if not self.panel.queue_loaded and not self.context.library.closed:
-            self.panel.reload_queue()
+            self.panel.reload_queue(background=True)
 
     @property
     def library(self) -> Library:

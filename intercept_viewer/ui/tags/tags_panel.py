@@ -286,8 +286,11 @@ class TagsPanel(QWidget):
         combo.setCurrentIndex(i if i >= 0 else 0)
         combo.blockSignals(False)
 
-    def reload_queue(self, transcripts: list[Transcript] | None = None) -> None:
-        """Read the queue again. A long one (``BACKGROUND_FROM`` rows or more) is read off the
+    def reload_queue(
+        self, transcripts: list[Transcript] | None = None, *, background: bool = False
+    ) -> None:
+        """Read the queue again. A long one (``BACKGROUND_FROM`` rows or more), or any when
+        ``background`` (the first reading, after the window's first paint), is read off the
         GUI thread when ``read_in_background`` is set: thousands of passages took a third of a
         second to quote, after every tag, note or done mark. A short one is read at once, so
         the row just tagged is there when the dialog closes."""
@@ -298,10 +301,11 @@ class TagsPanel(QWidget):
         if (
             transcripts is None
             and self.read_in_background is not None
-            and self.queue_model.rowCount() >= BACKGROUND_FROM
+            and (background or self.queue_model.rowCount() >= BACKGROUND_FROM)
             and self.read_in_background(filters, lambda rows: self._show_rows(generation, rows))
         ):
-            self.count_label.setText(f"{self.queue_model.rowCount():,} passages, updating…")
+            n = self.queue_model.rowCount()
+            self.count_label.setText(f"{n:,} passages, updating…" if n else "Reading the queue…")
             return
         self._show_rows(generation, read_queue_rows(self.library, filters, transcripts))
 

@@ -271,3 +271,28 @@ def test_a_long_queue_is_read_again_off_the_gui_thread(setup, library, qtbot, mo
     qtbot.waitUntil(lambda: ids(panel) == [2], timeout=5000)
     qtbot.wait(100)
     assert ids(panel) == [2]
+
+
+def test_the_first_reading_after_the_first_paint_is_off_the_gui_thread(
+    make_window, library, parsed_factory, qtbot, monkeypatch
+):
+    import threading
+
+    from intercept_viewer.ui.tags import tag_models
+
+    a = library.add(parsed_factory(title="Call A")).id
+    library.add_passage(a, 1, 2, ["Купянск"])
+    readers: list[bool] = []
+    real = tag_models.read_queue_rows
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        readers.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("intercept_viewer.ui.tags.tagging.read_queue_rows", spy)
+    w = make_window(library)
+    panel = w.tagging.panel
+    assert not panel.queue_loaded
+    w.show()
+    qtbot.waitUntil(lambda: panel.queue_model.rowCount() == 1, timeout=5000)
+    assert readers == [False] and panel.count_label.text() == "1 passage"
