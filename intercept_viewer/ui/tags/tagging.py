@@ -145,7 +145,12 @@ class Tagging(QObject):
 
     def _changed(self, change: Change) -> None:
         if change.touches("passages", "tags", "transcripts", "verification"):
-            self.panel.refresh()  # the queue shows titles and statuses too
+            # the queue shows titles and statuses too; a change scoped to some transcripts
+            # (a correction, a status) re-reads only their rows, a tag's re-reads them all
+            if change.transcript_ids and not change.everything and not change.touches("tags"):
+                self.panel.refresh_transcripts(change.transcript_ids)
+            else:
+                self.panel.refresh()
         if change.touches("passages", "tags", "utterances") and change.touches_transcript(
             self.view.model.transcript_id
         ):

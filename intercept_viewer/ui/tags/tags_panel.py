@@ -11,7 +11,7 @@ Signals (TagsPanel):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -116,6 +116,7 @@ class TagsPanel(QWidget):
             Callable[[dict[str, Any], Callable[[list[QueueRow]], None]], bool] | None
         ) = None
         self._queue_generation = 0
+        self._reading_in_background = False
         self.tag_model = TagListModel(self)
         self.tag_view = QListView(self)
         self.tag_view.setModel(self.tag_model)
@@ -254,6 +255,13 @@ class TagsPanel(QWidget):
     def refresh(self, *, queue: bool = True) -> None:
         """Re-read tags, the transcript choices and the queue (unless ``queue`` is False),
         keeping filters and selection."""
+        self.refresh_tags()
+        self.transcript_filter.mark_stale()
+        if queue:
+            self.reload_queue()
+
+    def refresh_tags(self) -> None:
+        """Re-read the tag list (and the tag filter's choices), keeping the tag selected."""
         tags = self.library.tags()
         keep_tag = self.current_tag()
         self.tag_model.set_tags(tags)
@@ -264,9 +272,6 @@ class TagsPanel(QWidget):
                     next((i for i, t in enumerate(tags) if t.id == keep_tag.id), -1), 0
                 )
             )
-        self.transcript_filter.mark_stale()
-        if queue:
-            self.reload_queue()
 
     def _fill_transcript_choices(self) -> None:
         self._refill(
@@ -304,14 +309,38 @@ class TagsPanel(QWidget):
             and (background or self.queue_model.rowCount() >= BACKGROUND_FROM)
             and self.read_in_background(filters, lambda rows: self._show_rows(generation, rows))
         ):
+            self._reading_in_background = True
             n = self.queue_model.rowCount()
             self.count_label.setText(f"{n:,} passages, updating…" if n else "Reading the queue…")
             return
         self._show_rows(generation, read_queue_rows(self.library, filters, transcripts))
 
+    def refresh_transcripts(self, transcript_ids: Iterable[int]) -> None:
+        """A change inside these transcripts only (a correction, a status): re-read the tags
+        and just their rows of the queue. A split or a merge re-read all 4,042 passages of the
+        queue after every frame, a third of a second of the GUI thread or, read off it, of
+        the GIL the next correction needed."""
+        tids = set(transcript_ids)
+        self.transcript_filter.mark_stale()
+        self.refresh_tags()
+        if not self.queue_loaded:
+            return
+        if self._reading_in_background:  # a full reading is on its way: read it all again
+            self.reload_queue()
+            return
+        filters = dict(self.queue_model.filters)
+        wanted = filters.get("transcript_id")
+        rows = [r for r in self.queue_model.rows() if r.transcript.id not in tids]
+        for tid in sorted(tids):
+            if wanted in (None, "", tid):
+                rows += read_queue_rows(self.library, {**filters, "transcript_id": tid})
+        self._queue_generation += 1
+        self._show_rows(self._queue_generation, rows)
+
     def _show_rows(self, generation: int, rows: list[QueueRow]) -> None:
         if generation != self._queue_generation:
             return  # a newer reading was asked for since
+        self._reading_in_background = False
         pid = self.current_passage_id()
         self.queue_model.set_rows(rows)
         n = self.queue_model.rowCount()

@@ -296,3 +296,32 @@ def test_the_first_reading_after_the_first_paint_is_off_the_gui_thread(
     w.show()
     qtbot.waitUntil(lambda: panel.queue_model.rowCount() == 1, timeout=5000)
     assert readers == [False] and panel.count_label.text() == "1 passage"
+
+
+def test_a_change_inside_one_transcript_rereads_only_its_rows(setup, library, monkeypatch):
+    from intercept_viewer.ui.context import Change
+    from intercept_viewer.ui.tags import tags_panel
+
+    w, (a, _b), _ps = setup
+    panel = w.tagging.panel
+    panel.set_filter(state=None)
+    before = {r.passage.id: r.quote for r in panel.queue_model.rows()}
+    seen: list[dict] = []
+    real = tags_panel.read_queue_rows
+
+    def spy(lib, filters, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(dict(filters))
+        return real(lib, filters, *args, **kwargs)
+
+    monkeypatch.setattr(tags_panel, "read_queue_rows", spy)
+    library.edit_turn_text(a, 1, "Совсем другой текст.")
+    w.context.notify(Change.of("utterances", "passages", "transcripts", transcripts=[a]))
+    assert [f.get("transcript_id") for f in seen] == [a]  # only transcript a was read again
+    after = {r.passage.id: r.quote for r in panel.queue_model.rows()}
+    assert set(after) == set(before) and ids(panel) == [3, 2, 1]
+    assert after[1].startswith("Совсем другой текст.") and after[1] != before[1]
+    assert after[3] == before[3]  # transcript b's row is the one already shown
+    # a change of tags (across transcripts) reads the whole queue
+    seen.clear()
+    w.context.notify(Change.of("tags", "passages"))
+    assert [f.get("transcript_id") for f in seen] == [None]
