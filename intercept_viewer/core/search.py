@@ -924,6 +924,42 @@ def _row_filter(
     return f
 
 
+#: id(ranges dict) -> (the dict, its table's name): ``_transcript_ranges`` keeps one dict per
+#: library state, so this names the table without hashing 2,000 ranges at every count.
+_starts_tables: dict[int, tuple[_Ranges, str]] = {}
+
+
+def _starts_table(conn: sqlite3.Connection, db: Database, ranges: _Ranges) -> str:
+    """A temporary table (lo INTEGER PRIMARY KEY, tid) of each transcript's first utterance
+    id, filled on ``conn`` once per set of ranges; older ones are dropped."""
+    found = _starts_tables.get(id(ranges))
+    if found is None or found[0] is not ranges:
+        key = hash(tuple(sorted((lo, hi, t) for t, (lo, hi) in ranges.items()))) & 0x7FFFFFFF
+        found = (ranges, f"iv_starts_{key}")
+        if len(_starts_tables) >= 16:
+            _starts_tables.pop(next(iter(_starts_tables)))
+        _starts_tables[id(ranges)] = found
+    name = found[1]
+    before, was_open = conn.total_changes, conn.in_transaction
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (lo INTEGER PRIMARY KEY, tid INTEGER)")
+    if conn.execute(f"SELECT 1 FROM temp.{name} LIMIT 1").fetchone() is None:
+        conn.executemany(
+            f"INSERT INTO temp.{name} (lo, tid) VALUES (?, ?)",
+            sorted((lo, t) for t, (lo, _hi) in ranges.items()),
+        )
+        for (old,) in conn.execute(
+            "SELECT name FROM sqlite_temp_master WHERE type = 'table' "
+            "AND name LIKE 'iv_starts_%' AND name != ?",
+            [name],
+        ).fetchall():
+            conn.execute(f"DROP TABLE temp.{old}")
+    if not was_open and conn.in_transaction:
+        conn.commit()
+    if conn is db.conn and conn.total_changes != before:
+        _temp_writes[db] = _temp_writes.get(db, 0) + conn.total_changes - before
+    return name
+
+
 #: (conditions, parameters, library state) -> the transcript ids passing them
 _passing_cache: dict[tuple[object, ...], list[int]] = {}
 
@@ -1459,13 +1495,26 @@ def count_by_transcript(
         return {}, True
     rf.prepare(conn)
     cond, params = rf.sql("utterances_fts.rowid")
+    matches = (
+        f"SELECT utterances_fts.rowid AS id FROM utterances_fts WHERE utterances_fts MATCH ?{cond} "
+        "LIMIT ?"
+    )
+    ranges = _transcript_ranges(library)
+    if ranges:
+        # Each transcript one run of ids: a match's transcript is a seek in a table of 2,000
+        # run starts, not in the million-row utterances table (70 -> 28 ms for 50,000 matches).
+        table = _starts_table(conn, library.db, ranges)
+        sql = (
+            f"SELECT (SELECT tid FROM temp.{table} WHERE lo <= m.id ORDER BY lo DESC LIMIT 1), "
+            f"count(*) FROM ({matches}) m GROUP BY 1"
+        )
+    else:
+        sql = (
+            f"SELECT u.transcript_id, count(*) FROM ({matches}) m "
+            "JOIN utterances u ON u.id = m.id GROUP BY u.transcript_id"
+        )
     try:
-        rows = conn.execute(
-            "SELECT u.transcript_id, count(*) FROM (SELECT utterances_fts.rowid AS id "
-            f"FROM utterances_fts WHERE utterances_fts MATCH ?{cond} LIMIT ?) m "
-            "JOIN utterances u ON u.id = m.id GROUP BY u.transcript_id",
-            [match, *params, COUNT_CAP + 1],
-        ).fetchall()
+        rows = conn.execute(sql, [match, *params, COUNT_CAP + 1]).fetchall()
     except sqlite3.OperationalError as exc:
         if "fts5" in str(exc).lower():
             raise _fail(str(exc)) from exc

@@ -224,3 +224,30 @@ def test_highlighter_agrees_with_the_word_by_word_definition(
     assert h.spans(text) == naive_spans(text, query, bridge)
     # judged words remembered, same answer
     assert h.spans(text) == naive_spans(text, query, bridge)
+
+
+def test_counts_by_transcript_from_run_starts_equal_the_join(
+    tmp_path: Path,
+    parsed_factory,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lib = Library(tmp_path / "lib.sqlite")
+    try:
+        ids = [
+            lib.add(parsed_factory([("A", f"танк {j}") for j in range(n)], title=f"t{n}")).id
+            for n in (3, 1, 7, 4)
+        ]
+        seen: list[str] = []
+        lib.db.conn.set_trace_callback(seen.append)
+        by_starts = search_mod.count_by_transcript(lib, "танк")
+        lib.db.conn.set_trace_callback(None)
+        assert by_starts == ({ids[0]: 3, ids[1]: 1, ids[2]: 7, ids[3]: 4}, True)
+        assert any("temp.iv_starts_" in s for s in seen)  # no join to utterances
+        monkeypatch.setattr(search_mod, "_transcript_ranges", lambda _lib: None)
+        assert search_mod.count_by_transcript(lib, "танк") == by_starts
+        monkeypatch.undo()
+        # a turn inserted by a correction lies outside its transcript's run: counted rightly
+        lib.insert_turn(ids[1], 1, "танк вставлен", speaker="A")
+        assert search_mod.count_by_transcript(lib, "танк")[0][ids[1]] == 2
+    finally:
+        lib.close()
