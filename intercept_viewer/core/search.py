@@ -35,7 +35,7 @@ import json
 import re
 import sqlite3
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
@@ -841,11 +841,8 @@ class _RowFilter:
     db: Database | None = None
 
     def prepare(self, conn: sqlite3.Connection) -> None:
-        before = conn.total_changes
-        _prepare_runs(conn, self.run_keys)
-        _prepare_id_sets(conn, self.id_keys)
-        if self.db is not None and conn is self.db.conn and conn.total_changes != before:
-            _temp_writes[self.db] = _temp_writes.get(self.db, 0) + conn.total_changes - before
+        _prepare_runs(conn, self.db, self.run_keys)
+        _prepare_id_sets(conn, self.db, self.id_keys)
 
     def sql(self, column: str, part: tuple[int, int] | None = None) -> tuple[str, list[object]]:
         """`` AND ...`` conditions on ``column`` and their parameters; ``part`` narrows the
@@ -924,6 +921,44 @@ def _row_filter(
     return f
 
 
+def _temp_table(
+    conn: sqlite3.Connection,
+    db: Database | None,
+    name: str,
+    columns: str,
+    insert: str,
+    rows: Sequence[Sequence[object]] | None = None,
+    params: Sequence[object] = (),
+) -> bool:
+    """Create ``temp.name (columns)`` on ``conn`` if it is missing and, if it is empty, fill it
+    with ``insert`` (run for each of ``rows``, or once with ``params``); True when it was
+    filled now. Every temporary table a search reads is made here:
+    they can be written on a read-only connection; a transaction this opens is committed; and
+    the rows written on the library's own connection (``db``'s) are kept out of ``_stamp``."""
+    before, was_open = conn.total_changes, conn.in_transaction
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})")
+    filled = conn.execute(f"SELECT 1 FROM temp.{name} LIMIT 1").fetchone() is None
+    if filled and rows is not None:
+        conn.executemany(insert, rows)
+    elif filled:
+        conn.execute(insert, list(params))
+    if not was_open and conn.in_transaction:
+        conn.commit()
+    if db is not None and conn is db.conn and conn.total_changes != before:
+        _temp_writes[db] = _temp_writes.get(db, 0) + conn.total_changes - before
+    return filled
+
+
+def _drop_temp_tables(conn: sqlite3.Connection, prefix: str, keep: Collection[str]) -> None:
+    """Drop this module's temporary tables named ``prefix...`` except ``keep``."""
+    for (old,) in conn.execute(
+        "SELECT name FROM sqlite_temp_master WHERE type = 'table' AND name LIKE ?",
+        [prefix + "%"],
+    ).fetchall():
+        if old not in keep:
+            conn.execute(f"DROP TABLE temp.{old}")
+
+
 #: id(ranges dict) -> (the dict, its table's name): ``_transcript_ranges`` keeps one dict per
 #: library state, so this names the table without hashing 2,000 ranges at every count.
 _starts_tables: dict[int, tuple[_Ranges, str]] = {}
@@ -940,23 +975,16 @@ def _starts_table(conn: sqlite3.Connection, db: Database, ranges: _Ranges) -> st
             _starts_tables.pop(next(iter(_starts_tables)))
         _starts_tables[id(ranges)] = found
     name = found[1]
-    before, was_open = conn.total_changes, conn.in_transaction
-    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (lo INTEGER PRIMARY KEY, tid INTEGER)")
-    if conn.execute(f"SELECT 1 FROM temp.{name} LIMIT 1").fetchone() is None:
-        conn.executemany(
-            f"INSERT INTO temp.{name} (lo, tid) VALUES (?, ?)",
-            sorted((lo, t) for t, (lo, _hi) in ranges.items()),
-        )
-        for (old,) in conn.execute(
-            "SELECT name FROM sqlite_temp_master WHERE type = 'table' "
-            "AND name LIKE 'iv_starts_%' AND name != ?",
-            [name],
-        ).fetchall():
-            conn.execute(f"DROP TABLE temp.{old}")
-    if not was_open and conn.in_transaction:
-        conn.commit()
-    if conn is db.conn and conn.total_changes != before:
-        _temp_writes[db] = _temp_writes.get(db, 0) + conn.total_changes - before
+    starts = sorted((lo, t) for t, (lo, _hi) in ranges.items())
+    if _temp_table(
+        conn,
+        db,
+        name,
+        "lo INTEGER PRIMARY KEY, tid INTEGER",
+        f"INSERT INTO temp.{name} (lo, tid) VALUES (?, ?)",
+        rows=starts,
+    ):
+        _drop_temp_tables(conn, "iv_starts_", {name})
     return name
 
 
@@ -1023,20 +1051,17 @@ def _runs_condition(key: int) -> str:
     )
 
 
-def _prepare_runs(conn: sqlite3.Connection, keys: Sequence[int]) -> None:
-    """Create and fill the temporary run tables ``keys`` name on ``conn``, once each. Temporary
-    tables can be written on a read-only connection; a transaction this opens is committed."""
+def _prepare_runs(conn: sqlite3.Connection, db: Database | None, keys: Sequence[int]) -> None:
+    """Create and fill the temporary run tables ``keys`` name on ``conn``, once each."""
     for key in keys:
-        table = _runs_table(key)
-        was_open = conn.in_transaction
-        conn.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS iv_runs_{key} "
-            "(lo INTEGER PRIMARY KEY, hi INTEGER NOT NULL)"
+        _temp_table(
+            conn,
+            db,
+            f"iv_runs_{key}",
+            "lo INTEGER PRIMARY KEY, hi INTEGER NOT NULL",
+            f"INSERT INTO {_runs_table(key)} (lo, hi) VALUES (?, ?)",
+            rows=_runs[key],
         )
-        if conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None:
-            conn.executemany(f"INSERT INTO {table} (lo, hi) VALUES (?, ?)", _runs[key])
-            if not was_open:
-                conn.commit()
 
 
 #: Id sets a filter stands for (its SELECT of utterance ids and parameters), by the number the
@@ -1067,31 +1092,32 @@ def _id_set_condition(library: _Source, f: _RowFilter, select: str, params: list
     f.params.append([])
 
 
-def _prepare_id_sets(conn: sqlite3.Connection, keys: Sequence[int]) -> None:
-    """Create and fill the id-set tables ``keys`` name on ``conn``, once each; drop the oldest
-    beyond ``_ID_SETS_KEPT``. Like the run tables, these are written on read-only connections
-    too (temporary tables live outside the library)."""
-    if not keys:
-        return
-    have = [
-        int(name.rsplit("_", 1)[1])
-        for (name,) in conn.execute(
-            "SELECT name FROM sqlite_temp_master WHERE type = 'table' AND name LIKE 'iv_ids_%' "
-            "ORDER BY rowid"
-        )
-    ]
-    was_open = conn.in_transaction
+def _prepare_id_sets(conn: sqlite3.Connection, db: Database | None, keys: Sequence[int]) -> None:
+    """Create and fill the id-set tables ``keys`` name on ``conn``, once each; beyond
+    ``_ID_SETS_KEPT`` on a connection, the oldest others are dropped."""
+    filled = False
     for key in keys:
-        if key in have:
-            continue
         select, params = _id_sets[key]
-        conn.execute(f"CREATE TEMP TABLE iv_ids_{key} (id INTEGER PRIMARY KEY)")
-        conn.execute(f"INSERT OR IGNORE INTO temp.iv_ids_{key} {select} ORDER BY 1", params)
-        have.append(key)
-    for old in [k for k in have if k not in keys][: max(0, len(have) - _ID_SETS_KEPT)]:
-        conn.execute(f"DROP TABLE temp.iv_ids_{old}")
-    if not was_open and conn.in_transaction:
-        conn.commit()
+        filled |= _temp_table(
+            conn,
+            db,
+            f"iv_ids_{key}",
+            "id INTEGER PRIMARY KEY",
+            f"INSERT OR IGNORE INTO temp.iv_ids_{key} {select} ORDER BY 1",
+            params=params,
+        )
+    if filled:
+        names = [  # oldest first
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_temp_master WHERE type = 'table' "
+                "AND name LIKE 'iv_ids_%' ORDER BY rowid"
+            )
+        ]
+        wanted = {f"iv_ids_{k}" for k in keys}
+        excess = max(0, len(names) - _ID_SETS_KEPT)
+        stale = [n for n in names if n not in wanted][:excess]
+        _drop_temp_tables(conn, "iv_ids_", set(names) - set(stale))
 
 
 def _filters(
@@ -1294,18 +1320,18 @@ def _search_fts(
         if not exhausted:
             break
     page_rows = picked[offset:]
+    counted_now = True
     if cursor is None and offset == 0 and exhausted:
         n, exact = len(picked), True
     elif not count:  # found so far; the caller counts later if it wants
-        hits = _hit_rows(conn, page_rows)
-        return _result(q, hits, len(picked), False, limit, bridge, counted=False)
+        n, exact, counted_now = len(picked), False, False
     else:
         if counted is None:
             rf.prepare(conn)
             sql, params = _count_statement(widest, rf)
             counted = int(conn.execute(sql, params).fetchone()[0])
         n, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
-    return _result(q, _hit_rows(conn, page_rows), n, exact, limit, bridge)
+    return _result(q, _hit_rows(conn, page_rows), n, exact, limit, bridge, counted=counted_now)
 
 
 def _hit_rows(
@@ -1364,15 +1390,17 @@ def _search_filtered(
         f"{base}{page_where} ORDER BY u.id LIMIT ? OFFSET ?", [*args, *page_args, limit, offset]
     ).fetchall()
     page = [(0, 0.0, int(r[0])) for r in ids]
+    counted_now = True
     if cursor is None and offset == 0 and len(page) < limit:
         n = len(page)
-    elif not count:
-        found = offset + len(page)
-        return _result(q, _hit_rows(conn, page), found, False, limit, True, counted=False)
+    elif not count:  # found so far
+        n, counted_now = offset + len(page), False
     else:
         count_sql = f"SELECT count(*) FROM ({base} LIMIT ?)"
         n = conn.execute(count_sql, [*args, COUNT_CAP + 1]).fetchone()[0]
-    return _result(q, _hit_rows(conn, page), min(n, COUNT_CAP), n <= COUNT_CAP, limit, True)
+    exact = counted_now and n <= COUNT_CAP
+    hits = _hit_rows(conn, page)
+    return _result(q, hits, min(n, COUNT_CAP), exact, limit, True, counted=counted_now)
 
 
 def _result(

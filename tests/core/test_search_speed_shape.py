@@ -251,3 +251,25 @@ def test_counts_by_transcript_from_run_starts_equal_the_join(
         assert search_mod.count_by_transcript(lib, "танк")[0][ids[1]] == 2
     finally:
         lib.close()
+
+
+def test_old_id_tables_are_dropped_beyond_the_limit(
+    memory_library: Library,
+    parsed_factory,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search_mod, "_ID_SETS_KEPT", 2)
+    memory_library.add(parsed_factory([(f"S{i}", f"танк {i}") for i in range(4)]))
+
+    def tables() -> list[str]:
+        rows = memory_library.db.conn.execute(
+            "SELECT name FROM sqlite_temp_master WHERE name LIKE 'iv_ids_%' ORDER BY rowid"
+        )
+        return [r[0] for r in rows]
+
+    for i in range(4):
+        assert memory_library.search(f"speaker:S{i} танк").total == 1
+    assert len(tables()) == 2  # the two newest
+    newest = tables()
+    assert memory_library.search("speaker:S3 танк").total == 1  # kept: nothing refilled
+    assert tables() == newest

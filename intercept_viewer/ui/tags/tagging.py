@@ -108,7 +108,10 @@ class Tagging(QObject):
     # ---------------------------------------------------------------- refresh
 
     def _read_queue_in_background(
-        self, filters: dict[str, Any], apply: Callable[[list[QueueRow]], None]
+        self,
+        filters: dict[str, Any],
+        apply: Callable[[list[QueueRow]], None],
+        failed: Callable[[str], None],
     ) -> bool:
         """Read the queue as a task of the window's runner (its own read-only connection);
         False for a library in memory, which only this connection sees."""
@@ -120,7 +123,10 @@ class Tagging(QObject):
             return read_queue_rows(library, filters)
 
         self.context.tasks.submit(
-            Task("queue", op, access="read", lane="read"), supersede=True, on_done=apply
+            Task("queue", op, access="read", lane="read"),
+            supersede=True,
+            on_done=apply,
+            on_failed=failed,
         )
         return True
 

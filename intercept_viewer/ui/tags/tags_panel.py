@@ -110,10 +110,14 @@ class TagsPanel(QWidget):
         self.library = library
         #: whether the follow-up queue has been read (the window reads it after its first paint)
         self.queue_loaded = False
-        #: (filters, apply) -> True when it will read the queue off the GUI thread and call
-        #: ``apply`` with the rows (``Tagging`` sets it: the window's task runner)
+        #: (filters, apply, failed) -> True when it will read the queue off the GUI thread and
+        #: call ``apply`` with the rows, or ``failed`` with the reason (``Tagging`` sets it:
+        #: the window's task runner)
         self.read_in_background: (
-            Callable[[dict[str, Any], Callable[[list[QueueRow]], None]], bool] | None
+            Callable[
+                [dict[str, Any], Callable[[list[QueueRow]], None], Callable[[str], None]], bool
+            ]
+            | None
         ) = None
         self._queue_generation = 0
         self._reading_in_background = False
@@ -307,7 +311,11 @@ class TagsPanel(QWidget):
             transcripts is None
             and self.read_in_background is not None
             and (background or self.queue_model.rowCount() >= BACKGROUND_FROM)
-            and self.read_in_background(filters, lambda rows: self._show_rows(generation, rows))
+            and self.read_in_background(
+                filters,
+                lambda rows: self._show_rows(generation, rows),
+                lambda why: self._read_failed(generation, why),
+            )
         ):
             self._reading_in_background = True
             n = self.queue_model.rowCount()
@@ -336,6 +344,14 @@ class TagsPanel(QWidget):
                 rows += read_queue_rows(self.library, {**filters, "transcript_id": tid})
         self._queue_generation += 1
         self._show_rows(self._queue_generation, rows)
+
+    def _read_failed(self, generation: int, why: str) -> None:
+        """The queue could not be read: the rows shown stay, and the count says why."""
+        if generation != self._queue_generation:
+            return
+        self._reading_in_background = False
+        n = self.queue_model.rowCount()
+        self.count_label.setText(f"{n:,} passage{'s' if n != 1 else ''} (not re-read: {why})")
 
     def _show_rows(self, generation: int, rows: list[QueueRow]) -> None:
         if generation != self._queue_generation:

@@ -325,3 +325,21 @@ def test_a_change_inside_one_transcript_rereads_only_its_rows(setup, library, mo
     seen.clear()
     w.context.notify(Change.of("tags", "passages"))
     assert [f.get("transcript_id") for f in seen] == [None]
+
+
+def test_a_failed_background_reading_keeps_the_rows_and_says_why(setup, qtbot, monkeypatch):
+    from intercept_viewer.ui.tags import tags_panel
+
+    w, _tids, _ps = setup
+    panel = w.tagging.panel
+    panel.set_filter(state=None)
+    monkeypatch.setattr(tags_panel, "BACKGROUND_FROM", 2)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr("intercept_viewer.ui.tags.tagging.read_queue_rows", broken)
+    panel.reload_queue()
+    qtbot.waitUntil(lambda: "not re-read" in panel.count_label.text(), timeout=5000)
+    assert "disk went away" in panel.count_label.text()
+    assert ids(panel) == [3, 2, 1] and not panel._reading_in_background
